@@ -1,0 +1,52 @@
+import type { Floats } from './distance.js';
+import type { Algorithm, BackendName, InitMethod, IterationInfo } from './types.js';
+
+/**
+ * A fit request after validation: what every backend receives. Data is read in place; explicit
+ * initial centres are already in the data's element type.
+ */
+export interface FitRequest {
+  data: Floats;
+  n: number;
+  d: number;
+  k: number;
+  /** null means every weight is 1. */
+  weights: Float64Array | null;
+  init: InitMethod | Floats;
+  nInit: number;
+  maxIterations: number;
+  /** Relative: scaled by the mean per-feature variance of the data. */
+  tolerance: number;
+  seed: number;
+  algorithm: Algorithm;
+  threads: number;
+}
+
+export interface FitOutput {
+  labels: Int32Array;
+  centroids: Floats;
+  inertia: number;
+  iterations: number;
+  converged: boolean;
+  threads: number;
+}
+
+export interface FitHooks {
+  onIteration?: (info: IterationInfo) => void;
+  signal?: AbortSignal;
+}
+
+/** The seam between the public API and an implementation: the TypeScript one and the native addon. */
+export interface Backend {
+  readonly name: BackendName;
+  fitSync(request: FitRequest, hooks: FitHooks): FitOutput;
+  fit(request: FitRequest, hooks: FitHooks): Promise<FitOutput>;
+  predict(data: Floats, n: number, d: number, centers: Floats, k: number): Int32Array;
+}
+
+/** The error a fit stopped through its `signal` throws or rejects with. */
+export function abortError(signal: AbortSignal): DOMException {
+  const error = new DOMException('The k-means fit was aborted.', 'AbortError');
+  if (signal.reason !== undefined) Object.defineProperty(error, 'cause', { value: signal.reason });
+  return error;
+}

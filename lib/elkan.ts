@@ -1,0 +1,117 @@
+import type { AssignInput, Assigner } from './assigner.js';
+import type { Floats } from './distance.js';
+
+/**
+ * Elkan's algorithm (ICML 2003): exact k-means that skips distance computations with the triangle
+ * inequality. Each point keeps an upper bound on the distance to its own centre and a lower bound
+ * on the distance to every centre (n × k); a centre c is skipped when the upper bound is below its
+ * lower bound or below half the distance between c and the point's centre. The steps follow
+ * scikit-learn's `_k_means_elkan.pyx`, so both reach Lloyd's labels from the same centres.
+ */
+export class ElkanAssigner implements Assigner {
+  private readonly upper: Float64Array;
+  private readonly lower: Float64Array;
+  /** Half the distance between every pair of centres, k × k. */
+  private readonly halfCenterDistance: Float64Array;
+  /** Half the distance from each centre to its nearest other centre. */
+  private readonly halfNearestCenter: Float64Array;
+  private boundsReady = false;
+
+  constructor(private readonly input: AssignInput) {
+    const { n, k } = input;
+    this.upper = new Float64Array(n);
+    this.lower = new Float64Array(n * k);
+    this.halfCenterDistance = new Float64Array(k * k);
+    this.halfNearestCenter = new Float64Array(k);
+  }
+
+  assign(centers: Floats, labels: Int32Array): void {
+    if (!this.boundsReady) {
+      this.measureCenters(centers);
+      this.initBounds(centers, labels);
+      this.boundsReady = true;
+      return;
+    }
+    const { data, n, d, k, distance } = this.input;
+    const { upper, lower, halfCenterDistance, halfNearestCenter } = this;
+    for (let i = 0; i < n; i++) {
+      let label = labels[i];
+      let bound = upper[i];
+      if (halfNearestCenter[label] >= bound) continue;
+      let tight = false;
+      const lo = i * k;
+      for (let c = 0; c < k; c++) {
+        if (c === label || bound <= lower[lo + c] || bound <= halfCenterDistance[label * k + c]) continue;
+        if (!tight) {
+          bound = Math.sqrt(distance(data, i, centers, label, d));
+          lower[lo + label] = bound;
+          tight = true;
+          if (bound <= lower[lo + c] || bound <= halfCenterDistance[label * k + c]) continue;
+        }
+        const dist = Math.sqrt(distance(data, i, centers, c, d));
+        lower[lo + c] = dist;
+        if (dist < bound) {
+          label = c;
+          bound = dist;
+        }
+      }
+      labels[i] = label;
+      upper[i] = bound;
+    }
+  }
+
+  centersMoved(centers: Floats, shifts: Float64Array, labels: Int32Array): void {
+    const { n, k } = this.input;
+    const { upper, lower } = this;
+    for (let i = 0; i < n; i++) {
+      upper[i] += shifts[labels[i]];
+      const lo = i * k;
+      for (let c = 0; c < k; c++) {
+        const moved = lower[lo + c] - shifts[c];
+        lower[lo + c] = moved > 0 ? moved : 0;
+      }
+    }
+    this.measureCenters(centers);
+  }
+
+  /** First assignment: every point against the centres in order, skipping by half centre distances. */
+  private initBounds(centers: Floats, labels: Int32Array): void {
+    const { data, n, d, k, distance } = this.input;
+    const { upper, lower, halfCenterDistance } = this;
+    for (let i = 0; i < n; i++) {
+      const lo = i * k;
+      let label = 0;
+      let bound = Math.sqrt(distance(data, i, centers, 0, d));
+      lower[lo] = bound;
+      for (let c = 1; c < k; c++) {
+        if (bound <= halfCenterDistance[label * k + c]) continue;
+        const dist = Math.sqrt(distance(data, i, centers, c, d));
+        lower[lo + c] = dist;
+        if (dist < bound) {
+          label = c;
+          bound = dist;
+        }
+      }
+      labels[i] = label;
+      upper[i] = bound;
+    }
+  }
+
+  private measureCenters(centers: Floats): void {
+    const { d, k, distance } = this.input;
+    const { halfCenterDistance, halfNearestCenter } = this;
+    for (let a = 0; a < k; a++) {
+      halfCenterDistance[a * k + a] = 0;
+      for (let b = a + 1; b < k; b++) {
+        const half = 0.5 * Math.sqrt(distance(centers, a, centers, b, d));
+        halfCenterDistance[a * k + b] = half;
+        halfCenterDistance[b * k + a] = half;
+      }
+    }
+    for (let a = 0; a < k; a++) {
+      let nearest = Infinity;
+      for (let b = 0; b < k; b++) if (b !== a && halfCenterDistance[a * k + b] < nearest) nearest = halfCenterDistance[a * k + b];
+      halfNearestCenter[a] = nearest;
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import { type AssignInput, type Assigner, nearestCenter } from './assigner.js';
+import { type Backend, type FitHooks, type FitOutput, type FitRequest, abortError } from './backend.js';
+import { updateCenters } from './centroid-update.js';
+import { type Floats, squaredDistanceFor } from './distance.js';
+import { ElkanAssigner } from './elkan.js';
+import { LloydAssigner } from './lloyd.js';
+import { Random } from './random.js';
+import { blockedSum } from './reduction.js';
+import { kmeansPlusPlusCenters, randomCenters } from './seeding.js';
+import { absoluteTolerance } from './tolerance.js';
+
+interface RunResult {
+  labels: Int32Array;
+  centers: Floats;
+  inertia: number;
+  iterations: number;
+  converged: boolean;
+}
+
+/**
+ * The whole fit as a generator that yields after every iteration: the synchronous driver runs it
+ * straight through, the asynchronous one returns to the event loop at each yield.
+ */
+function* fitSteps(request: FitRequest, hooks: FitHooks): Generator<void, FitOutput> {
+  const { data, n, d, k, nInit } = request;
+  const weights = request.weights ?? new Float64Array(n).fill(1);
+  const distance = squaredDistanceFor(data);
+  const input = { data, n, d, k, weights, distance };
+  const tolerance = absoluteTolerance(data, n, d, request.tolerance);
+  const rng = new Random(request.seed);
+
+  let best: RunResult | undefined;
+  for (let run = 0; run < nInit; run++) {
+    const centers = data instanceof Float32Array ? new Float32Array(k * d) : new Float64Array(k * d);
+    if (request.init === 'k-means++') kmeansPlusPlusCenters(input, rng, centers);
+    else if (request.init === 'random') randomCenters(input, rng, centers);
+    else centers.set(request.init);
+    const result = yield* iterate(request, hooks, input, weights, centers, tolerance, run);
+    if (best === undefined || result.inertia < best.inertia) best = result;
+  }
+  const winner = best!;
+  return {
+    labels: winner.labels,
+    centroids: winner.centers,
+    inertia: winner.inertia,
+    iterations: winner.iterations,
+    converged: winner.converged,
+    threads: 1,
+  };
+}
+
+/** Alternating assignment and update steps from the given centres, as scikit-learn's loop runs them. */
+function* iterate(
+  request: FitRequest,
+  hooks: FitHooks,
+  input: AssignInput,
+  weights: Float64Array,
+  initialCenters: Floats,
+  tolerance: number,
+  run: number,
+): Generator<void, RunResult> {
+  const { data, n, d, k, distance } = input;
+  const assigner: Assigner = request.algorithm === 'elkan' ? new ElkanAssigner(input) : new LloydAssigner(input);
+  const labels = new Int32Array(n).fill(-1);
+  const previous = new Int32Array(n);
+  let centers = initialCenters;
+  let next: Floats = centers.slice();
+  let iterations = 0;
+  let converged = false;
+  let strict = false;
+
+  for (let iteration = 1; iteration <= request.maxIterations; iteration++) {
+    previous.set(labels);
+    assigner.assign(centers, labels);
+    let changed = 0;
+    for (let i = 0; i < n; i++) if (labels[i] !== previous[i]) changed++;
+
+    const { shifts, relocated } = updateCenters({ ...input, weights }, labels, centers, next);
+    let centerShift = 0;
+    for (let c = 0; c < k; c++) centerShift += shifts[c];
+    for (let c = 0; c < k; c++) shifts[c] = Math.sqrt(shifts[c]);
+    assigner.centersMoved(next, shifts, labels);
+    [centers, next] = [next, centers];
+    iterations = iteration;
+
+    hooks.onIteration?.({ run, iteration, changed, centerShift });
+    if (hooks.signal?.aborted) throw abortError(hooks.signal);
+    // Unchanged labels end the run exactly, unless a relocation just moved a centre under them.
+    if (changed === 0 && relocated === 0) {
+      converged = strict = true;
+      break;
+    }
+    if (centerShift <= tolerance) {
+      converged = true;
+      break;
+    }
+    yield;
+  }
+  // The loop ended on moved centres: one more assignment so the labels match the returned centres.
+  if (!strict) assigner.assign(centers, labels);
+
+  const inertia = blockedSum(n, (i) => weights[i] * distance(data, i, centers, labels[i], d));
+  return { labels, centers, inertia, iterations, converged };
+}
+
+function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** The pure TypeScript backend: the reference implementation and the fallback. */
+export const jsBackend: Backend = {
+  name: 'js',
+  fitSync(request, hooks) {
+    if (hooks.signal?.aborted) throw abortError(hooks.signal);
+    return runToEnd(fitSteps(request, hooks));
+  },
+  async fit(request, hooks) {
+    const steps = fitSteps(request, hooks);
+    for (;;) {
+      await yieldToEventLoop();
+      if (hooks.signal?.aborted) throw abortError(hooks.signal);
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  },
+  predict(data, n, d, centers, k) {
+    const input = { data, n, d, k, distance: squaredDistanceFor(data) };
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) labels[i] = nearestCenter(input, i, centers);
+    return labels;
+  },
+};

@@ -1,0 +1,32 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { NativeBinding } from '../binding.js';
+
+type LoadOutcome = { binding: NativeBinding; error?: undefined } | { binding?: undefined; error: Error };
+
+let outcome: LoadOutcome | undefined;
+
+/**
+ * Loads the addon once through node-gyp-build: a matching prebuild in prebuilds/, else the source
+ * build in build/Release. The package root is one level above this file both in lib/ (tests) and
+ * in dist/ (the published build).
+ */
+export function loadNative(): LoadOutcome {
+  if (outcome) return outcome;
+  try {
+    const require = createRequire(__filename);
+    const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
+    outcome = { binding: nodeGypBuild(join(__dirname, '..')) };
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    outcome = {
+      error: new Error(
+        `The elkan-kmeans native addon could not be loaded (${reason}). ` +
+        'Reinstall to fetch the prebuild or compile it (needs CMake and a C++17 compiler: npm rebuild elkan-kmeans), ' +
+        "or pass backend: 'js' to use the TypeScript implementation.",
+        { cause },
+      ),
+    };
+  }
+  return outcome;
+}

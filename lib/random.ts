@@ -1,0 +1,55 @@
+/**
+ * The project's random generator: xoshiro128** seeded through splitmix32. Specified to the bit
+ * (native/random.hpp implements the same stream) so that a seed gives the same result on every
+ * backend and machine. Only 32-bit integer operations, so JavaScript runs it without BigInt.
+ */
+export class Random {
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
+
+  constructor(seed: number) {
+    let state = seed >>> 0;
+    const next = (): number => {
+      state = (state + 0x9e3779b9) >>> 0;
+      let z = state;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
+  }
+
+  nextUint32(): number {
+    const s1 = this.s1;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    this.s2 ^= this.s0;
+    this.s3 ^= this.s1;
+    this.s1 ^= this.s2;
+    this.s0 ^= this.s3;
+    this.s2 ^= t;
+    this.s3 = rotl(this.s3, 11);
+    return result;
+  }
+
+  /** Uniform in [0, 1) with 53 random bits: the top 27 bits of one draw, then the top 26 of the next. */
+  nextDouble(): number {
+    const high = this.nextUint32() >>> 5;
+    const low = this.nextUint32() >>> 6;
+    return (high * 67108864 + low) / 9007199254740992;
+  }
+
+  /** Uniform integer in [0, bound). */
+  nextIndex(bound: number): number {
+    return Math.floor(this.nextDouble() * bound);
+  }
+}
+
+function rotl(x: number, r: number): number {
+  return (x << r) | (x >>> (32 - r));
+}

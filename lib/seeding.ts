@@ -1,0 +1,87 @@
+import type { Floats, SquaredDistance } from './distance.js';
+import type { Random } from './random.js';
+import { blockedSum, searchBlockedCumulative } from './reduction.js';
+
+/** Shared by both seedings: the points, their weights, and the matching distance. */
+export interface SeedingInput {
+  data: Floats;
+  n: number;
+  d: number;
+  k: number;
+  weights: Float64Array;
+  distance: SquaredDistance;
+}
+
+/** Writes row `src` of `data` as row `dst` of `centers`. */
+function copyRow(data: Floats, src: number, centers: Floats, dst: number, d: number): void {
+  centers.set(data.subarray(src * d, src * d + d), dst * d);
+}
+
+/**
+ * k distinct points drawn uniformly (weights do not bias the draw, as in scikit-learn 1.2): a
+ * partial Fisher-Yates shuffle of the indices, one draw per centre.
+ */
+export function randomCenters(input: SeedingInput, rng: Random, centers: Floats): void {
+  const { data, n, d, k } = input;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let c = 0; c < k; c++) {
+    const j = c + rng.nextIndex(n - c);
+    const picked = order[j];
+    order[j] = order[c];
+    order[c] = picked;
+    copyRow(data, picked, centers, c, d);
+  }
+}
+
+/** Index drawn with probability proportional to `mass`; the last point with mass when rounding runs off the end. */
+function drawProportional(n: number, mass: (i: number) => number, total: number, rng: Random): number {
+  const picked = searchBlockedCumulative(n, mass, rng.nextDouble() * total);
+  if (picked >= 0) return picked;
+  for (let i = n - 1; i >= 0; i--) if (mass(i) > 0) return i;
+  return n - 1;
+}
+
+/**
+ * Greedy k-means++ (Arthur & Vassilvitskii; greedy variant as in scikit-learn): the first centre
+ * is drawn in proportion to the weights; each next one is the best of 2 + ⌊ln k⌋ candidates drawn
+ * in proportion to weight × squared distance to the nearest chosen centre, "best" meaning the
+ * lowest resulting potential (the first such candidate on ties).
+ */
+export function kmeansPlusPlusCenters(input: SeedingInput, rng: Random, centers: Floats): void {
+  const { data, n, d, k, weights, distance } = input;
+  const trials = 2 + Math.floor(Math.log(k));
+
+  const totalWeight = blockedSum(n, (i) => weights[i]);
+  const first = drawProportional(n, (i) => weights[i], totalWeight, rng);
+  copyRow(data, first, centers, 0, d);
+
+  const closest = new Float64Array(n);
+  for (let i = 0; i < n; i++) closest[i] = distance(data, i, centers, 0, d);
+  let potential = blockedSum(n, (i) => weights[i] * closest[i]);
+  const mass = (i: number): number => weights[i] * closest[i];
+
+  const candidates = new Int32Array(trials);
+  for (let c = 1; c < k; c++) {
+    for (let t = 0; t < trials; t++) candidates[t] = drawProportional(n, mass, potential, rng);
+
+    let best = -1;
+    let bestPotential = Infinity;
+    for (let t = 0; t < trials; t++) {
+      const candidate = candidates[t];
+      const candidatePotential = blockedSum(n, (i) =>
+        weights[i] * Math.min(closest[i], distance(data, i, data, candidate, d)));
+      if (best < 0 || candidatePotential < bestPotential) {
+        best = candidate;
+        bestPotential = candidatePotential;
+      }
+    }
+
+    copyRow(data, best, centers, c, d);
+    for (let i = 0; i < n; i++) {
+      const dist = distance(data, i, data, best, d);
+      if (dist < closest[i]) closest[i] = dist;
+    }
+    potential = bestPotential;
+  }
+}

@@ -1,0 +1,139 @@
+// Elkan's algorithm (ICML 2003), the steps of lib/elkan.ts: exact k-means that skips distance
+// computations with the triangle inequality. Per point: an upper bound on the distance to its own
+// centre and a lower bound to every centre (n × k). Every phase runs in parallel: the initial and
+// bounded assignments and the bound updates over points, the centre-to-centre distances over
+// centres. Each point's work touches only its own bounds, so threads never change a result.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "distance.hpp"
+#include "problem.hpp"
+
+namespace ekm {
+
+template <class T>
+class ElkanAssigner {
+ public:
+  explicit ElkanAssigner(const Problem<T>& p)
+      : p_(p), upper_(p.n), lower_(p.n * p.k), half_center_(p.k * p.k), half_nearest_(p.k) {}
+
+  // Bytes of the bounds and centre distances for n points and k centres: what the memory guard checks.
+  static double bytes_needed(std::size_t n, std::size_t k) {
+    return 8.0 * (static_cast<double>(n) * static_cast<double>(k + 1) + static_cast<double>(k) * static_cast<double>(k + 1));
+  }
+
+  void assign(const T* centers, std::int32_t* labels) {
+    if (!bounds_ready_) {
+      measure_centers(centers);
+      init_bounds(centers, labels);
+      bounds_ready_ = true;
+      return;
+    }
+    const std::size_t d = p_.d, k = p_.k;
+    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
+#pragma omp parallel for num_threads(p_.threads) schedule(dynamic, 256)
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+      std::size_t label = static_cast<std::size_t>(labels[i]);
+      double bound = upper_[i];
+      if (half_nearest_[label] >= bound) continue;
+      bool tight = false;
+      double* lower = &lower_[static_cast<std::size_t>(i) * k];
+      const T* x = p_.row(static_cast<std::size_t>(i));
+      for (std::size_t c = 0; c < k; ++c) {
+        if (c == label || bound <= lower[c] || bound <= half_center_[label * k + c]) continue;
+        if (!tight) {
+          bound = std::sqrt(squared_distance(x, centers + label * d, d));
+          lower[label] = bound;
+          tight = true;
+          if (bound <= lower[c] || bound <= half_center_[label * k + c]) continue;
+        }
+        const double dist = std::sqrt(squared_distance(x, centers + c * d, d));
+        lower[c] = dist;
+        if (dist < bound) {
+          label = c;
+          bound = dist;
+        }
+      }
+      labels[i] = static_cast<std::int32_t>(label);
+      upper_[i] = bound;
+    }
+  }
+
+  // The centres moved to `centers`, each by shifts[c] (a distance): loosen the bounds to match.
+  void centers_moved(const T* centers, const double* shifts, const std::int32_t* labels) {
+    const std::size_t k = p_.k;
+    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
+#pragma omp parallel for num_threads(p_.threads) schedule(static)
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+      upper_[i] += shifts[labels[i]];
+      double* lower = &lower_[static_cast<std::size_t>(i) * k];
+      for (std::size_t c = 0; c < k; ++c) {
+        const double moved = lower[c] - shifts[c];
+        lower[c] = moved > 0 ? moved : 0;
+      }
+    }
+    measure_centers(centers);
+  }
+
+ private:
+  // First assignment: every point against the centres in order, skipping by half centre distances.
+  void init_bounds(const T* centers, std::int32_t* labels) {
+    const std::size_t d = p_.d, k = p_.k;
+    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
+#pragma omp parallel for num_threads(p_.threads) schedule(dynamic, 256)
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+      double* lower = &lower_[static_cast<std::size_t>(i) * k];
+      const T* x = p_.row(static_cast<std::size_t>(i));
+      std::size_t label = 0;
+      double bound = std::sqrt(squared_distance(x, centers, d));
+      lower[0] = bound;
+      for (std::size_t c = 1; c < k; ++c) {
+        lower[c] = 0;
+        if (bound <= half_center_[label * k + c]) continue;
+        const double dist = std::sqrt(squared_distance(x, centers + c * d, d));
+        lower[c] = dist;
+        if (dist < bound) {
+          label = c;
+          bound = dist;
+        }
+      }
+      labels[i] = static_cast<std::int32_t>(label);
+      upper_[i] = bound;
+    }
+  }
+
+  void measure_centers(const T* centers) {
+    const std::size_t d = p_.d, k = p_.k;
+    const std::ptrdiff_t sk = static_cast<std::ptrdiff_t>(k);
+#pragma omp parallel for num_threads(p_.threads) schedule(dynamic, 4)
+    for (std::ptrdiff_t a = 0; a < sk; ++a) {
+      double nearest = std::numeric_limits<double>::infinity();
+      for (std::size_t b = 0; b < k; ++b) {
+        if (b == static_cast<std::size_t>(a)) {
+          half_center_[a * k + b] = 0;
+          continue;
+        }
+        // Both halves of the symmetric matrix are computed from the same (lower, higher) order,
+        // so they hold the same bits, as in the serial version.
+        const std::size_t lo = std::min<std::size_t>(a, b), hi = std::max<std::size_t>(a, b);
+        const double half = 0.5 * std::sqrt(squared_distance(centers + lo * d, centers + hi * d, d));
+        half_center_[a * k + b] = half;
+        if (half < nearest) nearest = half;
+      }
+      half_nearest_[a] = nearest;
+    }
+  }
+
+  const Problem<T>& p_;
+  std::vector<double> upper_;
+  std::vector<double> lower_;
+  std::vector<double> half_center_;
+  std::vector<double> half_nearest_;
+  bool bounds_ready_ = false;
+};
+
+}  // namespace ekm

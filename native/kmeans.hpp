@@ -1,0 +1,151 @@
+// The whole fit, as lib/js-backend.ts runs it: seeding, nInit runs of alternating assignment and
+// update steps (scikit-learn's loop), the lowest inertia kept. Plain C++17 without Node headers,
+// so it can be tested and profiled on its own (native/tests).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <vector>
+
+#include "centroid_update.hpp"
+#include "elkan.hpp"
+#include "lloyd.hpp"
+#include "parallel.hpp"
+#include "problem.hpp"
+#include "random.hpp"
+#include "seeding.hpp"
+#include "tolerance.hpp"
+
+namespace ekm {
+
+enum class Algorithm { elkan, lloyd };
+enum class Init { kmeans_plus_plus, random, explicit_centers };
+
+struct Options {
+  Init init = Init::kmeans_plus_plus;
+  std::size_t n_init = 1;
+  std::size_t max_iterations = 300;
+  double tolerance = 1e-4;  // relative, scaled by the mean per-feature variance
+  std::uint32_t seed = 0;
+  Algorithm algorithm = Algorithm::elkan;
+  int threads = 1;
+};
+
+struct IterationReport {
+  std::size_t run;
+  std::size_t iteration;
+  std::size_t changed;
+  double center_shift;
+};
+
+// Called between iterations on the fitting thread; returning true stops the fit with Cancelled.
+using IterationHook = std::function<bool(const IterationReport&)>;
+
+struct Cancelled : std::runtime_error {
+  Cancelled() : std::runtime_error("The k-means fit was aborted.") {}
+};
+
+template <class T>
+struct FitResult {
+  std::vector<std::int32_t> labels;
+  std::vector<T> centroids;
+  double inertia = 0;
+  std::size_t iterations = 0;
+  bool converged = false;
+  int threads = 1;
+};
+
+namespace detail {
+
+template <class T, class Assigner>
+FitResult<T> iterate(const Problem<T>& p, const Options& options, std::vector<T> centers, double tolerance,
+                     std::size_t run, const IterationHook& hook) {
+  const std::size_t n = p.n, d = p.d, k = p.k;
+  Assigner assigner(p);
+  CentroidUpdater updater(n, d, k);
+  std::vector<std::int32_t> labels(n, -1), previous(n);
+  std::vector<T> next(centers);
+  std::vector<double> shifts(k);
+  FitResult<T> result;
+  bool strict = false;
+  const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
+
+  for (std::size_t iteration = 1; iteration <= options.max_iterations; ++iteration) {
+    previous = labels;
+    assigner.assign(centers.data(), labels.data());
+    std::size_t changed = 0;
+#pragma omp parallel for num_threads(p.threads) schedule(static) reduction(+ : changed)
+    for (std::ptrdiff_t i = 0; i < sn; ++i) changed += labels[i] != previous[i];
+
+    const UpdateOutcome outcome = updater.update(p, labels.data(), centers.data(), next.data());
+    double center_shift = 0;
+    for (std::size_t c = 0; c < k; ++c) center_shift += outcome.shifts[c];
+    for (std::size_t c = 0; c < k; ++c) shifts[c] = std::sqrt(outcome.shifts[c]);
+    assigner.centers_moved(next.data(), shifts.data(), labels.data());
+    centers.swap(next);
+    result.iterations = iteration;
+
+    if (hook && hook(IterationReport{run, iteration, changed, center_shift})) throw Cancelled();
+    // Unchanged labels end the run exactly, unless a relocation just moved a centre under them.
+    if (changed == 0 && outcome.relocated == 0) {
+      result.converged = strict = true;
+      break;
+    }
+    if (center_shift <= tolerance) {
+      result.converged = true;
+      break;
+    }
+  }
+  // The loop ended on moved centres: one more assignment so the labels match the returned centres.
+  if (!strict) assigner.assign(centers.data(), labels.data());
+
+  const T* c = centers.data();
+  const std::int32_t* l = labels.data();
+  result.inertia = blocked_sum(n, p.threads, [&](std::size_t i) {
+    return p.weight(i) * squared_distance(p.row(i), c + static_cast<std::size_t>(l[i]) * d, d);
+  });
+  result.labels = std::move(labels);
+  result.centroids = std::move(centers);
+  return result;
+}
+
+}  // namespace detail
+
+// Fits k-means to p; `explicit_centers` (k × d) is read when options.init is explicit_centers.
+template <class T>
+FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers, const IterationHook& hook) {
+  p.threads = effective_threads(options.threads);
+  const double tolerance = absolute_tolerance(p, options.tolerance);
+  Random rng(options.seed);
+  FitResult<T> best;
+  bool have_best = false;
+  for (std::size_t run = 0; run < options.n_init; ++run) {
+    std::vector<T> centers(p.k * p.d);
+    switch (options.init) {
+      case Init::kmeans_plus_plus: kmeans_plus_plus_centers(p, rng, centers.data()); break;
+      case Init::random: random_centers(p, rng, centers.data()); break;
+      case Init::explicit_centers: std::copy(explicit_centers, explicit_centers + p.k * p.d, centers.begin()); break;
+    }
+    FitResult<T> result = options.algorithm == Algorithm::elkan
+        ? detail::iterate<T, ElkanAssigner<T>>(p, options, std::move(centers), tolerance, run, hook)
+        : detail::iterate<T, LloydAssigner<T>>(p, options, std::move(centers), tolerance, run, hook);
+    if (!have_best || result.inertia < best.inertia) {
+      best = std::move(result);
+      have_best = true;
+    }
+  }
+  best.threads = p.threads;
+  return best;
+}
+
+// Index of the nearest centre for every point, the lowest index on ties.
+template <class T>
+void predict(const T* data, std::size_t n, std::size_t d, const T* centers, std::size_t k, int threads, std::int32_t* labels) {
+  const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
+#pragma omp parallel for num_threads(effective_threads(threads)) schedule(static)
+  for (std::ptrdiff_t i = 0; i < sn; ++i) labels[i] = nearest_center(data + static_cast<std::size_t>(i) * d, centers, k, d);
+}
+
+}  // namespace ekm

@@ -1,0 +1,43 @@
+// Lloyd's assignment: every point against every centre. The oracle of every accelerated variant.
+#pragma once
+
+#include <cstdint>
+
+#include "distance.hpp"
+#include "problem.hpp"
+
+namespace ekm {
+
+// Index of the centre nearest to x, the lowest index on ties.
+template <class T>
+inline std::int32_t nearest_center(const T* x, const T* centers, std::size_t k, std::size_t d) {
+  std::int32_t best = 0;
+  double best_distance = squared_distance(x, centers, d);
+  for (std::size_t c = 1; c < k; ++c) {
+    const double dist = squared_distance(x, centers + c * d, d);
+    if (dist < best_distance) {
+      best_distance = dist;
+      best = static_cast<std::int32_t>(c);
+    }
+  }
+  return best;
+}
+
+template <class T>
+class LloydAssigner {
+ public:
+  explicit LloydAssigner(const Problem<T>& p) : p_(p) {}
+
+  void assign(const T* centers, std::int32_t* labels) {
+    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
+#pragma omp parallel for num_threads(p_.threads) schedule(static)
+    for (std::ptrdiff_t i = 0; i < n; ++i) labels[i] = nearest_center(p_.row(i), centers, p_.k, p_.d);
+  }
+
+  void centers_moved(const T*, const double*, const std::int32_t*) {}
+
+ private:
+  const Problem<T>& p_;
+};
+
+}  // namespace ekm

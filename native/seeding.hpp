@@ -1,0 +1,142 @@
+// Initial centres: uniform random points and greedy k-means++, the same draws as
+// lib/seeding.ts. The k-means++ potentials are blocked sums, so the parallel version picks the
+// same candidates as the serial one for every thread count.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <numeric>
+#include <vector>
+
+#include "distance.hpp"
+#include "parallel.hpp"
+#include "problem.hpp"
+#include "random.hpp"
+
+namespace ekm {
+
+template <class T>
+void copy_row(const T* data, std::size_t src, T* centers, std::size_t dst, std::size_t d) {
+  std::copy(data + src * d, data + src * d + d, centers + dst * d);
+}
+
+// k distinct points drawn uniformly (weights do not bias the draw): a partial Fisher-Yates shuffle.
+template <class T>
+void random_centers(const Problem<T>& p, Random& rng, T* centers) {
+  std::vector<std::int32_t> order(p.n);
+  std::iota(order.begin(), order.end(), 0);
+  for (std::size_t c = 0; c < p.k; ++c) {
+    const std::size_t j = c + rng.next_index(p.n - c);
+    std::swap(order[j], order[c]);
+    copy_row(p.data, static_cast<std::size_t>(order[c]), centers, c, p.d);
+  }
+}
+
+// Per-block sums of mass(i), computed once and reused by every draw of a k-means++ step.
+template <class Mass>
+std::vector<double> block_sums(std::size_t n, int threads, Mass mass) {
+  const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>(block_count(n));
+  std::vector<double> sums(static_cast<std::size_t>(blocks));
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+    const std::size_t start = static_cast<std::size_t>(b) * ROW_BLOCK;
+    const std::size_t end = std::min(n, start + ROW_BLOCK);
+    double sum = 0;
+    for (std::size_t i = start; i < end; ++i) sum += mass(i);
+    sums[static_cast<std::size_t>(b)] = sum;
+  }
+  return sums;
+}
+
+// Index drawn in proportion to mass(i): the first i whose running blocked sum exceeds
+// u × total, or the last point with mass when rounding runs off the end.
+template <class Mass>
+std::size_t draw_proportional(std::size_t n, const std::vector<double>& blocks, double total, Mass mass, Random& rng) {
+  const double target = rng.next_double() * total;
+  double before = 0;
+  for (std::size_t b = 0; b < blocks.size(); ++b) {
+    if (before + blocks[b] > target) {
+      const std::size_t start = b * ROW_BLOCK;
+      const std::size_t end = std::min(n, start + ROW_BLOCK);
+      double running = 0;
+      for (std::size_t i = start; i < end; ++i) {
+        running += mass(i);
+        if (before + running > target) return i;
+      }
+    }
+    before += blocks[b];
+  }
+  for (std::size_t i = n; i-- > 0;) {
+    if (mass(i) > 0) return i;
+  }
+  return n - 1;
+}
+
+// Greedy k-means++: the first centre drawn by weight, each next one the best (lowest potential,
+// first on ties) of 2 + floor(ln k) candidates drawn by weight × squared distance to the nearest
+// chosen centre.
+template <class T>
+void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers) {
+  const std::size_t n = p.n, d = p.d, k = p.k;
+  const int threads = p.threads;
+  const std::size_t trials = 2 + static_cast<std::size_t>(std::floor(std::log(static_cast<double>(k))));
+  const auto weight = [&](std::size_t i) { return p.weight(i); };
+
+  const std::vector<double> weight_blocks = block_sums(n, threads, weight);
+  double total_weight = 0;
+  for (double b : weight_blocks) total_weight += b;
+  const std::size_t first = draw_proportional(n, weight_blocks, total_weight, weight, rng);
+  copy_row(p.data, first, centers, 0, d);
+
+  std::vector<double> closest(n);
+  const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (std::ptrdiff_t i = 0; i < sn; ++i) closest[i] = squared_distance(p.row(i), centers, d);
+  const auto mass = [&](std::size_t i) { return p.weight(i) * closest[i]; };
+  double potential = blocked_sum(n, threads, mass);
+
+  const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>(block_count(n));
+  std::vector<std::size_t> candidates(trials);
+  std::vector<double> partial(static_cast<std::size_t>(blocks) * trials);
+  for (std::size_t c = 1; c < k; ++c) {
+    const std::vector<double> mass_blocks = block_sums(n, threads, mass);
+    for (std::size_t t = 0; t < trials; ++t) candidates[t] = draw_proportional(n, mass_blocks, potential, mass, rng);
+
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+      const std::size_t start = static_cast<std::size_t>(b) * ROW_BLOCK;
+      const std::size_t end = std::min(n, start + ROW_BLOCK);
+      for (std::size_t t = 0; t < trials; ++t) {
+        const T* candidate = p.row(candidates[t]);
+        double sum = 0;
+        for (std::size_t i = start; i < end; ++i) {
+          sum += p.weight(i) * std::min(closest[i], squared_distance(p.row(i), candidate, d));
+        }
+        partial[static_cast<std::size_t>(b) * trials + t] = sum;
+      }
+    }
+
+    std::size_t best = 0;
+    double best_potential = 0;
+    for (std::size_t t = 0; t < trials; ++t) {
+      double sum = 0;
+      for (std::ptrdiff_t b = 0; b < blocks; ++b) sum += partial[static_cast<std::size_t>(b) * trials + t];
+      if (t == 0 || sum < best_potential) {
+        best = candidates[t];
+        best_potential = sum;
+      }
+    }
+
+    copy_row(p.data, best, centers, c, d);
+    const T* chosen = p.row(best);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::ptrdiff_t i = 0; i < sn; ++i) {
+      const double dist = squared_distance(p.row(i), chosen, d);
+      if (dist < closest[i]) closest[i] = dist;
+    }
+    potential = best_potential;
+  }
+}
+
+}  // namespace ekm
