@@ -158,6 +158,9 @@ function suggestOption(key: string): string | undefined {
     }
     return row[b.length];
   };
+  const lower = key.toLowerCase();
+  const prefixed = OPTION_NAMES.find((name) => name.toLowerCase().startsWith(lower) || lower.startsWith(name.toLowerCase()));
+  if (prefixed) return prefixed;
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const name of OPTION_NAMES) {

@@ -117,8 +117,9 @@ class CentroidUpdater {
   void sum_members(const Problem<T>& p) {
     const std::size_t d = p.d, k = p.k;
     const std::size_t wanted = static_cast<std::size_t>(p.threads) * 4;
-    const std::size_t slices = k >= wanted ? 1 : std::min(d, (wanted + k - 1) / k);
-    const std::size_t width = (d + slices - 1) / slices;
+    const std::size_t wanted_slices = k >= wanted ? 1 : std::min(d, (wanted + k - 1) / k);
+    const std::size_t width = (d + wanted_slices - 1) / wanted_slices;
+    const std::size_t slices = (d + width - 1) / width;
     const std::ptrdiff_t tasks = static_cast<std::ptrdiff_t>(k * slices);
 #pragma omp parallel for num_threads(p.threads) schedule(dynamic, 1)
     for (std::ptrdiff_t task = 0; task < tasks; ++task) {

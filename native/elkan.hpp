@@ -1,8 +1,14 @@
 // Elkan's algorithm (ICML 2003), the steps of lib/elkan.ts: exact k-means that skips distance
 // computations with the triangle inequality. Per point: an upper bound on the distance to its own
 // centre and a lower bound to every centre (n × k). Every phase runs in parallel: the initial and
-// bounded assignments and the bound updates over points, the centre-to-centre distances over
-// centres. Each point's work touches only its own bounds, so threads never change a result.
+// bounded assignments over points, the centre-to-centre distances over centres. Each point's work
+// touches only its own bounds, so threads never change a result.
+//
+// Two changes from the TypeScript version save memory traffic without changing any result:
+// - The bound update after the centres move is applied to each point at the start of the next
+//   assignment, so the n × k matrix is swept once per iteration instead of twice.
+// - A branch-free sweep over a point's bounds finds whether any centre needs checking before the
+//   branchy loop runs; most points need none.
 #pragma once
 
 #include <cmath>
@@ -19,11 +25,12 @@ template <class T>
 class ElkanAssigner {
  public:
   explicit ElkanAssigner(const Problem<T>& p)
-      : p_(p), upper_(p.n), lower_(p.n * p.k), half_center_(p.k * p.k), half_nearest_(p.k) {}
+      : p_(p), upper_(p.n), lower_(p.n * p.k), half_center_(p.k * p.k), half_nearest_(p.k), shifts_(p.k) {}
 
   // Bytes of the bounds and centre distances for n points and k centres: what the memory guard checks.
   static double bytes_needed(std::size_t n, std::size_t k) {
-    return 8.0 * (static_cast<double>(n) * static_cast<double>(k + 1) + static_cast<double>(k) * static_cast<double>(k + 1));
+    const double nd = static_cast<double>(n), kd = static_cast<double>(k);
+    return 8.0 * nd * (kd + 1) + 8.0 * kd * (kd + 2);
   }
 
   void assign(const T* centers, std::int32_t* labels) {
@@ -38,10 +45,21 @@ class ElkanAssigner {
 #pragma omp parallel for num_threads(p_.threads) schedule(dynamic, 256)
     for (std::ptrdiff_t i = 0; i < n; ++i) {
       std::size_t label = static_cast<std::size_t>(labels[i]);
-      double bound = upper_[i];
-      if (half_nearest_[label] >= bound) continue;
-      bool tight = false;
       double* lower = &lower_[static_cast<std::size_t>(i) * k];
+      double bound = upper_[i];
+      if (moved_) {
+        bound += shifts_[label];
+        for (std::size_t c = 0; c < k; ++c) {
+          const double moved = lower[c] - shifts_[c];
+          lower[c] = moved > 0 ? moved : 0;
+        }
+      }
+      upper_[i] = bound;
+      if (half_nearest_[label] >= bound) continue;
+      // Most points that pass the test above still have no centre to check: find out with a
+      // branch-free (vectorised) sweep before the branchy loop.
+      if (!any_candidate(lower, &half_center_[label * k], bound, label)) continue;
+      bool tight = false;
       const T* x = p_.row(static_cast<std::size_t>(i));
       for (std::size_t c = 0; c < k; ++c) {
         if (c == label || bound <= lower[c] || bound <= half_center_[label * k + c]) continue;
@@ -61,21 +79,14 @@ class ElkanAssigner {
       labels[i] = static_cast<std::int32_t>(label);
       upper_[i] = bound;
     }
+    moved_ = false;
   }
 
-  // The centres moved to `centers`, each by shifts[c] (a distance): loosen the bounds to match.
-  void centers_moved(const T* centers, const double* shifts, const std::int32_t* labels) {
-    const std::size_t k = p_.k;
-    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
-#pragma omp parallel for num_threads(p_.threads) schedule(static)
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-      upper_[i] += shifts[labels[i]];
-      double* lower = &lower_[static_cast<std::size_t>(i) * k];
-      for (std::size_t c = 0; c < k; ++c) {
-        const double moved = lower[c] - shifts[c];
-        lower[c] = moved > 0 ? moved : 0;
-      }
-    }
+  // The centres moved to `centers`, each by shifts[c] (a distance); the next assignment loosens
+  // each point's bounds by these shifts before it tests them.
+  void centers_moved(const T* centers, const double* shifts, const std::int32_t*) {
+    std::copy(shifts, shifts + p_.k, shifts_.begin());
+    moved_ = true;
     measure_centers(centers);
   }
 
@@ -106,6 +117,18 @@ class ElkanAssigner {
     }
   }
 
+  // Whether some centre other than `label` passes both tests of the assignment loop. Counting
+  // instead of branching lets the compiler vectorise the sweep.
+  bool any_candidate(const double* lower, const double* half_center, double bound, std::size_t label) const {
+    std::size_t count = 0;
+    for (std::size_t c = 0; c < p_.k; ++c) {
+      count += static_cast<std::size_t>((bound > lower[c]) & (bound > half_center[c]));
+    }
+    // The own centre passes whenever its lower bound is below the upper bound; it is no candidate.
+    count -= static_cast<std::size_t>((bound > lower[label]) & (bound > half_center[label]));
+    return count > 0;
+  }
+
   void measure_centers(const T* centers) {
     const std::size_t d = p_.d, k = p_.k;
     const std::ptrdiff_t sk = static_cast<std::ptrdiff_t>(k);
@@ -133,7 +156,9 @@ class ElkanAssigner {
   std::vector<double> lower_;
   std::vector<double> half_center_;
   std::vector<double> half_nearest_;
+  std::vector<double> shifts_;
   bool bounds_ready_ = false;
+  bool moved_ = false;
 };
 
 }  // namespace ekm

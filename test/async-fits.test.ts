@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { kmeans, kmeansSync } from '../lib/index.js';
+import type { IterationInfo, KMeansResult } from '../lib/types.js';
+import { gaussianBlobs } from './helpers.js';
+
+/** A fit of a few seconds on a 2-core machine: 100 000 × 16, k = 128, a fixed number of iterations. */
+const BIG = gaussianBlobs(42, 100_000, 16, 128, 4, Float32Array);
+const BIG_OPTIONS = { seed: 1, tolerance: 0, maxIterations: 10, init: 'random' as const };
+
+function threadCount(): number {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  return Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? Number.NaN);
+}
+
+describe('asynchronous native fits', () => {
+  it('keep the event loop responsive during a multi-second fit', async () => {
+    let worstLag = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      worstLag = Math.max(worstLag, now - last - 10);
+      last = now;
+    }, 10);
+    const started = performance.now();
+    const result = await kmeans(BIG, 128, { ...BIG_OPTIONS, backend: 'native' });
+    const elapsed = performance.now() - started;
+    clearInterval(timer);
+    expect(result.backend).toBe('native');
+    expect(elapsed).toBeGreaterThan(1000);
+    expect(worstLag).toBeLessThan(50);
+    console.log(`event loop: worst lag ${worstLag.toFixed(1)} ms during a ${elapsed.toFixed(0)} ms fit`);
+  });
+
+  it('deliver every iteration in order on the main thread', async () => {
+    const seen: IterationInfo[] = [];
+    const points = gaussianBlobs(3, 20_000, 8, 20, 3);
+    const result = await kmeans(points, 20, { seed: 8, nInit: 3, init: 'random', backend: 'native', onIteration: (info) => seen.push(info) });
+    const sync = kmeansSync(points, 20, { seed: 8, nInit: 3, init: 'random', backend: 'js', onIteration: () => {} });
+    expect(result.inertia).toBe(sync.inertia);
+    for (let run = 0; run < 3; run++) {
+      const iterations = seen.filter((info) => info.run === run).map((info) => info.iteration);
+      expect(iterations).toEqual(Array.from({ length: iterations.length }, (_, i) => i + 1));
+    }
+    expect(seen.map((info) => info.run)).toEqual([...seen.map((info) => info.run)].sort((a, b) => a - b));
+    expect(seen[0].changed).toBe(20_000);
+  });
+
+  it.each(['native', 'js'] as const)('stop between iterations on abort and reject with an AbortError (%s)', async (backend) => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const promise = kmeans(BIG, 128, {
+      ...BIG_OPTIONS, backend, signal: controller.signal,
+      onIteration: ({ iteration }) => {
+        seen.push(iteration);
+        if (iteration === 2) controller.abort();
+      },
+    });
+    await expect(promise).rejects.toMatchObject({ name: 'AbortError' });
+    expect(seen.length).toBeLessThan(6);
+    // The library stays usable afterwards.
+    const after = await kmeans([[0], [1], [10]], 2, { seed: 1, backend });
+    expect(after.labels).toHaveLength(3);
+  });
+
+  it('reject at once when the signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(kmeans([[0], [1]], 1, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(() => kmeansSync([[0], [1]], 1, { signal: controller.signal })).toThrow(expect.objectContaining({ name: 'AbortError' }));
+  });
+
+  it('let onIteration abort a synchronous fit', () => {
+    for (const backend of ['js', 'native'] as const) {
+      const controller = new AbortController();
+      expect(() => kmeansSync(gaussianBlobs(1, 5000, 4, 30, 5), 30, {
+        seed: 1, tolerance: 0, backend, signal: controller.signal, onIteration: () => controller.abort(),
+      })).toThrow(expect.objectContaining({ name: 'AbortError' }));
+    }
+  });
+
+  it('reject with what onIteration throws', async () => {
+    const failure = new Error('from the callback');
+    await expect(kmeans(gaussianBlobs(1, 5000, 4, 30, 5), 30, {
+      seed: 1, backend: 'native', onIteration: () => { throw failure; },
+    })).rejects.toBe(failure);
+  });
+
+  it('run 16 concurrent fits to the results of one at a time, within a bounded thread count', async () => {
+    const jobs = Array.from({ length: 16 }, (_, i) => ({
+      points: gaussianBlobs(100 + i, 4000 + 500 * i, 2 + (i % 5), 8 + i, 2),
+      k: 8 + i,
+      seed: i,
+    }));
+    const sequential: KMeansResult[] = [];
+    for (const job of jobs) sequential.push(await kmeans(job.points, job.k, { seed: job.seed, backend: 'native' }));
+    const before = threadCount();
+    let most = before;
+    const sampler = setInterval(() => { most = Math.max(most, threadCount()); }, 2);
+    const concurrent = await Promise.all(jobs.map((job) => kmeans(job.points, job.k, { seed: job.seed, backend: 'native' })));
+    clearInterval(sampler);
+    concurrent.forEach((result, i) => {
+      expect(result.labels).toEqual(sequential[i].labels);
+      expect(result.inertia).toBe(sequential[i].inertia);
+    });
+    // One budget of cores is shared: at most the 4 libuv workers' OpenMP teams exist, never 16.
+    expect(most - before).toBeLessThanOrEqual(4 * availableParallelism());
+  });
+});

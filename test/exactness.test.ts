@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { kmeansSync } from '../lib/index.js';
+import { Random } from '../lib/random.js';
+import type { KMeansOptions, KMeansResult, Matrix } from '../lib/types.js';
+import { type FloatArrayType, gaussianBlobs, s1Like } from './helpers.js';
+
+/** A few hundred shapes: n, d, k, spread and seed drawn from one seeded stream. */
+function randomCases(count: number): Array<{ seed: number; n: number; d: number; k: number; spread: number }> {
+  const rng = new Random(20261125);
+  return Array.from({ length: count }, (_, i) => {
+    const n = 2 + rng.nextIndex(300);
+    return {
+      seed: 1000 + i,
+      n,
+      d: 1 + rng.nextIndex(9),
+      k: 1 + rng.nextIndex(Math.min(n, 16)),
+      spread: [0.3, 1, 3][rng.nextIndex(3)],
+    };
+  });
+}
+
+function expectSameFit(actual: KMeansResult, expected: KMeansResult): void {
+  expect(actual.labels).toEqual(expected.labels);
+  expect(actual.iterations).toBe(expected.iterations);
+  expect(actual.converged).toBe(expected.converged);
+  const scale = Math.max(1e-300, Math.abs(expected.inertia));
+  expect(Math.abs(actual.inertia - expected.inertia) / scale).toBeLessThan(1e-12);
+}
+
+describe.each([Float64Array, Float32Array] as FloatArrayType[])('exactness on %s data', (type) => {
+  it('Elkan reaches Lloyd\'s labels and iterations on 300 random shapes and seeds (js)', () => {
+    for (const c of randomCases(300)) {
+      const points = gaussianBlobs(c.seed, c.n, c.d, Math.max(1, c.k), c.spread, type);
+      const options: KMeansOptions = { seed: c.seed, backend: 'js', tolerance: c.seed % 2 ? 1e-4 : 0 };
+      const lloyd = kmeansSync(points, c.k, { ...options, algorithm: 'lloyd' });
+      const elkan = kmeansSync(points, c.k, { ...options, algorithm: 'elkan' });
+      expectSameFit(elkan, lloyd);
+    }
+  });
+
+  it('native Elkan and native Lloyd reach the TypeScript Lloyd\'s labels on the same 300 cases', () => {
+    for (const c of randomCases(300)) {
+      const points = gaussianBlobs(c.seed, c.n, c.d, Math.max(1, c.k), c.spread, type);
+      const options: KMeansOptions = { seed: c.seed, tolerance: c.seed % 2 ? 1e-4 : 0 };
+      const reference = kmeansSync(points, c.k, { ...options, backend: 'js', algorithm: 'lloyd' });
+      expectSameFit(kmeansSync(points, c.k, { ...options, backend: 'native', algorithm: 'lloyd' }), reference);
+      expectSameFit(kmeansSync(points, c.k, { ...options, backend: 'native', algorithm: 'elkan' }), reference);
+    }
+  });
+
+  it('all four implementations agree on the S1-like set from the same centres', () => {
+    const points: Matrix = s1Like(7, type);
+    const reference = kmeansSync(points, 15, { seed: 5, init: 'random', backend: 'js', algorithm: 'lloyd', tolerance: 0 });
+    for (const backend of ['js', 'native'] as const) {
+      for (const algorithm of ['elkan', 'lloyd'] as const) {
+        expectSameFit(kmeansSync(points, 15, { seed: 5, init: 'random', backend, algorithm, tolerance: 0 }), reference);
+      }
+    }
+  });
+});
+
+describe('native matches the TypeScript reference bit for bit', () => {
+  it('gives identical centroids and inertia on float64 blobs, for every init and nInit', () => {
+    const points = gaussianBlobs(77, 3000, 6, 12, 2);
+    for (const options of [{ init: 'k-means++' }, { init: 'random', nInit: 3 }, { nInit: 2, weights: Array.from({ length: 3000 }, (_, i) => (i % 5) / 2) }] as KMeansOptions[]) {
+      const js = kmeansSync(points, 12, { ...options, seed: 9, backend: 'js' });
+      const native = kmeansSync(points, 12, { ...options, seed: 9, backend: 'native' });
+      expect(native.labels).toEqual(js.labels);
+      expect(native.centroids.data).toEqual(js.centroids.data);
+      expect(native.inertia).toBe(js.inertia);
+      expect(native.iterations).toBe(js.iterations);
+    }
+  });
+
+  it('gives bit-identical results for 1, 2, 3 and 8 threads', () => {
+    for (const type of [Float64Array, Float32Array]) {
+      const points = gaussianBlobs(31, 20000, 10, 24, 3, type);
+      const one = kmeansSync(points, 24, { seed: 4, threads: 1, backend: 'native' });
+      for (const threads of [2, 3, 8]) {
+        const many = kmeansSync(points, 24, { seed: 4, threads, backend: 'native' });
+        expect(many.labels).toEqual(one.labels);
+        expect(many.centroids.data).toEqual(one.centroids.data);
+        expect(many.inertia).toBe(one.inertia);
+        expect(many.iterations).toBe(one.iterations);
+      }
+    }
+  });
+
+  it('reproduces a result from its reported seed', () => {
+    const points = gaussianBlobs(12, 500, 3, 4);
+    const first = kmeansSync(points, 4);
+    expect(Number.isInteger(first.seed)).toBe(true);
+    const again = kmeansSync(points, 4, { seed: first.seed });
+    expect(again.labels).toEqual(first.labels);
+    expect(again.inertia).toBe(first.inertia);
+  });
+});
