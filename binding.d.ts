@@ -46,4 +46,6 @@ export interface NativeBinding {
   readonly openmp: boolean;
   /** Threads OpenMP would use by default (omp_get_max_threads), 1 without OpenMP. */
   readonly maxThreads: number;
+  /** The build variant of the core chosen for this CPU: 'generic' or 'avx2' (ELKAN_KMEANS_ISA asks for one). */
+  readonly isa: string;
 }

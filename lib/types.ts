@@ -41,7 +41,7 @@ export interface KMeansOptions {
   algorithm?: Algorithm | 'auto';
   /** `'auto'` (default: native when the addon loads, else js), `'native'` or `'js'`. */
   backend?: BackendName | 'auto';
-  /** Threads for the native backend. Default: all available cores. */
+  /** Most threads for the native backend; small fits use fewer (one per 4096 points). Default: all available cores. */
   threads?: number;
   /** One non-negative finite weight per point. */
   weights?: ArrayLike<number>;

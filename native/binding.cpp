@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "kmeans.hpp"
+#include "dispatch.hpp"
+#include "parallel.hpp"
 
 namespace {
 
@@ -109,10 +110,10 @@ Outcome run_fit(const Request& r, const ekm::IterationHook& hook) {
   Outcome outcome;
   if (r.dtype == DType::f32) {
     const ekm::Problem<float> p{static_cast<const float*>(r.data), r.n, r.d, r.k, r.weights, 1};
-    outcome.f32 = ekm::fit(p, r.options, static_cast<const float*>(r.init_centers), hook);
+    outcome.f32 = ekm::kernels().fit_float(p, r.options, static_cast<const float*>(r.init_centers), hook);
   } else {
     const ekm::Problem<double> p{static_cast<const double*>(r.data), r.n, r.d, r.k, r.weights, 1};
-    outcome.f64 = ekm::fit(p, r.options, static_cast<const double*>(r.init_centers), hook);
+    outcome.f64 = ekm::kernels().fit_double(p, r.options, static_cast<const double*>(r.init_centers), hook);
   }
   return outcome;
 }
@@ -274,9 +275,9 @@ Napi::Value Predict(const Napi::CallbackInfo& info) {
   const void* centers = float_data(info[3], dtype, k * d, "centers");
   Napi::Int32Array labels = Napi::Int32Array::New(env, n);
   if (dtype == DType::f32) {
-    ekm::predict(static_cast<const float*>(data), n, d, static_cast<const float*>(centers), k, threads, labels.Data());
+    ekm::kernels().predict_float(static_cast<const float*>(data), n, d, static_cast<const float*>(centers), k, threads, labels.Data());
   } else {
-    ekm::predict(static_cast<const double*>(data), n, d, static_cast<const double*>(centers), k, threads, labels.Data());
+    ekm::kernels().predict_double(static_cast<const double*>(data), n, d, static_cast<const double*>(centers), k, threads, labels.Data());
   }
   return labels;
 }
@@ -287,6 +288,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("predict", Napi::Function::New(env, Predict, "predict"));
   exports.Set("openmp", Napi::Boolean::New(env, ekm::has_openmp()));
   exports.Set("maxThreads", Napi::Number::New(env, ekm::max_threads()));
+  exports.Set("isa", Napi::String::New(env, ekm::kernels().isa));
   return exports;
 }
 

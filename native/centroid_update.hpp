@@ -4,6 +4,8 @@
 // k × d buffers are needed. Empty clusters are re-seeded with the farthest points.
 #pragma once
 
+#include "isa.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <numeric>
@@ -11,9 +13,10 @@
 
 #include "distance.hpp"
 #include "parallel.hpp"
-#include "problem.hpp"
+#include "types.hpp"
 
 namespace ekm {
+inline namespace EKM_ISA {
 
 struct UpdateOutcome {
   std::vector<double> shifts;  // squared distance each centre moved
@@ -162,4 +165,5 @@ class CentroidUpdater {
   std::vector<double> weights_;
 };
 
+}  // namespace EKM_ISA
 }  // namespace ekm

@@ -5,9 +5,12 @@
 // contraction (-ffp-contract=off): a fused multiply-add would round differently from TypeScript.
 #pragma once
 
+#include "isa.hpp"
+
 #include <cstddef>
 
 namespace ekm {
+inline namespace EKM_ISA {
 
 template <class T>
 inline double squared_distance(const T* a, const T* b, std::size_t d) {
@@ -38,4 +41,5 @@ inline double squared_distance(const T* a, const T* b, std::size_t d) {
   return (s0 + s1) + (s2 + s3);
 }
 
+}  // namespace EKM_ISA
 }  // namespace ekm

@@ -11,15 +11,18 @@
 //   branchy loop runs; most points need none.
 #pragma once
 
+#include "isa.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <vector>
 
 #include "distance.hpp"
-#include "problem.hpp"
+#include "types.hpp"
 
 namespace ekm {
+inline namespace EKM_ISA {
 
 template <class T>
 class ElkanAssigner {
@@ -161,4 +164,5 @@ class ElkanAssigner {
   bool moved_ = false;
 };
 
+}  // namespace EKM_ISA
 }  // namespace ekm

@@ -3,6 +3,8 @@
 // so it can be tested and profiled on its own (native/tests).
 #pragma once
 
+#include "isa.hpp"
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -13,49 +15,13 @@
 #include "elkan.hpp"
 #include "lloyd.hpp"
 #include "parallel.hpp"
-#include "problem.hpp"
 #include "random.hpp"
 #include "seeding.hpp"
 #include "tolerance.hpp"
+#include "types.hpp"
 
 namespace ekm {
-
-enum class Algorithm { elkan, lloyd };
-enum class Init { kmeans_plus_plus, random, explicit_centers };
-
-struct Options {
-  Init init = Init::kmeans_plus_plus;
-  std::size_t n_init = 1;
-  std::size_t max_iterations = 300;
-  double tolerance = 1e-4;  // relative, scaled by the mean per-feature variance
-  std::uint32_t seed = 0;
-  Algorithm algorithm = Algorithm::elkan;
-  int threads = 1;
-};
-
-struct IterationReport {
-  std::size_t run;
-  std::size_t iteration;
-  std::size_t changed;
-  double center_shift;
-};
-
-// Called between iterations on the fitting thread; returning true stops the fit with Cancelled.
-using IterationHook = std::function<bool(const IterationReport&)>;
-
-struct Cancelled : std::runtime_error {
-  Cancelled() : std::runtime_error("The k-means fit was aborted.") {}
-};
-
-template <class T>
-struct FitResult {
-  std::vector<std::int32_t> labels;
-  std::vector<T> centroids;
-  double inertia = 0;
-  std::size_t iterations = 0;
-  bool converged = false;
-  int threads = 1;
-};
+inline namespace EKM_ISA {
 
 namespace detail {
 
@@ -116,7 +82,7 @@ FitResult<T> iterate(const Problem<T>& p, const Options& options, std::vector<T>
 // Fits k-means to p; `explicit_centers` (k × d) is read when options.init is explicit_centers.
 template <class T>
 FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers, const IterationHook& hook) {
-  p.threads = effective_threads(options.threads);
+  p.threads = effective_threads(options.threads, p.n);
   const double tolerance = absolute_tolerance(p, options.tolerance);
   Random rng(options.seed);
   FitResult<T> best;
@@ -144,8 +110,9 @@ FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers
 template <class T>
 void predict(const T* data, std::size_t n, std::size_t d, const T* centers, std::size_t k, int threads, std::int32_t* labels) {
   const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
-#pragma omp parallel for num_threads(effective_threads(threads)) schedule(static)
+#pragma omp parallel for num_threads(effective_threads(threads, n)) schedule(static)
   for (std::ptrdiff_t i = 0; i < sn; ++i) labels[i] = nearest_center(data + static_cast<std::size_t>(i) * d, centers, k, d);
 }
 
+}  // namespace EKM_ISA
 }  // namespace ekm

@@ -1,12 +1,15 @@
 // Lloyd's assignment: every point against every centre. The oracle of every accelerated variant.
 #pragma once
 
+#include "isa.hpp"
+
 #include <cstdint>
 
 #include "distance.hpp"
-#include "problem.hpp"
+#include "types.hpp"
 
 namespace ekm {
+inline namespace EKM_ISA {
 
 // Index of the centre nearest to x, the lowest index on ties.
 template <class T>
@@ -40,4 +43,5 @@ class LloydAssigner {
   const Problem<T>& p_;
 };
 
+}  // namespace EKM_ISA
 }  // namespace ekm

@@ -4,6 +4,8 @@
 // are ignored and everything runs on the calling thread.
 #pragma once
 
+#include "isa.hpp"
+
 #include <cstddef>
 #include <vector>
 
@@ -12,6 +14,7 @@
 #endif
 
 namespace ekm {
+inline namespace EKM_ISA {
 
 constexpr std::size_t ROW_BLOCK = 1024;
 
@@ -31,8 +34,16 @@ inline int max_threads() {
 #endif
 }
 
-// The threads a fit actually runs on: what was asked, 1 without OpenMP.
-inline int effective_threads(int requested) { return has_openmp() && requested > 1 ? requested : 1; }
+// Points per thread below which more threads cost more (in fork/join and barrier waits, which
+// grow badly when the cores are busy with other work) than they save.
+constexpr std::size_t MIN_POINTS_PER_THREAD = 4096;
+
+// The threads a fit of n points runs on: what was asked, fewer for small n, 1 without OpenMP.
+inline int effective_threads(int requested, std::size_t n) {
+  if (!has_openmp() || requested <= 1) return 1;
+  const std::size_t useful = (n + MIN_POINTS_PER_THREAD - 1) / MIN_POINTS_PER_THREAD;
+  return static_cast<int>(useful < static_cast<std::size_t>(requested) ? (useful > 0 ? useful : 1) : requested);
+}
 
 inline std::size_t block_count(std::size_t n) { return (n + ROW_BLOCK - 1) / ROW_BLOCK; }
 
@@ -54,4 +65,5 @@ double blocked_sum(std::size_t n, int threads, Term term) {
   return total;
 }
 
+}  // namespace EKM_ISA
 }  // namespace ekm

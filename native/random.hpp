@@ -2,10 +2,13 @@
 // lib/random.ts bit for bit, so a seed gives the same result on every backend.
 #pragma once
 
+#include "isa.hpp"
+
 #include <cmath>
 #include <cstdint>
 
 namespace ekm {
+inline namespace EKM_ISA {
 
 class Random {
  public:
@@ -55,4 +58,5 @@ class Random {
   std::uint32_t s0_, s1_, s2_, s3_;
 };
 
+}  // namespace EKM_ISA
 }  // namespace ekm

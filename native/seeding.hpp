@@ -3,6 +3,8 @@
 // same candidates as the serial one for every thread count.
 #pragma once
 
+#include "isa.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -11,10 +13,11 @@
 
 #include "distance.hpp"
 #include "parallel.hpp"
-#include "problem.hpp"
+#include "types.hpp"
 #include "random.hpp"
 
 namespace ekm {
+inline namespace EKM_ISA {
 
 template <class T>
 void copy_row(const T* data, std::size_t src, T* centers, std::size_t dst, std::size_t d) {
@@ -139,4 +142,5 @@ void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers) {
   }
 }
 
+}  // namespace EKM_ISA
 }  // namespace ekm

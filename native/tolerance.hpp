@@ -2,13 +2,16 @@
 // variances (unweighted), with column sums taken per block of rows and added in block order.
 #pragma once
 
+#include "isa.hpp"
+
 #include <algorithm>
 #include <vector>
 
 #include "parallel.hpp"
-#include "problem.hpp"
+#include "types.hpp"
 
 namespace ekm {
+inline namespace EKM_ISA {
 
 template <class T>
 double absolute_tolerance(const Problem<T>& p, double relative) {
@@ -41,4 +44,5 @@ double absolute_tolerance(const Problem<T>& p, double relative) {
   return relative * (sum / static_cast<double>(d));
 }
 
+}  // namespace EKM_ISA
 }  // namespace ekm

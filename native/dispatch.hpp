@@ -1,0 +1,26 @@
+// Run-time choice among the build variants of the core (native/fit_variants.cpp): the baseline
+// build runs on any CPU of its architecture; on x86-64 the AVX2 (x86-64-v3) build runs where the
+// CPU has those instructions. Every variant computes the same bits: the summation order is fixed
+// in the source and no variant contracts to fused multiply-add.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "types.hpp"
+
+namespace ekm {
+
+struct Kernels {
+  const char* isa;
+  FitResult<float> (*fit_float)(Problem<float>, const Options&, const float*, const IterationHook&);
+  FitResult<double> (*fit_double)(Problem<double>, const Options&, const double*, const IterationHook&);
+  void (*predict_float)(const float*, std::size_t, std::size_t, const float*, std::size_t, int, std::int32_t*);
+  void (*predict_double)(const double*, std::size_t, std::size_t, const double*, std::size_t, int, std::int32_t*);
+};
+
+// The variant for this CPU, chosen once. The environment variable ELKAN_KMEANS_ISA (generic,
+// avx2) asks for a variant, for comparing them; one the CPU lacks is never chosen.
+const Kernels& kernels();
+
+}  // namespace ekm

@@ -1,0 +1,135 @@
+// The core's own tests, without Node: cmake -S . -B build-core && cmake --build build-core &&
+// ctest --test-dir build-core. scripts/test-core.sh also runs them under AddressSanitizer,
+// UndefinedBehaviorSanitizer and valgrind.
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "../dispatch.hpp"
+#include "../kmeans.hpp"
+
+namespace {
+
+int failures = 0;
+int checks = 0;
+
+void check(bool ok, const std::string& what) {
+  ++checks;
+  if (!ok) {
+    ++failures;
+    std::printf("FAIL: %s\n", what.c_str());
+  }
+}
+
+// Blobs from the project's generator: k centres in [-10, 10]^d, uniform noise of width `spread`.
+template <class T>
+std::vector<T> blobs(std::uint32_t seed, std::size_t n, std::size_t d, std::size_t k, double spread) {
+  ekm::Random rng(seed);
+  std::vector<double> means(k * d);
+  for (double& m : means) m = rng.next_double() * 20 - 10;
+  std::vector<T> data(n * d);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t c = rng.next_index(k);
+    for (std::size_t j = 0; j < d; ++j) data[i * d + j] = static_cast<T>(means[c * d + j] + spread * (rng.next_double() - 0.5));
+  }
+  return data;
+}
+
+void weighted_case() {
+  const std::vector<double> points = {0, 0, 0.5, 0, 0.5, 1, 1, 1};
+  const std::vector<double> weights = {3, 1, 1, 3};
+  const std::vector<double> init = {0, 0, 1, 1};
+  for (const ekm::Algorithm algorithm : {ekm::Algorithm::elkan, ekm::Algorithm::lloyd}) {
+    ekm::Options options;
+    options.init = ekm::Init::explicit_centers;
+    options.algorithm = algorithm;
+    const auto r = ekm::kernels().fit_double({points.data(), 4, 2, 2, weights.data(), 1}, options, init.data(), nullptr);
+    check(r.labels == std::vector<std::int32_t>{0, 0, 1, 1}, "weighted case labels");
+    check(std::fabs(r.inertia - 0.375) < 1e-12, "weighted case inertia");
+    check(r.centroids == std::vector<double>{0.125, 0, 0.875, 1}, "weighted case centroids");
+    check(r.iterations == 2, "weighted case iterations");
+  }
+}
+
+template <class T>
+void elkan_matches_lloyd_for_every_thread_count() {
+  for (std::uint32_t seed = 1; seed <= 40; ++seed) {
+    ekm::Random shape(seed);
+    // Fits of fewer than 4096 points run on one thread, so a quarter of the cases are larger.
+    const std::size_t n = seed % 4 == 0 ? 8000 + shape.next_index(12000) : 1 + shape.next_index(3000);
+    const std::size_t d = 1 + shape.next_index(12);
+    const std::size_t k = 1 + shape.next_index(std::min<std::size_t>(n, 40));
+    const std::vector<T> data = blobs<T>(seed, n, d, k, 4);
+    ekm::Options options;
+    options.seed = seed;
+    options.n_init = 1 + seed % 3;
+    options.init = seed % 2 ? ekm::Init::kmeans_plus_plus : ekm::Init::random;
+    options.algorithm = ekm::Algorithm::lloyd;
+    options.threads = 1;
+    const ekm::Problem<T> p{data.data(), n, d, k, nullptr, 1};
+    const auto lloyd = ekm::fit(p, options, static_cast<const T*>(nullptr), nullptr);
+    options.algorithm = ekm::Algorithm::elkan;
+    for (const int threads : {1, 2, 3, 8}) {
+      options.threads = threads;
+      const auto elkan = ekm::fit(p, options, static_cast<const T*>(nullptr), nullptr);
+      const std::string where = " (seed " + std::to_string(seed) + ", threads " + std::to_string(threads) + ")";
+      check(elkan.labels == lloyd.labels, "Elkan labels equal Lloyd's" + where);
+      check(elkan.iterations == lloyd.iterations, "Elkan iterations equal Lloyd's" + where);
+      check(elkan.inertia == lloyd.inertia, "Elkan inertia equals Lloyd's bit for bit" + where);
+      check(elkan.centroids == lloyd.centroids, "Elkan centroids equal Lloyd's bit for bit" + where);
+    }
+  }
+}
+
+void every_variant_computes_the_same_bits() {
+  const std::vector<double> data = blobs<double>(7, 5000, 9, 20, 6);
+  ekm::Options options;
+  options.seed = 3;
+  options.threads = 2;
+  const auto chosen = ekm::kernels().fit_double({data.data(), 5000, 9, 20, nullptr, 1}, options, nullptr, nullptr);
+  const auto generic = ekm::fit(ekm::Problem<double>{data.data(), 5000, 9, 20, nullptr, 1}, options, static_cast<const double*>(nullptr), nullptr);
+  check(chosen.labels == generic.labels && chosen.centroids == generic.centroids && chosen.inertia == generic.inertia,
+        std::string("the ") + ekm::kernels().isa + " variant matches the generic one bit for bit");
+}
+
+void edge_shapes() {
+  // k = n, duplicate points, a constant column, n = 1.
+  const std::vector<double> duplicates = {1, 5, 1, 5, 1, 5, 2, 5};
+  ekm::Options options;
+  options.seed = 1;
+  const auto all = ekm::fit(ekm::Problem<double>{duplicates.data(), 4, 2, 4, nullptr, 2}, options, static_cast<const double*>(nullptr), nullptr);
+  check(all.labels.size() == 4 && std::isfinite(all.inertia), "k = n with duplicate points gives finite results");
+  const std::vector<float> one = {3.5f};
+  const auto single = ekm::fit(ekm::Problem<float>{one.data(), 1, 1, 1, nullptr, 1}, options, static_cast<const float*>(nullptr), nullptr);
+  check(single.labels == std::vector<std::int32_t>{0} && single.centroids == std::vector<float>{3.5f} && single.inertia == 0, "n = 1");
+}
+
+void cancellation() {
+  const std::vector<double> data = blobs<double>(2, 2000, 4, 30, 20);
+  ekm::Options options;
+  options.tolerance = 0;
+  std::size_t calls = 0;
+  bool cancelled = false;
+  try {
+    ekm::fit(ekm::Problem<double>{data.data(), 2000, 4, 30, nullptr, 1}, options, static_cast<const double*>(nullptr),
+             [&](const ekm::IterationReport&) { return ++calls == 3; });
+  } catch (const ekm::Cancelled&) {
+    cancelled = true;
+  }
+  check(cancelled && calls == 3, "a hook returning true stops the fit after that iteration");
+}
+
+}  // namespace
+
+int main() {
+  weighted_case();
+  elkan_matches_lloyd_for_every_thread_count<double>();
+  elkan_matches_lloyd_for_every_thread_count<float>();
+  every_variant_computes_the_same_bits();
+  edge_shapes();
+  cancellation();
+  std::printf("%d passed, %d failed\n", checks - failures, failures);
+  return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

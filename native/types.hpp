@@ -1,0 +1,66 @@
+// The core's plain data types: a fit's input, options, progress report and result. They sit
+// outside the per-instruction-set namespaces (native/isa.hpp) so that every build variant of the
+// algorithms shares them with the binding.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <vector>
+
+namespace ekm {
+
+// What every phase of a fit reads: the points (read in place, never copied), their weights, and
+// the thread count.
+template <class T>
+struct Problem {
+  const T* data;
+  std::size_t n;
+  std::size_t d;
+  std::size_t k;
+  const double* weights;  // nullptr: every weight is 1
+  int threads;
+
+  const T* row(std::size_t i) const { return data + i * d; }
+  double weight(std::size_t i) const { return weights ? weights[i] : 1.0; }
+};
+
+enum class Algorithm { elkan, lloyd };
+enum class Init { kmeans_plus_plus, random, explicit_centers };
+
+struct Options {
+  Init init = Init::kmeans_plus_plus;
+  std::size_t n_init = 1;
+  std::size_t max_iterations = 300;
+  double tolerance = 1e-4;  // relative, scaled by the mean per-feature variance
+  std::uint32_t seed = 0;
+  Algorithm algorithm = Algorithm::elkan;
+  int threads = 1;
+};
+
+struct IterationReport {
+  std::size_t run;
+  std::size_t iteration;
+  std::size_t changed;
+  double center_shift;
+};
+
+// Called between iterations on the fitting thread; returning true stops the fit with Cancelled.
+using IterationHook = std::function<bool(const IterationReport&)>;
+
+struct Cancelled : std::runtime_error {
+  Cancelled() : std::runtime_error("The k-means fit was aborted.") {}
+};
+
+template <class T>
+struct FitResult {
+  std::vector<std::int32_t> labels;
+  std::vector<T> centroids;
+  double inertia = 0;
+  std::size_t iterations = 0;
+  bool converged = false;
+  int threads = 1;
+};
+
+}  // namespace ekm
