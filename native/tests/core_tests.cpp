@@ -106,6 +106,15 @@ void edge_shapes() {
   check(single.labels == std::vector<std::int32_t>{0} && single.centroids == std::vector<float>{3.5f} && single.inertia == 0, "n = 1");
 }
 
+void thread_counts() {
+  // One thread per 4096 points at most, and one without OpenMP, whatever was asked.
+  const std::vector<double> data = blobs<double>(5, 10000, 3, 8, 4);
+  ekm::Options options;
+  options.threads = 8;
+  const auto result = ekm::fit(ekm::Problem<double>{data.data(), 10000, 3, 8, nullptr, 1}, options, static_cast<const double*>(nullptr), nullptr);
+  check(result.threads == (ekm::has_openmp() ? 3 : 1), "threads reported: " + std::to_string(result.threads));
+}
+
 void cancellation() {
   const std::vector<double> data = blobs<double>(2, 2000, 4, 30, 20);
   ekm::Options options;
@@ -123,13 +132,18 @@ void cancellation() {
 
 }  // namespace
 
-int main() {
+// `core_tests small` runs only the quick cases, for valgrind.
+int main(int argc, char** argv) {
+  const bool small = argc > 1 && std::string(argv[1]) == "small";
   weighted_case();
-  elkan_matches_lloyd_for_every_thread_count<double>();
-  elkan_matches_lloyd_for_every_thread_count<float>();
-  every_variant_computes_the_same_bits();
   edge_shapes();
+  thread_counts();
   cancellation();
+  if (!small) {
+    elkan_matches_lloyd_for_every_thread_count<double>();
+    elkan_matches_lloyd_for_every_thread_count<float>();
+    every_variant_computes_the_same_bits();
+  }
   std::printf("%d passed, %d failed\n", checks - failures, failures);
   return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
