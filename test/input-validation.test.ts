@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kmeans, kmeansSync, predict } from '../lib/index.js';
+import { normalizeFit } from '../lib/validate.js';
 
 const POINTS = [[0, 0], [1, 1], [2, 2], [3, 3]];
 
@@ -97,5 +98,14 @@ describe('invalid arguments', () => {
     expect(data).toEqual(copy);
     expect(init).toEqual([[0, 0], [6, 6]]);
     expect(weights).toEqual([1, 2, 3, 4]);
+  });
+});
+
+describe('zero copy', () => {
+  it('hands typed-array matrices to the backend as they are, without a copy', () => {
+    for (const data of [new Float32Array(12), new Float64Array(12)]) {
+      data.set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+      expect(normalizeFit({ data, shape: [4, 3] }, 2, {}).request.data).toBe(data);
+    }
   });
 });
