@@ -106,17 +106,23 @@ void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers) {
     const std::vector<double> mass_blocks = block_sums(n, threads, mass);
     for (std::size_t t = 0; t < trials; ++t) candidates[t] = draw_proportional(n, mass_blocks, potential, mass, rng);
 
+    // Each block sums every candidate's potential over its rows in row order; the distances to
+    // four candidates are measured together (squared_distances4), which changes no sum.
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (std::ptrdiff_t b = 0; b < blocks; ++b) {
       const std::size_t start = static_cast<std::size_t>(b) * ROW_BLOCK;
       const std::size_t end = std::min(n, start + ROW_BLOCK);
-      for (std::size_t t = 0; t < trials; ++t) {
-        const T* candidate = p.row(candidates[t]);
-        double sum = 0;
+      double* sums = &partial[static_cast<std::size_t>(b) * trials];
+      std::fill(sums, sums + trials, 0.0);
+      for (std::size_t t0 = 0; t0 < trials; t0 += 4) {
+        const std::size_t group = std::min<std::size_t>(4, trials - t0);
+        const T* rows[4];
+        for (std::size_t r = 0; r < 4; ++r) rows[r] = p.row(candidates[t0 + std::min(r, group - 1)]);
+        double dist[4];
         for (std::size_t i = start; i < end; ++i) {
-          sum += p.weight(i) * std::min(closest[i], squared_distance(p.row(i), candidate, d));
+          squared_distances4(p.row(i), rows, d, dist);
+          for (std::size_t r = 0; r < group; ++r) sums[t0 + r] += p.weight(i) * std::min(closest[i], dist[r]);
         }
-        partial[static_cast<std::size_t>(b) * trials + t] = sum;
       }
     }
 
