@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { NativeBinding } from '../binding.js';
@@ -18,7 +19,9 @@ export function loadNative(): LoadOutcome {
     const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
     outcome = { binding: nodeGypBuild(join(__dirname, '..')) };
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    let reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    const installFailure = readInstallFailure();
+    if (installFailure) reason += `; the source build at install failed: ${installFailure}`;
     outcome = {
       error: new Error(
         `The elkan-kmeans native addon could not be loaded (${reason}). ` +
@@ -29,4 +32,13 @@ export function loadNative(): LoadOutcome {
     };
   }
   return outcome;
+}
+
+/** The reason scripts/install.js recorded when it could not compile the addon, if it did. */
+function readInstallFailure(): string | undefined {
+  try {
+    return readFileSync(join(__dirname, '..', 'build', 'install-failure.txt'), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
