@@ -14,7 +14,7 @@ export interface NativeFitRequest {
   maxIterations: number;
   tolerance: number;
   seed: number;
-  algorithm: 'elkan' | 'lloyd';
+  algorithm: 'elkan' | 'hamerly' | 'lloyd';
   threads: number;
 }
 

@@ -3,6 +3,7 @@ import { type Backend, type FitHooks, type FitOutput, type FitRequest, abortErro
 import { updateCenters } from './centroid-update.js';
 import { type Floats, squaredDistanceFor } from './distance.js';
 import { ElkanAssigner } from './elkan.js';
+import { HamerlyAssigner } from './hamerly.js';
 import { LloydAssigner } from './lloyd.js';
 import { Random } from './random.js';
 import { blockedSum } from './reduction.js';
@@ -60,7 +61,12 @@ function* iterate(
   run: number,
 ): Generator<void, RunResult> {
   const { data, n, d, k, distance } = input;
-  const assigner: Assigner = request.algorithm === 'elkan' ? new ElkanAssigner(input) : new LloydAssigner(input);
+  const assigners: Record<FitRequest['algorithm'], () => Assigner> = {
+    elkan: () => new ElkanAssigner(input),
+    hamerly: () => new HamerlyAssigner(input),
+    lloyd: () => new LloydAssigner(input),
+  };
+  const assigner = assigners[request.algorithm]();
   const labels = new Int32Array(n).fill(-1);
   const previous = new Int32Array(n);
   let centers = initialCenters;

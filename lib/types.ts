@@ -11,7 +11,7 @@ export type PointsInput =
   | Matrix;
 
 export type InitMethod = 'k-means++' | 'random';
-export type Algorithm = 'elkan' | 'lloyd';
+export type Algorithm = 'elkan' | 'hamerly' | 'lloyd';
 export type BackendName = 'native' | 'js';
 
 /** Reported to `onIteration` after every iteration of every run. */
@@ -37,7 +37,7 @@ export interface KMeansOptions {
   tolerance?: number;
   /** Seed of the random generator, an integer in [0, 2^32). Drawn at random and reported when absent. */
   seed?: number;
-  /** `'auto'` (default, picks Elkan), `'elkan'` or `'lloyd'`. */
+  /** `'auto'` (default: Elkan, or Hamerly in low dimensions or when Elkan's n × k bounds would not fit in memory), `'elkan'`, `'hamerly'` or `'lloyd'`. */
   algorithm?: Algorithm | 'auto';
   /** `'auto'` (default: native when the addon loads, else js), `'native'` or `'js'`. */
   backend?: BackendName | 'auto';

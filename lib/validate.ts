@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { chooseAlgorithm } from './algorithm-choice.js';
 import type { FitRequest } from './backend.js';
 import type { Floats } from './distance.js';
-import type { Algorithm, BackendName, InitMethod, IterationInfo, KMeansOptions } from './types.js';
+import type { BackendName, InitMethod, IterationInfo, KMeansOptions } from './types.js';
 
 /** Points in the one shape the backends take: a row-major typed array read in place. */
 export interface NormalizedMatrix {
@@ -15,7 +16,6 @@ export interface NormalizedMatrix {
 export interface NormalizedFit {
   request: FitRequest;
   backend: BackendName | 'auto';
-  algorithm: Algorithm | 'auto';
   signal?: AbortSignal;
   onIteration?: (info: IterationInfo) => void;
 }
@@ -261,7 +261,7 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
     ? randomInt(0, SEED_LIMIT)
     : checkInteger(options.seed, 'options.seed', 0, SEED_LIMIT - 1, 'seeds are 32-bit unsigned integers');
 
-  const algorithm = options.algorithm === undefined ? 'auto' : checkChoice(options.algorithm, 'options.algorithm', ['auto', 'elkan', 'lloyd'] as const);
+  const algorithm = options.algorithm === undefined ? 'auto' : checkChoice(options.algorithm, 'options.algorithm', ['auto', 'elkan', 'hamerly', 'lloyd'] as const);
   const backend = options.backend === undefined ? 'auto' : checkChoice(options.backend, 'options.backend', ['auto', 'native', 'js'] as const);
   const threads = options.threads === undefined
     ? availableParallelism()
@@ -278,11 +278,10 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
   return {
     request: {
       data: points.data, n: points.n, d: points.d, k, weights, init, nInit, maxIterations, tolerance, seed,
-      algorithm: algorithm === 'auto' ? 'elkan' : algorithm,
+      algorithm: chooseAlgorithm(algorithm, points.n, points.d, k),
       threads,
     },
     backend,
-    algorithm,
     signal: options.signal,
     onIteration: options.onIteration,
   };

@@ -96,7 +96,10 @@ Request parse_request(const Napi::Object& object, KeepAlive& keep) {
   r.options.seed = object.Get("seed").As<Napi::Number>().Uint32Value();
   r.options.threads = static_cast<int>(size_field(object, "threads"));
   const std::string algorithm = object.Get("algorithm").As<Napi::String>();
-  r.options.algorithm = algorithm == "lloyd" ? ekm::Algorithm::lloyd : ekm::Algorithm::elkan;
+  if (algorithm == "elkan") r.options.algorithm = ekm::Algorithm::elkan;
+  else if (algorithm == "hamerly") r.options.algorithm = ekm::Algorithm::hamerly;
+  else if (algorithm == "lloyd") r.options.algorithm = ekm::Algorithm::lloyd;
+  else throw Napi::RangeError::New(env, "algorithm must be 'elkan', 'hamerly' or 'lloyd'");
   return r;
 }
 

@@ -13,6 +13,7 @@
 
 #include "centroid_update.hpp"
 #include "elkan.hpp"
+#include "hamerly.hpp"
 #include "lloyd.hpp"
 #include "parallel.hpp"
 #include "random.hpp"
@@ -94,9 +95,12 @@ FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers
       case Init::random: random_centers(p, rng, centers.data()); break;
       case Init::explicit_centers: std::copy(explicit_centers, explicit_centers + p.k * p.d, centers.begin()); break;
     }
-    FitResult<T> result = options.algorithm == Algorithm::elkan
-        ? detail::iterate<T, ElkanAssigner<T>>(p, options, std::move(centers), tolerance, run, hook)
-        : detail::iterate<T, LloydAssigner<T>>(p, options, std::move(centers), tolerance, run, hook);
+    FitResult<T> result;
+    switch (options.algorithm) {
+      case Algorithm::elkan: result = detail::iterate<T, ElkanAssigner<T>>(p, options, std::move(centers), tolerance, run, hook); break;
+      case Algorithm::hamerly: result = detail::iterate<T, HamerlyAssigner<T>>(p, options, std::move(centers), tolerance, run, hook); break;
+      case Algorithm::lloyd: result = detail::iterate<T, LloydAssigner<T>>(p, options, std::move(centers), tolerance, run, hook); break;
+    }
     if (!have_best || result.inertia < best.inertia) {
       best = std::move(result);
       have_best = true;

@@ -28,31 +28,32 @@ function expectSameFit(actual: KMeansResult, expected: KMeansResult): void {
 }
 
 describe.each([Float64Array, Float32Array] as FloatArrayType[])('exactness on %s data', (type) => {
-  it('Elkan reaches Lloyd\'s labels and iterations on 300 random shapes and seeds (js)', () => {
+  it('Elkan and Hamerly reach Lloyd\'s labels and iterations on 300 random shapes and seeds (js)', () => {
     for (const c of randomCases(300)) {
       const points = gaussianBlobs(c.seed, c.n, c.d, Math.max(1, c.k), c.spread, type);
       const options: KMeansOptions = { seed: c.seed, backend: 'js', tolerance: c.seed % 2 ? 1e-4 : 0 };
       const lloyd = kmeansSync(points, c.k, { ...options, algorithm: 'lloyd' });
-      const elkan = kmeansSync(points, c.k, { ...options, algorithm: 'elkan' });
-      expectSameFit(elkan, lloyd);
+      expectSameFit(kmeansSync(points, c.k, { ...options, algorithm: 'elkan' }), lloyd);
+      expectSameFit(kmeansSync(points, c.k, { ...options, algorithm: 'hamerly' }), lloyd);
     }
   });
 
-  it('native Elkan and native Lloyd reach the TypeScript Lloyd\'s labels on the same 300 cases', () => {
+  it('native Elkan, Hamerly and Lloyd reach the TypeScript Lloyd\'s labels on the same 300 cases', () => {
     for (const c of randomCases(300)) {
       const points = gaussianBlobs(c.seed, c.n, c.d, Math.max(1, c.k), c.spread, type);
       const options: KMeansOptions = { seed: c.seed, tolerance: c.seed % 2 ? 1e-4 : 0 };
       const reference = kmeansSync(points, c.k, { ...options, backend: 'js', algorithm: 'lloyd' });
-      expectSameFit(kmeansSync(points, c.k, { ...options, backend: 'native', algorithm: 'lloyd' }), reference);
-      expectSameFit(kmeansSync(points, c.k, { ...options, backend: 'native', algorithm: 'elkan' }), reference);
+      for (const algorithm of ['elkan', 'hamerly', 'lloyd'] as const) {
+        expectSameFit(kmeansSync(points, c.k, { ...options, backend: 'native', algorithm }), reference);
+      }
     }
   });
 
-  it('all four implementations agree on the S1-like set from the same centres', () => {
+  it('all six implementations agree on the S1-like set from the same centres', () => {
     const points: Matrix = s1Like(7, type);
     const reference = kmeansSync(points, 15, { seed: 5, init: 'random', backend: 'js', algorithm: 'lloyd', tolerance: 0 });
     for (const backend of ['js', 'native'] as const) {
-      for (const algorithm of ['elkan', 'lloyd'] as const) {
+      for (const algorithm of ['elkan', 'hamerly', 'lloyd'] as const) {
         expectSameFit(kmeansSync(points, 15, { seed: 5, init: 'random', backend, algorithm, tolerance: 0 }), reference);
       }
     }

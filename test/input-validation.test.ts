@@ -51,7 +51,7 @@ const CASES: Case[] = [
   ['seed is too large', POINTS, 2, { seed: 2 ** 32 }, RangeError, /options\.seed must be an integer/],
   ['seed has a fraction', POINTS, 2, { seed: 0.5 }, RangeError, /options\.seed must be an integer/],
   ['seed is a bigint', POINTS, 2, { seed: 1n }, TypeError, /options\.seed must be a number/],
-  ['algorithm is unknown', POINTS, 2, { algorithm: 'hamerly' }, RangeError, /options\.algorithm must be one of 'auto', 'elkan', 'lloyd'/],
+  ['algorithm is unknown', POINTS, 2, { algorithm: 'yinyang' }, RangeError, /options\.algorithm must be one of 'auto', 'elkan', 'hamerly', 'lloyd'/],
   ['backend is unknown', POINTS, 2, { backend: 'gpu' }, RangeError, /options\.backend must be one of 'auto', 'native', 'js'/],
   ['threads is zero', POINTS, 2, { threads: 0 }, RangeError, /options\.threads must be an integer from 1/],
   ['threads has a fraction', POINTS, 2, { threads: 1.5 }, RangeError, /options\.threads must be an integer/],

@@ -54,7 +54,7 @@ void weighted_case() {
 }
 
 template <class T>
-void elkan_matches_lloyd_for_every_thread_count() {
+void accelerated_match_lloyd_for_every_thread_count() {
   for (std::uint32_t seed = 1; seed <= 40; ++seed) {
     ekm::Random shape(seed);
     // Fits of fewer than 4096 points run on one thread, so a quarter of the cases are larger.
@@ -70,15 +70,18 @@ void elkan_matches_lloyd_for_every_thread_count() {
     options.threads = 1;
     const ekm::Problem<T> p{data.data(), n, d, k, nullptr, 1};
     const auto lloyd = ekm::fit(p, options, static_cast<const T*>(nullptr), nullptr);
-    options.algorithm = ekm::Algorithm::elkan;
-    for (const int threads : {1, 2, 3, 8}) {
-      options.threads = threads;
-      const auto elkan = ekm::fit(p, options, static_cast<const T*>(nullptr), nullptr);
-      const std::string where = " (seed " + std::to_string(seed) + ", threads " + std::to_string(threads) + ")";
-      check(elkan.labels == lloyd.labels, "Elkan labels equal Lloyd's" + where);
-      check(elkan.iterations == lloyd.iterations, "Elkan iterations equal Lloyd's" + where);
-      check(elkan.inertia == lloyd.inertia, "Elkan inertia equals Lloyd's bit for bit" + where);
-      check(elkan.centroids == lloyd.centroids, "Elkan centroids equal Lloyd's bit for bit" + where);
+    for (const ekm::Algorithm algorithm : {ekm::Algorithm::elkan, ekm::Algorithm::hamerly}) {
+      options.algorithm = algorithm;
+      const std::string name = algorithm == ekm::Algorithm::elkan ? "Elkan" : "Hamerly";
+      for (const int threads : {1, 2, 3, 8}) {
+        options.threads = threads;
+        const auto fast = ekm::fit(p, options, static_cast<const T*>(nullptr), nullptr);
+        const std::string where = " (seed " + std::to_string(seed) + ", threads " + std::to_string(threads) + ")";
+        check(fast.labels == lloyd.labels, name + " labels equal Lloyd's" + where);
+        check(fast.iterations == lloyd.iterations, name + " iterations equal Lloyd's" + where);
+        check(fast.inertia == lloyd.inertia, name + " inertia equals Lloyd's bit for bit" + where);
+        check(fast.centroids == lloyd.centroids, name + " centroids equal Lloyd's bit for bit" + where);
+      }
     }
   }
 }
@@ -140,8 +143,8 @@ int main(int argc, char** argv) {
   thread_counts();
   cancellation();
   if (!small) {
-    elkan_matches_lloyd_for_every_thread_count<double>();
-    elkan_matches_lloyd_for_every_thread_count<float>();
+    accelerated_match_lloyd_for_every_thread_count<double>();
+    accelerated_match_lloyd_for_every_thread_count<float>();
     every_variant_computes_the_same_bits();
   }
   std::printf("%d passed, %d failed\n", checks - failures, failures);

@@ -1,0 +1,101 @@
+import type { AssignInput, Assigner } from './assigner.js';
+import type { Floats } from './distance.js';
+
+/**
+ * Hamerly's algorithm (SDM 2010): exact k-means with two bounds per point, an upper bound on the
+ * distance to its own centre and one lower bound on the distance to every other centre. Memory
+ * grows with n, not n × k as in Elkan, and each test is cheap, which wins in low dimensions; when
+ * the bounds fail, the point is compared with every centre as in Lloyd, so ties go to the lowest
+ * index exactly as there.
+ */
+export class HamerlyAssigner implements Assigner {
+  private readonly upper: Float64Array;
+  private readonly lower: Float64Array;
+  /** Half the distance from each centre to its nearest other centre. */
+  private readonly halfNearestCenter: Float64Array;
+  private boundsReady = false;
+
+  constructor(private readonly input: AssignInput) {
+    this.upper = new Float64Array(input.n);
+    this.lower = new Float64Array(input.n);
+    this.halfNearestCenter = new Float64Array(input.k);
+  }
+
+  assign(centers: Floats, labels: Int32Array): void {
+    const { data, n, d } = this.input;
+    const { upper, lower, halfNearestCenter } = this;
+    if (!this.boundsReady) {
+      for (let i = 0; i < n; i++) this.scan(i, centers, labels);
+      this.boundsReady = true;
+      return;
+    }
+    this.measureCenters(centers);
+    for (let i = 0; i < n; i++) {
+      const label = labels[i];
+      const bound = Math.max(halfNearestCenter[label], lower[i]);
+      if (upper[i] <= bound) continue;
+      upper[i] = Math.sqrt(this.input.distance(data, i, centers, label, d));
+      if (upper[i] <= bound) continue;
+      this.scan(i, centers, labels);
+    }
+  }
+
+  centersMoved(_centers: Floats, shifts: Float64Array, labels: Int32Array): void {
+    const { n, k } = this.input;
+    // Every other centre moved at most the largest shift; for points of the centre that moved
+    // most, the second largest.
+    let largest = 0;
+    let second = 0;
+    let largestCenter = -1;
+    for (let c = 0; c < k; c++) {
+      if (shifts[c] > largest) {
+        second = largest;
+        largest = shifts[c];
+        largestCenter = c;
+      } else if (shifts[c] > second) {
+        second = shifts[c];
+      }
+    }
+    const { upper, lower } = this;
+    for (let i = 0; i < n; i++) {
+      const label = labels[i];
+      upper[i] += shifts[label];
+      const moved = lower[i] - (label === largestCenter ? second : largest);
+      lower[i] = moved > 0 ? moved : 0;
+    }
+  }
+
+  /** Compares point i with every centre: the nearest becomes its label, the second its lower bound. */
+  private scan(i: number, centers: Floats, labels: Int32Array): void {
+    const { data, d, k, distance } = this.input;
+    let best = 0;
+    let bestDistance = distance(data, i, centers, 0, d);
+    let secondDistance = Infinity;
+    for (let c = 1; c < k; c++) {
+      const dist = distance(data, i, centers, c, d);
+      if (dist < bestDistance) {
+        secondDistance = bestDistance;
+        bestDistance = dist;
+        best = c;
+      } else if (dist < secondDistance) {
+        secondDistance = dist;
+      }
+    }
+    labels[i] = best;
+    this.upper[i] = Math.sqrt(bestDistance);
+    this.lower[i] = Math.sqrt(secondDistance);
+  }
+
+  private measureCenters(centers: Floats): void {
+    const { d, k, distance } = this.input;
+    const half = this.halfNearestCenter;
+    half.fill(Infinity);
+    for (let a = 0; a < k; a++) {
+      for (let b = a + 1; b < k; b++) {
+        const h = 0.5 * Math.sqrt(distance(centers, a, centers, b, d));
+        if (h < half[a]) half[a] = h;
+        if (h < half[b]) half[b] = h;
+      }
+    }
+  }
+}

@@ -1,0 +1,124 @@
+// Hamerly's algorithm (SDM 2010), the steps of lib/hamerly.ts: exact k-means with an upper bound
+// to the point's own centre and one lower bound to all the others, so memory grows with n, not
+// n × k. When the bounds fail the point is compared with every centre, ties to the lowest index,
+// as in Lloyd. Each point's work touches only its own bounds, so threads never change a result.
+#pragma once
+
+#include "isa.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "distance.hpp"
+#include "types.hpp"
+
+namespace ekm {
+inline namespace EKM_ISA {
+
+template <class T>
+class HamerlyAssigner {
+ public:
+  explicit HamerlyAssigner(const Problem<T>& p) : p_(p), upper_(p.n), lower_(p.n), half_nearest_(p.k) {}
+
+  void assign(const T* centers, std::int32_t* labels) {
+    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
+    if (!bounds_ready_) {
+#pragma omp parallel for num_threads(p_.threads) schedule(static)
+      for (std::ptrdiff_t i = 0; i < n; ++i) scan(static_cast<std::size_t>(i), centers, labels);
+      bounds_ready_ = true;
+      return;
+    }
+    measure_centers(centers);
+    const std::size_t d = p_.d;
+#pragma omp parallel for num_threads(p_.threads) schedule(dynamic, 512)
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+      const std::size_t label = static_cast<std::size_t>(labels[i]);
+      const double bound = std::max(half_nearest_[label], lower_[i]);
+      if (upper_[i] <= bound) continue;
+      upper_[i] = std::sqrt(squared_distance(p_.row(static_cast<std::size_t>(i)), centers + label * d, d));
+      if (upper_[i] <= bound) continue;
+      scan(static_cast<std::size_t>(i), centers, labels);
+    }
+  }
+
+  // Every other centre moved at most the largest shift; for points of the centre that moved most,
+  // the second largest.
+  void centers_moved(const T*, const double* shifts, const std::int32_t* labels) {
+    double largest = 0, second = 0;
+    std::ptrdiff_t largest_center = -1;
+    for (std::size_t c = 0; c < p_.k; ++c) {
+      if (shifts[c] > largest) {
+        second = largest;
+        largest = shifts[c];
+        largest_center = static_cast<std::ptrdiff_t>(c);
+      } else if (shifts[c] > second) {
+        second = shifts[c];
+      }
+    }
+    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
+#pragma omp parallel for num_threads(p_.threads) schedule(static)
+    for (std::ptrdiff_t i = 0; i < n; ++i) {
+      upper_[i] += shifts[labels[i]];
+      const double moved = lower_[i] - (labels[i] == largest_center ? second : largest);
+      lower_[i] = moved > 0 ? moved : 0;
+    }
+  }
+
+ private:
+  // Compares point i with every centre, four at a time: the nearest becomes its label, the
+  // second nearest its lower bound.
+  void scan(std::size_t i, const T* centers, std::int32_t* labels) {
+    const std::size_t d = p_.d, k = p_.k;
+    const T* x = p_.row(i);
+    std::size_t best = 0;
+    double best_distance = 0, second_distance = std::numeric_limits<double>::infinity();
+    const auto consider = [&](std::size_t c, double dist) {
+      if (c == 0) {
+        best_distance = dist;
+      } else if (dist < best_distance) {
+        second_distance = best_distance;
+        best_distance = dist;
+        best = c;
+      } else if (dist < second_distance) {
+        second_distance = dist;
+      }
+    };
+    std::size_t c = 0;
+    double dist[4];
+    for (; c + 4 <= k; c += 4) {
+      const T* const rows[4] = {centers + c * d, centers + (c + 1) * d, centers + (c + 2) * d, centers + (c + 3) * d};
+      squared_distances4(x, rows, d, dist);
+      for (std::size_t r = 0; r < 4; ++r) consider(c + r, dist[r]);
+    }
+    for (; c < k; ++c) consider(c, squared_distance(x, centers + c * d, d));
+    labels[i] = static_cast<std::int32_t>(best);
+    upper_[i] = std::sqrt(best_distance);
+    lower_[i] = std::sqrt(second_distance);
+  }
+
+  void measure_centers(const T* centers) {
+    const std::size_t d = p_.d, k = p_.k;
+    const std::ptrdiff_t sk = static_cast<std::ptrdiff_t>(k);
+#pragma omp parallel for num_threads(p_.threads) schedule(dynamic, 4)
+    for (std::ptrdiff_t a = 0; a < sk; ++a) {
+      double nearest = std::numeric_limits<double>::infinity();
+      for (std::size_t b = 0; b < k; ++b) {
+        if (b == static_cast<std::size_t>(a)) continue;
+        const std::size_t lo = std::min<std::size_t>(a, b), hi = std::max<std::size_t>(a, b);
+        nearest = std::min(nearest, 0.5 * std::sqrt(squared_distance(centers + lo * d, centers + hi * d, d)));
+      }
+      half_nearest_[a] = nearest;
+    }
+  }
+
+  const Problem<T>& p_;
+  std::vector<double> upper_;
+  std::vector<double> lower_;
+  std::vector<double> half_nearest_;
+  bool bounds_ready_ = false;
+};
+
+}  // namespace EKM_ISA
+}  // namespace ekm
