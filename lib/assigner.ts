@@ -1,13 +1,5 @@
-import type { Floats, SquaredDistance } from './distance.js';
-
-/** What an assignment step reads: the points and the matching distance. */
-export interface AssignInput {
-  data: Floats;
-  n: number;
-  d: number;
-  k: number;
-  distance: SquaredDistance;
-}
+import type { Floats } from './distance.js';
+import type { Problem } from './problem.js';
 
 /**
  * The E-step of one exact algorithm. Lloyd and Elkan differ only here; the update step, the
@@ -21,7 +13,7 @@ export interface Assigner {
 }
 
 /** Index of the centre nearest to row `i`, the lowest index on ties. */
-export function nearestCenter(input: AssignInput, i: number, centers: Floats): number {
+export function nearestCenter(input: Pick<Problem, 'data' | 'd' | 'k' | 'distance'>, i: number, centers: Floats): number {
   const { data, d, k, distance } = input;
   let best = 0;
   let bestDistance = distance(data, i, centers, 0, d);

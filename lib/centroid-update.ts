@@ -1,14 +1,5 @@
-import type { Floats, SquaredDistance } from './distance.js';
-
-/** Everything the update step reads; `labels` come from the assignment that used `oldCenters`. */
-export interface UpdateInput {
-  data: Floats;
-  n: number;
-  d: number;
-  k: number;
-  weights: Float64Array;
-  distance: SquaredDistance;
-}
+import type { Floats } from './distance.js';
+import type { Problem } from './problem.js';
 
 export interface UpdateOutcome {
   /** Squared distance each centre moved. */
@@ -18,7 +9,8 @@ export interface UpdateOutcome {
 }
 
 /**
- * The M-step shared by every algorithm: each centre becomes the weighted mean of its points.
+ * The M-step shared by every algorithm: each centre becomes the weighted mean of its points
+ * (`labels` come from the assignment that used `oldCenters`).
  *
  * Each centre's sums run over its points in index order, in double. The native core gives each
  * thread whole centres, so the result does not depend on the thread count (the FAISS scheme)
@@ -29,7 +21,7 @@ export interface UpdateOutcome {
  * cluster's sums and into the empty one. A cluster left with zero weight keeps its old centre.
  */
 export function updateCenters(
-  input: UpdateInput,
+  input: Problem,
   labels: Int32Array,
   oldCenters: Floats,
   newCenters: Floats,
@@ -87,7 +79,7 @@ export function updateCenters(
 }
 
 /** The `count` points farthest from their assigned centre, farthest first, ties to the lower index. */
-function farthestPoints(input: UpdateInput, labels: Int32Array, centers: Floats, count: number): Int32Array {
+function farthestPoints(input: Problem, labels: Int32Array, centers: Floats, count: number): Int32Array {
   const { data, n, d, distance } = input;
   const dist = new Float64Array(n);
   for (let i = 0; i < n; i++) dist[i] = distance(data, i, centers, labels[i], d);

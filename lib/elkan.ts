@@ -1,5 +1,7 @@
-import type { AssignInput, Assigner } from './assigner.js';
+import type { Assigner } from './assigner.js';
+import { halfCenterDistances } from './center-distances.js';
 import type { Floats } from './distance.js';
+import type { Problem } from './problem.js';
 
 /**
  * Elkan's algorithm (ICML 2003): exact k-means that skips distance computations with the triangle
@@ -17,7 +19,7 @@ export class ElkanAssigner implements Assigner {
   private readonly halfNearestCenter: Float64Array;
   private boundsReady = false;
 
-  constructor(private readonly input: AssignInput) {
+  constructor(private readonly input: Problem) {
     const { n, k } = input;
     this.upper = new Float64Array(n);
     this.lower = new Float64Array(n * k);
@@ -99,19 +101,6 @@ export class ElkanAssigner implements Assigner {
 
   private measureCenters(centers: Floats): void {
     const { d, k, distance } = this.input;
-    const { halfCenterDistance, halfNearestCenter } = this;
-    for (let a = 0; a < k; a++) {
-      halfCenterDistance[a * k + a] = 0;
-      for (let b = a + 1; b < k; b++) {
-        const half = 0.5 * Math.sqrt(distance(centers, a, centers, b, d));
-        halfCenterDistance[a * k + b] = half;
-        halfCenterDistance[b * k + a] = half;
-      }
-    }
-    for (let a = 0; a < k; a++) {
-      let nearest = Infinity;
-      for (let b = 0; b < k; b++) if (b !== a && halfCenterDistance[a * k + b] < nearest) nearest = halfCenterDistance[a * k + b];
-      halfNearestCenter[a] = nearest;
-    }
+    halfCenterDistances(centers, k, d, distance, this.halfNearestCenter, this.halfCenterDistance);
   }
 }

@@ -1,5 +1,7 @@
-import type { AssignInput, Assigner } from './assigner.js';
+import type { Assigner } from './assigner.js';
+import { halfCenterDistances } from './center-distances.js';
 import type { Floats } from './distance.js';
+import type { Problem } from './problem.js';
 
 /**
  * Hamerly's algorithm (SDM 2010): exact k-means with two bounds per point, an upper bound on the
@@ -15,7 +17,7 @@ export class HamerlyAssigner implements Assigner {
   private readonly halfNearestCenter: Float64Array;
   private boundsReady = false;
 
-  constructor(private readonly input: AssignInput) {
+  constructor(private readonly input: Problem) {
     this.upper = new Float64Array(input.n);
     this.lower = new Float64Array(input.n);
     this.halfNearestCenter = new Float64Array(input.k);
@@ -88,14 +90,6 @@ export class HamerlyAssigner implements Assigner {
 
   private measureCenters(centers: Floats): void {
     const { d, k, distance } = this.input;
-    const half = this.halfNearestCenter;
-    half.fill(Infinity);
-    for (let a = 0; a < k; a++) {
-      for (let b = a + 1; b < k; b++) {
-        const h = 0.5 * Math.sqrt(distance(centers, a, centers, b, d));
-        if (h < half[a]) half[a] = h;
-        if (h < half[b]) half[b] = h;
-      }
-    }
+    halfCenterDistances(centers, k, d, distance, this.halfNearestCenter);
   }
 }

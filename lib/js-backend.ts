@@ -1,10 +1,11 @@
-import { type AssignInput, type Assigner, nearestCenter } from './assigner.js';
+import { type Assigner, nearestCenter } from './assigner.js';
 import { type Backend, type FitHooks, type FitOutput, type FitRequest, abortError } from './backend.js';
 import { updateCenters } from './centroid-update.js';
 import { type Floats, squaredDistanceFor } from './distance.js';
 import { ElkanAssigner } from './elkan.js';
 import { HamerlyAssigner } from './hamerly.js';
 import { LloydAssigner } from './lloyd.js';
+import type { Problem } from './problem.js';
 import { Random } from './random.js';
 import { blockedSum } from './reduction.js';
 import { kmeansPlusPlusCenters, randomCenters } from './seeding.js';
@@ -36,7 +37,7 @@ function* fitSteps(request: FitRequest, hooks: FitHooks): Generator<void, FitOut
     if (request.init === 'k-means++') kmeansPlusPlusCenters(input, rng, centers);
     else if (request.init === 'random') randomCenters(input, rng, centers);
     else centers.set(request.init);
-    const result = yield* iterate(request, hooks, input, weights, centers, tolerance, run);
+    const result = yield* iterate(request, hooks, input, centers, tolerance, run);
     if (best === undefined || result.inertia < best.inertia) best = result;
   }
   const winner = best!;
@@ -54,13 +55,12 @@ function* fitSteps(request: FitRequest, hooks: FitHooks): Generator<void, FitOut
 function* iterate(
   request: FitRequest,
   hooks: FitHooks,
-  input: AssignInput,
-  weights: Float64Array,
+  input: Problem,
   initialCenters: Floats,
   tolerance: number,
   run: number,
 ): Generator<void, RunResult> {
-  const { data, n, d, k, distance } = input;
+  const { data, n, d, k, weights, distance } = input;
   const assigners: Record<FitRequest['algorithm'], () => Assigner> = {
     elkan: () => new ElkanAssigner(input),
     hamerly: () => new HamerlyAssigner(input),
@@ -81,7 +81,7 @@ function* iterate(
     let changed = 0;
     for (let i = 0; i < n; i++) if (labels[i] !== previous[i]) changed++;
 
-    const { shifts, relocated } = updateCenters({ ...input, weights }, labels, centers, next);
+    const { shifts, relocated } = updateCenters(input, labels, centers, next);
     let centerShift = 0;
     for (let c = 0; c < k; c++) centerShift += shifts[c];
     for (let c = 0; c < k; c++) shifts[c] = Math.sqrt(shifts[c]);

@@ -1,9 +1,10 @@
-import { type AssignInput, type Assigner, nearestCenter } from './assigner.js';
+import { type Assigner, nearestCenter } from './assigner.js';
 import type { Floats } from './distance.js';
+import type { Problem } from './problem.js';
 
 /** Lloyd's algorithm: every point against every centre. The oracle of every accelerated variant. */
 export class LloydAssigner implements Assigner {
-  constructor(private readonly input: AssignInput) {}
+  constructor(private readonly input: Problem) {}
 
   assign(centers: Floats, labels: Int32Array): void {
     const { n } = this.input;

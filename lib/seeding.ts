@@ -1,16 +1,7 @@
-import type { Floats, SquaredDistance } from './distance.js';
+import type { Floats } from './distance.js';
+import type { Problem } from './problem.js';
 import type { Random } from './random.js';
 import { blockedSum, searchBlockedCumulative } from './reduction.js';
-
-/** Shared by both seedings: the points, their weights, and the matching distance. */
-export interface SeedingInput {
-  data: Floats;
-  n: number;
-  d: number;
-  k: number;
-  weights: Float64Array;
-  distance: SquaredDistance;
-}
 
 /** Writes row `src` of `data` as row `dst` of `centers`. */
 function copyRow(data: Floats, src: number, centers: Floats, dst: number, d: number): void {
@@ -21,7 +12,7 @@ function copyRow(data: Floats, src: number, centers: Floats, dst: number, d: num
  * k distinct points drawn uniformly (weights do not bias the draw, as in scikit-learn 1.2): a
  * partial Fisher-Yates shuffle of the indices, one draw per centre.
  */
-export function randomCenters(input: SeedingInput, rng: Random, centers: Floats): void {
+export function randomCenters(input: Problem, rng: Random, centers: Floats): void {
   const { data, n, d, k } = input;
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
@@ -48,7 +39,7 @@ function drawProportional(n: number, mass: (i: number) => number, total: number,
  * in proportion to weight × squared distance to the nearest chosen centre, "best" meaning the
  * lowest resulting potential (the first such candidate on ties).
  */
-export function kmeansPlusPlusCenters(input: SeedingInput, rng: Random, centers: Floats): void {
+export function kmeansPlusPlusCenters(input: Problem, rng: Random, centers: Floats): void {
   const { data, n, d, k, weights, distance } = input;
   const trials = 2 + Math.floor(Math.log(k));
 

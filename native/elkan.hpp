@@ -18,6 +18,7 @@
 #include <limits>
 #include <vector>
 
+#include "center_distances.hpp"
 #include "distance.hpp"
 #include "types.hpp"
 
@@ -133,25 +134,7 @@ class ElkanAssigner {
   }
 
   void measure_centers(const T* centers) {
-    const std::size_t d = p_.d, k = p_.k;
-    const std::ptrdiff_t sk = static_cast<std::ptrdiff_t>(k);
-#pragma omp parallel for num_threads(p_.threads) schedule(dynamic, 4)
-    for (std::ptrdiff_t a = 0; a < sk; ++a) {
-      double nearest = std::numeric_limits<double>::infinity();
-      for (std::size_t b = 0; b < k; ++b) {
-        if (b == static_cast<std::size_t>(a)) {
-          half_center_[a * k + b] = 0;
-          continue;
-        }
-        // Both halves of the symmetric matrix are computed from the same (lower, higher) order,
-        // so they hold the same bits, as in the serial version.
-        const std::size_t lo = std::min<std::size_t>(a, b), hi = std::max<std::size_t>(a, b);
-        const double half = 0.5 * std::sqrt(squared_distance(centers + lo * d, centers + hi * d, d));
-        half_center_[a * k + b] = half;
-        if (half < nearest) nearest = half;
-      }
-      half_nearest_[a] = nearest;
-    }
+    half_center_distances(centers, p_.k, p_.d, p_.threads, half_nearest_.data(), half_center_.data());
   }
 
   const Problem<T>& p_;

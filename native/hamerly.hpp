@@ -11,6 +11,7 @@
 #include <limits>
 #include <vector>
 
+#include "center_distances.hpp"
 #include "distance.hpp"
 #include "types.hpp"
 
@@ -99,18 +100,7 @@ class HamerlyAssigner {
   }
 
   void measure_centers(const T* centers) {
-    const std::size_t d = p_.d, k = p_.k;
-    const std::ptrdiff_t sk = static_cast<std::ptrdiff_t>(k);
-#pragma omp parallel for num_threads(p_.threads) schedule(dynamic, 4)
-    for (std::ptrdiff_t a = 0; a < sk; ++a) {
-      double nearest = std::numeric_limits<double>::infinity();
-      for (std::size_t b = 0; b < k; ++b) {
-        if (b == static_cast<std::size_t>(a)) continue;
-        const std::size_t lo = std::min<std::size_t>(a, b), hi = std::max<std::size_t>(a, b);
-        nearest = std::min(nearest, 0.5 * std::sqrt(squared_distance(centers + lo * d, centers + hi * d, d)));
-      }
-      half_nearest_[a] = nearest;
-    }
+    half_center_distances(centers, p_.k, p_.d, p_.threads, half_nearest_.data(), nullptr);
   }
 
   const Problem<T>& p_;

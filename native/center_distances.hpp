@@ -1,0 +1,39 @@
+// Half the distance from each centre to its nearest other centre and, when asked, between every
+// pair of centres (k × k): the centre-side terms of Elkan's and Hamerly's tests, as
+// lib/center-distances.ts computes them. Parallel over centres; each pair is measured from its
+// lower index, so both halves of the matrix hold the same bits as the serial version.
+#pragma once
+
+#include "isa.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "distance.hpp"
+
+namespace ekm {
+inline namespace EKM_ISA {
+
+template <class T>
+void half_center_distances(const T* centers, std::size_t k, std::size_t d, int threads, double* nearest, double* matrix) {
+  const std::ptrdiff_t sk = static_cast<std::ptrdiff_t>(k);
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
+  for (std::ptrdiff_t a = 0; a < sk; ++a) {
+    double closest = std::numeric_limits<double>::infinity();
+    for (std::size_t b = 0; b < k; ++b) {
+      if (b == static_cast<std::size_t>(a)) {
+        if (matrix) matrix[a * k + b] = 0;
+        continue;
+      }
+      const std::size_t lo = std::min<std::size_t>(a, b), hi = std::max<std::size_t>(a, b);
+      const double half = 0.5 * std::sqrt(squared_distance(centers + lo * d, centers + hi * d, d));
+      if (matrix) matrix[a * k + b] = half;
+      closest = std::min(closest, half);
+    }
+    nearest[a] = closest;
+  }
+}
+
+}  // namespace EKM_ISA
+}  // namespace ekm
