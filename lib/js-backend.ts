@@ -20,8 +20,9 @@ interface RunResult {
 }
 
 /**
- * The whole fit as a generator that yields after every iteration: the synchronous driver runs it
- * straight through, the asynchronous one returns to the event loop at each yield.
+ * The whole fit as a generator that yields after every iteration and every k-means++ centre: the
+ * synchronous driver runs it straight through, the asynchronous one returns to the event loop at
+ * each yield.
  */
 function* fitSteps(request: FitRequest, hooks: FitHooks): Generator<void, FitOutput> {
   const { data, n, d, k, nInit } = request;
@@ -34,7 +35,7 @@ function* fitSteps(request: FitRequest, hooks: FitHooks): Generator<void, FitOut
   let best: RunResult | undefined;
   for (let run = 0; run < nInit; run++) {
     const centers = data instanceof Float32Array ? new Float32Array(k * d) : new Float64Array(k * d);
-    if (request.init === 'k-means++') kmeansPlusPlusCenters(input, rng, centers);
+    if (request.init === 'k-means++') yield* kmeansPlusPlusCenters(input, rng, centers);
     else if (request.init === 'random') randomCenters(input, rng, centers);
     else centers.set(request.init);
     const result = yield* iterate(request, hooks, input, centers, tolerance, run);

@@ -37,9 +37,10 @@ function drawProportional(n: number, mass: (i: number) => number, total: number,
  * Greedy k-means++ (Arthur & Vassilvitskii; greedy variant as in scikit-learn): the first centre
  * is drawn in proportion to the weights; each next one is the best of 2 + ⌊ln k⌋ candidates drawn
  * in proportion to weight × squared distance to the nearest chosen centre, "best" meaning the
- * lowest resulting potential (the first such candidate on ties).
+ * lowest resulting potential (the first such candidate on ties). A generator that yields after
+ * each centre, so that an asynchronous fit can return to the event loop, and stop, while it seeds.
  */
-export function kmeansPlusPlusCenters(input: Problem, rng: Random, centers: Floats): void {
+export function* kmeansPlusPlusCenters(input: Problem, rng: Random, centers: Floats): Generator<void, void> {
   const { data, n, d, k, weights, distance } = input;
   const trials = 2 + Math.floor(Math.log(k));
 
@@ -54,6 +55,7 @@ export function kmeansPlusPlusCenters(input: Problem, rng: Random, centers: Floa
 
   const candidates = new Int32Array(trials);
   for (let c = 1; c < k; c++) {
+    yield;
     for (let t = 0; t < trials; t++) candidates[t] = drawProportional(n, mass, potential, rng);
 
     let best = -1;

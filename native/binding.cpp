@@ -109,7 +109,8 @@ struct Outcome {
   std::optional<ekm::FitResult<double>> f64;
 };
 
-Outcome run_fit(const Request& r, const ekm::IterationHook& hook) {
+Outcome run_fit(Request r, const ekm::IterationHook& hook, const std::atomic<bool>* cancel) {
+  r.options.cancel = cancel;
   Outcome outcome;
   if (r.dtype == DType::f32) {
     const ekm::Problem<float> p{static_cast<const float*>(r.data), r.n, r.d, r.k, r.weights, 1};
@@ -175,8 +176,8 @@ class FitWorker : public Napi::AsyncProgressQueueWorker<ekm::IterationReport> {
     try {
       outcome_ = run_fit(request_, [&](const ekm::IterationReport& r) {
         if (report) progress.Send(&r, 1);
-        return cancel_->load();
-      });
+        return false;
+      }, cancel_.get());
     } catch (const ekm::Cancelled&) {
       aborted_ = true;
       SetError("aborted");
@@ -258,7 +259,7 @@ Napi::Value FitSync(const Napi::CallbackInfo& info) {
     };
   }
   try {
-    return result_object(env, run_fit(request, hook));
+    return result_object(env, run_fit(request, hook, nullptr));
   } catch (const ekm::Cancelled&) {
     throw Napi::Error(env, abort_error(env));
   } catch (const std::bad_alloc&) {

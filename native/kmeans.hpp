@@ -55,6 +55,7 @@ FitResult<T> iterate(const Problem<T>& p, const Options& options, std::vector<T>
     result.iterations = iteration;
 
     if (hook && hook(IterationReport{run, iteration, changed, center_shift})) throw Cancelled();
+    if (options.cancel != nullptr && options.cancel->load()) throw Cancelled();
     // Unchanged labels end the run exactly, unless a relocation just moved a centre under them.
     if (changed == 0 && outcome.relocated == 0) {
       result.converged = strict = true;
@@ -91,7 +92,7 @@ FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers
   for (std::size_t run = 0; run < options.n_init; ++run) {
     std::vector<T> centers(p.k * p.d);
     switch (options.init) {
-      case Init::kmeans_plus_plus: kmeans_plus_plus_centers(p, rng, centers.data()); break;
+      case Init::kmeans_plus_plus: kmeans_plus_plus_centers(p, rng, centers.data(), options.cancel); break;
       case Init::random: random_centers(p, rng, centers.data()); break;
       case Init::explicit_centers: std::copy(explicit_centers, explicit_centers + p.k * p.d, centers.begin()); break;
     }

@@ -80,7 +80,7 @@ std::size_t draw_proportional(std::size_t n, const std::vector<double>& blocks, 
 // first on ties) of 2 + floor(ln k) candidates drawn by weight × squared distance to the nearest
 // chosen centre.
 template <class T>
-void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers) {
+void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers, const std::atomic<bool>* cancel) {
   const std::size_t n = p.n, d = p.d, k = p.k;
   const int threads = p.threads;
   const std::size_t trials = 2 + static_cast<std::size_t>(std::floor(std::log(static_cast<double>(k))));
@@ -103,6 +103,8 @@ void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers) {
   std::vector<std::size_t> candidates(trials);
   std::vector<double> partial(static_cast<std::size_t>(blocks) * trials);
   for (std::size_t c = 1; c < k; ++c) {
+    // Seeding a large k takes as long as many iterations: it must stop when asked, too.
+    if (cancel != nullptr && cancel->load()) throw Cancelled();
     const std::vector<double> mass_blocks = block_sums(n, threads, mass);
     for (std::size_t t = 0; t < trials; ++t) candidates[t] = draw_proportional(n, mass_blocks, potential, mass, rng);
 

@@ -3,6 +3,7 @@
 // algorithms shares them with the binding.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -37,6 +38,9 @@ struct Options {
   std::uint32_t seed = 0;
   Algorithm algorithm = Algorithm::elkan;
   int threads = 1;
+  // Set from another thread to stop the fit: checked after every iteration and every k-means++
+  // centre, where the fit then throws Cancelled.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct IterationReport {

@@ -64,6 +64,19 @@ describe('asynchronous native fits', () => {
     expect(after.labels).toHaveLength(3);
   });
 
+  it.each(['native', 'js'] as const)('stop during k-means++ seeding when aborted (%s)', async (backend) => {
+    // Seeding 1000 centres over 100 000 points takes seconds; the abort comes after 100 ms.
+    const controller = new AbortController();
+    let iterations = 0;
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 100);
+    await expect(kmeans(BIG, 1000, {
+      seed: 1, backend, signal: controller.signal, onIteration: () => { iterations++; },
+    })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(iterations).toBe(0);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
   it('reject at once when the signal is already aborted', async () => {
     const controller = new AbortController();
     controller.abort();
