@@ -1,0 +1,20 @@
+import type { DType, FloatArray } from './float-builder.js';
+
+/** Points read from a file: n rows of d values, row-major. */
+export interface ParsedPoints {
+  data: FloatArray;
+  n: number;
+  d: number;
+  /** Column names from a CSV/TSV header, when the file had one. */
+  columns?: string[];
+  /** How the file was read, for the summary (e.g. "CSV, header on line 1"). */
+  description: string;
+}
+
+/** What every reader is told besides the bytes. */
+export interface ReadOptions {
+  /** --dims: required for raw files, checked against every other format. */
+  dims: number | undefined;
+  /** --dtype: the element type for text formats; binary formats keep theirs unless it is given. */
+  dtype: DType | undefined;
+}

@@ -1,0 +1,323 @@
+import { InputError, quote } from './errors.js';
+import { FloatBuilder } from './float-builder.js';
+import { readField, scanEnd, scanNumber } from './numbers.js';
+import type { ParsedPoints, ReadOptions } from './parsed.js';
+import type { Source } from './source.js';
+
+/** A one-character field separator, or runs of spaces and tabs. */
+export type Delimiter = string | 'whitespace';
+
+export interface DelimitedOptions extends ReadOptions {
+  delimiter: Delimiter;
+  /** true: the first row is a header; false: it is data; undefined: a header when a field is not a number. */
+  header: boolean | undefined;
+}
+
+const SPACE = 32;
+const TAB = 9;
+const NEWLINE = 10;
+const RETURN = 13;
+const HASH = 35;
+const QUOTE = 34;
+
+interface Field {
+  text: string;
+  /** 1-based column of the field's first non-blank character. */
+  column: number;
+}
+
+/** Why a line could not be split into fields. */
+class SplitError {
+  constructor(readonly column: number, readonly message: string) {}
+}
+
+export function delimiterName(delimiter: Delimiter): string {
+  if (delimiter === 'whitespace') return 'whitespace';
+  if (delimiter === '\t') return 'tab';
+  return quote(delimiter);
+}
+
+/**
+ * Reads comma-, tab- or otherwise-separated numbers line by line as the chunks arrive: the text is
+ * never held whole, only the parsed values (in a typed array sized from the file size) and the
+ * current chunk. Blank lines and lines starting with '#' are skipped; fields may be quoted on one
+ * line; a UTF-8 byte order mark is ignored.
+ */
+export async function readDelimited(source: Source, options: DelimitedOptions): Promise<ParsedPoints> {
+  const parser = new DelimitedParser(source.name, options);
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let consumed = 0;
+  let estimated = false;
+  let first = true;
+  for await (let chunk of source.chunks) {
+    if (first) {
+      first = false;
+      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+      const nul = chunk.indexOf(0);
+      if (nul >= 0) {
+        throw new InputError(source.name, 'contains NUL bytes, so it is not a text file; for binary data use .npy, or .f32/.f64 with --dims', {
+          line: countLines(chunk, nul), column: undefined,
+        });
+      }
+    }
+    let start = 0;
+    let newline = chunk.indexOf(NEWLINE);
+    if (pending.length > 0 && newline >= 0) {
+      pending.push(chunk.subarray(0, newline));
+      const line = Buffer.concat(pending);
+      pending = [];
+      pendingBytes = 0;
+      parser.line(line, 0, line.length);
+      start = newline + 1;
+      newline = chunk.indexOf(NEWLINE, start);
+    }
+    while (newline >= 0) {
+      parser.line(chunk, start, newline);
+      start = newline + 1;
+      newline = chunk.indexOf(NEWLINE, start);
+    }
+    if (start < chunk.length) {
+      pending.push(chunk.subarray(start));
+      pendingBytes += chunk.length - start;
+      if (pendingBytes > MAX_LINE_BYTES) {
+        throw new InputError(source.name, `line is longer than ${MAX_LINE_BYTES >> 20} MiB; is this a text file with one row per line?`, {
+          line: parser.lineNumber + 1,
+        });
+      }
+    }
+    consumed += chunk.length;
+    if (!estimated && source.size !== undefined && parser.rows > 0) {
+      // Size the array once from the average row length so far, with a little to spare.
+      estimated = true;
+      const rowsExpected = Math.ceil((source.size / consumed) * parser.rows * 1.05) + 16;
+      parser.reserve(rowsExpected);
+    }
+  }
+  if (pending.length > 0) {
+    const line = Buffer.concat(pending);
+    parser.line(line, 0, line.length);
+  }
+  return parser.finish();
+}
+
+const MAX_LINE_BYTES = 64 << 20;
+
+function countLines(bytes: Uint8Array, end: number): number {
+  let lines = 1;
+  for (let i = 0; i < end; i++) if (bytes[i] === NEWLINE) lines++;
+  return lines;
+}
+
+class DelimitedParser {
+  private readonly delimiter: number;
+  private readonly whitespace: boolean;
+  private readonly tabIsBlank: boolean;
+  private readonly builder: FloatBuilder;
+  /** Values per row once known; 0 before the first row. */
+  private d = 0;
+  /** Line that fixed the row width: the header's or the first data row's. */
+  private widthLine = 0;
+  private headerLine = 0;
+  private columns: string[] | undefined;
+  lineNumber = 0;
+  rows = 0;
+
+  constructor(private readonly file: string, private readonly options: DelimitedOptions) {
+    this.whitespace = options.delimiter === 'whitespace';
+    this.delimiter = this.whitespace ? -1 : options.delimiter.charCodeAt(0);
+    this.tabIsBlank = this.delimiter !== TAB;
+    this.builder = new FloatBuilder(options.dtype ?? 'float64');
+  }
+
+  reserve(rows: number): void {
+    if (this.d > 0) this.builder.reserve(rows * this.d);
+  }
+
+  line(bytes: Buffer, start: number, end: number): void {
+    this.lineNumber++;
+    if (end > start && bytes[end - 1] === RETURN) end--;
+    let p = start;
+    while (p < end && (bytes[p] === SPACE || bytes[p] === TAB)) p++;
+    if (p === end || bytes[p] === HASH) return;
+    if (this.d === 0) {
+      this.firstRow(bytes.toString('utf8', start, end));
+      return;
+    }
+    const mark = this.builder.length;
+    const ok = this.whitespace ? this.fastWhitespaceRow(bytes, start, end) : this.fastRow(bytes, start, end);
+    if (!ok) {
+      // Quotes, or something wrong: redo the line on strings, which either reads it or explains the problem.
+      this.builder.length = mark;
+      this.slowRow(bytes.toString('utf8', start, end));
+    }
+    this.rows++;
+  }
+
+  private isBlank(byte: number): boolean {
+    return byte === SPACE || (byte === TAB && this.tabIsBlank);
+  }
+
+  /** The common case: unquoted numbers and one delimiter byte. False means "take the slow path". */
+  private fastRow(bytes: Buffer, start: number, end: number): boolean {
+    const { d, delimiter, builder } = this;
+    let p = start;
+    let field = 0;
+    for (;;) {
+      while (p < end && this.isBlank(bytes[p])) p++;
+      const value = scanNumber(bytes, p, end);
+      if (value - value !== 0 || field === d) return false; // NaN (no number), ±Infinity, or too many fields
+      p = scanEnd;
+      while (p < end && this.isBlank(bytes[p])) p++;
+      builder.push(value);
+      field++;
+      if (p === end) break;
+      if (bytes[p] !== delimiter) return false;
+      p++;
+    }
+    return field === d;
+  }
+
+  private fastWhitespaceRow(bytes: Buffer, start: number, end: number): boolean {
+    const { d, builder } = this;
+    let p = start;
+    let field = 0;
+    for (;;) {
+      while (p < end && (bytes[p] === SPACE || bytes[p] === TAB)) p++;
+      if (p === end) break;
+      const value = scanNumber(bytes, p, end);
+      if (value - value !== 0 || field === d) return false;
+      p = scanEnd;
+      if (p < end && bytes[p] !== SPACE && bytes[p] !== TAB) return false;
+      builder.push(value);
+      field++;
+    }
+    return field === d;
+  }
+
+  private split(line: string): Field[] {
+    if (this.whitespace) {
+      return Array.from(line.matchAll(/[^ \t]+/g), (match) => ({ text: match[0], column: match.index + 1 }));
+    }
+    const delimiter = String.fromCharCode(this.delimiter);
+    const blank = (c: string | undefined): boolean => c === ' ' || (c === '\t' && this.tabIsBlank);
+    const fields: Field[] = [];
+    let i = 0;
+    for (;;) {
+      let j = i;
+      while (j < line.length && blank(line[j])) j++;
+      if (line.charCodeAt(j) === QUOTE) {
+        let text = '';
+        let k = j + 1;
+        for (;;) {
+          const close = line.indexOf('"', k);
+          if (close < 0) throw new SplitError(j + 1, `field ${fields.length + 1} opens a quote that does not close on this line`);
+          text += line.slice(k, close);
+          k = close + 1;
+          if (line[k] !== '"') break;
+          text += '"';
+          k++;
+        }
+        while (k < line.length && blank(line[k])) k++;
+        if (k < line.length && line[k] !== delimiter) {
+          throw new SplitError(k + 1, `unexpected ${quote(line[k])} after the closing quote of field ${fields.length + 1}`);
+        }
+        fields.push({ text, column: j + 1 });
+        if (k >= line.length) return fields;
+        i = k + 1;
+      } else {
+        const next = line.indexOf(delimiter, i);
+        const stop = next < 0 ? line.length : next;
+        fields.push({ text: line.slice(i, stop), column: Math.min(j, stop) + 1 });
+        if (next < 0) return fields;
+        i = next + 1;
+      }
+    }
+  }
+
+  private fields(line: string): Field[] {
+    try {
+      return this.split(line);
+    } catch (error) {
+      if (error instanceof SplitError) throw new InputError(this.file, error.message, { line: this.lineNumber, column: error.column });
+      throw error;
+    }
+  }
+
+  private firstRow(line: string): void {
+    const fields = this.fields(line);
+    const { dims } = this.options;
+    const isHeader = this.options.header ?? fields.some((field) => readField(field.text).kind === 'text');
+    if (isHeader) {
+      if (dims !== undefined && fields.length !== dims) {
+        throw new InputError(this.file, `the header has ${fields.length} fields but --dims is ${dims}`, { line: this.lineNumber, column: 1 });
+      }
+      this.columns = fields.map((field) => field.text.trim());
+      this.headerLine = this.widthLine = this.lineNumber;
+      this.d = fields.length;
+      return;
+    }
+    this.d = dims ?? fields.length;
+    this.widthLine = this.lineNumber;
+    this.reserve(1024);
+    this.row(fields, line);
+    this.rows++;
+  }
+
+  private slowRow(line: string): void {
+    this.row(this.fields(line), line);
+  }
+
+  /** Checks and stores one data row, or throws the first problem with its line and column. */
+  private row(fields: Field[], line: string): void {
+    const { d } = this;
+    const checked = Math.min(fields.length, d);
+    for (let j = 0; j < checked; j++) {
+      const { text, column } = fields[j];
+      const value = readField(text);
+      const where = { line: this.lineNumber, column };
+      switch (value.kind) {
+        case 'empty':
+          throw new InputError(this.file, `field ${j + 1} is empty`, where);
+        case 'non-finite':
+          throw new InputError(this.file, `field ${j + 1} is ${quote(text.trim())}; k-means needs finite numbers, so remove or impute this row`, where);
+        case 'text':
+          throw new InputError(this.file, `field ${j + 1} is ${quote(text.trim())}, not a number`, where);
+        case 'number':
+          this.builder.push(value.value);
+      }
+    }
+    if (fields.length !== d) {
+      const column = fields.length > d ? fields[d].column : line.length + 1;
+      throw new InputError(this.file, `this row has ${fields.length} field${fields.length === 1 ? '' : 's'} but ${this.expectation()}`, {
+        line: this.lineNumber, column,
+      });
+    }
+  }
+
+  private expectation(): string {
+    if (this.options.dims !== undefined) return `--dims is ${this.options.dims}`;
+    if (this.headerLine > 0) return `the header on line ${this.headerLine} has ${this.d}`;
+    return `line ${this.widthLine} has ${this.d}`;
+  }
+
+  finish(): ParsedPoints {
+    const { file } = this;
+    if (this.rows === 0) {
+      if (this.headerLine > 0) {
+        throw new InputError(file, 'the file has a header but no data rows', { line: this.headerLine });
+      }
+      throw new InputError(file, this.lineNumber === 0 ? 'the file is empty' : 'the file has no data rows, only blank or comment lines', {
+        line: Math.max(1, this.lineNumber),
+      });
+    }
+    const kind = this.options.delimiter === ',' ? 'CSV' : this.options.delimiter === '\t' ? 'TSV' : `text separated by ${delimiterName(this.options.delimiter)}`;
+    return {
+      data: this.builder.finish(),
+      n: this.rows,
+      d: this.d,
+      columns: this.columns,
+      description: this.headerLine > 0 ? `${kind}, header on line ${this.headerLine}` : `${kind}, no header`,
+    };
+  }
+}

@@ -1,0 +1,98 @@
+import { extname } from 'node:path';
+import { InputError } from './errors.js';
+import type { ParsedPoints, ReadOptions } from './parsed.js';
+import { type Delimiter, readDelimited } from './read-delimited.js';
+import { readNpy, readRaw } from './read-binary.js';
+import { readJson } from './read-json.js';
+import { type Source, peekSource } from './source.js';
+
+export const INPUT_FORMATS = ['csv', 'tsv', 'txt', 'json', 'npy', 'f32', 'f64'] as const;
+export type InputFormat = (typeof INPUT_FORMATS)[number];
+
+const EXTENSIONS: Record<string, InputFormat> = {
+  '.csv': 'csv',
+  '.tsv': 'tsv',
+  '.tab': 'tsv',
+  '.txt': 'txt',
+  '.dat': 'txt',
+  '.json': 'json',
+  '.npy': 'npy',
+  '.f32': 'f32',
+  '.f64': 'f64',
+};
+
+export interface ReadPointsOptions extends ReadOptions {
+  /** --format, else from the extension, else sniffed from the first bytes. */
+  format: InputFormat | undefined;
+  /** --delimiter, else from the format (comma for CSV, tab for TSV) or sniffed. */
+  delimiter: Delimiter | undefined;
+  /** --header / --no-header, else detected. */
+  header: boolean | undefined;
+}
+
+/** The format a path's extension names, if any. */
+export function formatFromPath(path: string): InputFormat | undefined {
+  return EXTENSIONS[extname(path).toLowerCase()];
+}
+
+function firstLine(head: Buffer): string {
+  const text = head.toString('utf8', 0, Math.min(head.length, 1 << 16));
+  for (const line of text.split('\n')) {
+    const trimmed = line.trim();
+    if (trimmed !== '' && !trimmed.startsWith('#')) return line;
+  }
+  return '';
+}
+
+/**
+ * From the first row: a comma, semicolon or bar when it has one; a tab when tab-separated fields
+ * hold spaces (names in a header); else runs of spaces and tabs.
+ */
+function sniffDelimiter(head: Buffer): Delimiter {
+  const line = firstLine(head);
+  for (const candidate of [',', ';', '|']) if (line.includes(candidate)) return candidate;
+  if (line.split('\t').some((field) => /\S\s+\S/.test(field))) return '\t';
+  return 'whitespace';
+}
+
+function sniffFormat(head: Buffer, name: string): InputFormat {
+  if (head.toString('latin1', 0, 6) === '\x93NUMPY') return 'npy';
+  let p = 0;
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) p = 3;
+  while (p < head.length && (head[p] === 32 || head[p] === 9 || head[p] === 10 || head[p] === 13)) p++;
+  if (head[p] === 91 /* [ */) return 'json';
+  if (head.subarray(0, 4096).includes(0)) {
+    throw new InputError(name, 'looks binary but is not .npy; for raw values use --format f32 or f64 with --dims');
+  }
+  return 'txt';
+}
+
+/** Reads points in any supported format, choosing the reader from --format, the extension or the content. */
+export async function readPoints(input: Source, options: ReadPointsOptions): Promise<ParsedPoints> {
+  let source = input;
+  let format = options.format ?? formatFromPath(source.name === '<stdin>' ? '' : source.name);
+  let delimiter = options.delimiter;
+  if (format === undefined || (format === 'txt' && delimiter === undefined)) {
+    const peeked = await peekSource(source);
+    source = peeked.source;
+    format ??= sniffFormat(peeked.head, source.name);
+    if (format === 'txt' && delimiter === undefined) delimiter = sniffDelimiter(peeked.head);
+  }
+  switch (format) {
+    case 'csv':
+    case 'tsv':
+    case 'txt':
+      return readDelimited(source, {
+        ...options,
+        delimiter: delimiter ?? (format === 'tsv' ? '\t' : format === 'csv' ? ',' : 'whitespace'),
+      });
+    case 'json':
+      return readJson(source, options);
+    case 'npy':
+      return readNpy(source, options);
+    case 'f32':
+      return readRaw(source, 'float32', options);
+    case 'f64':
+      return readRaw(source, 'float64', options);
+  }
+}

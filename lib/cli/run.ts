@@ -1,0 +1,170 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { kmeans } from '../index.js';
+import type { KMeansResult, Matrix } from '../types.js';
+import { type CliArgs, helpText, parseCli } from './args.js';
+import { CliError, UsageError } from './errors.js';
+import type { ParsedPoints } from './parsed.js';
+import { Progress, type ProgressStream } from './progress.js';
+import { formatFromPath, readPoints } from './read-points.js';
+import { type Source, fileSource, observeSource, streamSource } from './source.js';
+import { centroidBytes, centroidFormat, labelBytes, writeTarget } from './write-output.js';
+
+/** The process streams, passed in so tests can run the CLI in-process. */
+export interface CliIO {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable & ProgressStream;
+  /** Aborts reading and fitting (main.ts connects it to Ctrl-C). */
+  signal?: AbortSignal;
+  /** A clock in milliseconds, for the timings and the progress bar's redraws; performance.now by default. */
+  now?: () => number;
+}
+
+const NAME = 'elkan-kmeans';
+
+/** The package's own option names as the CLI spells them, for validation messages. */
+const FLAGS: Array<[RegExp, string]> = [
+  [/\boptions\.maxIterations\b/g, '--max-iter'],
+  [/\boptions\.nInit\b/g, '--n-init'],
+  [/\boptions\.tolerance\b/g, '--tol'],
+  [/\boptions\.(seed|threads|init|algorithm|backend)\b/g, '--$1'],
+  [/^k (must|counts)\b/, '-k $1'],
+];
+
+function asFlags(message: string): string {
+  return FLAGS.reduce((text, [pattern, flag]) => text.replace(pattern, flag), message).replace(/\.$/, '');
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+async function openInput(path: string, io: CliIO): Promise<Source> {
+  return path === '-' ? streamSource(io.stdin) : fileSource(path);
+}
+
+async function readInput(args: CliArgs, io: CliIO, progress: Progress): Promise<ParsedPoints> {
+  const source = await openInput(args.input, io);
+  const observed = observeSource(source, (bytes) => progress.read(bytes, source.size, source.name), io.signal);
+  try {
+    return await readPoints(observed, {
+      format: args.format, delimiter: args.delimiter, header: args.header, dims: args.dims, dtype: args.dtype,
+    });
+  } finally {
+    progress.clear();
+  }
+}
+
+async function readInit(file: string, io: CliIO): Promise<Matrix> {
+  let source: Source;
+  try {
+    source = await openInput(file, io);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    throw new UsageError(`--init must be k-means++, random or a file of starting centres, but ${error.message}`);
+  }
+  const centres = await readPoints(source, {
+    format: formatFromPath(file), delimiter: undefined, header: undefined, dims: undefined, dtype: undefined,
+  });
+  return { data: centres.data, shape: [centres.n, centres.d] };
+}
+
+async function fit(args: CliArgs, points: ParsedPoints, io: CliIO, progress: Progress): Promise<KMeansResult> {
+  const init = typeof args.init === 'string' ? args.init : await readInit(args.init.file, io);
+  const runs = args.nInit === 'auto' ? (init === 'random' ? 10 : 1) : args.nInit;
+  progress.status(`fitting: ${typeof init === 'string' ? `${init} seeding` : 'starting'}, k ${args.k}`);
+  try {
+    return await kmeans({ data: points.data, shape: [points.n, points.d] }, args.k, {
+      init,
+      nInit: args.nInit,
+      maxIterations: args.maxIterations,
+      tolerance: args.tolerance,
+      seed: args.seed,
+      algorithm: args.algorithm,
+      backend: args.backend,
+      threads: args.threads,
+      signal: io.signal,
+      onIteration: progress.enabled ? (info) => progress.iteration(info, points.n, runs) : undefined,
+    });
+  } catch (error) {
+    // The package's argument checks (k larger than n, --init of the wrong shape, ...) are usage errors here.
+    if (error instanceof TypeError || error instanceof RangeError) throw new CliError(asFlags(error.message));
+    if (error instanceof Error && error.name !== 'AbortError') throw new CliError(error.message.split('\n')[0], 1);
+    throw error;
+  } finally {
+    progress.clear();
+  }
+}
+
+async function writeOutputs(args: CliArgs, points: ParsedPoints, result: KMeansResult, io: CliIO): Promise<void> {
+  const labels = args.labels ?? (args.centroids === undefined ? '-' : undefined);
+  if (args.centroids !== undefined) {
+    const format = centroidFormat(args.centroids, args.centroidsFormat);
+    await writeTarget(args.centroids, centroidBytes(result.centroids, format, points.columns), io.stdout);
+  }
+  if (labels !== undefined) await writeTarget(labels, labelBytes(result.labels, labels), io.stdout);
+}
+
+function summary(points: ParsedPoints, result: KMeansResult, k: number, readMs: number, fitMs: number): string {
+  const inertia = Number(result.inertia.toPrecision(8));
+  const dtype = points.data instanceof Float32Array ? 'float32' : 'float64';
+  return [
+    `${NAME}: n ${points.n}, d ${points.d}, k ${k}: ${result.iterations} iteration${result.iterations === 1 ? '' : 's'}`
+      + ` (${result.converged ? 'converged' : 'not converged: --max-iter reached'}), inertia ${inertia}`,
+    `${NAME}: read ${seconds(readMs)} (${points.description}, ${dtype}), fit ${seconds(fitMs)}`
+      + ` on the ${result.backend} backend (${result.algorithm}, ${result.threads} thread${result.threads === 1 ? '' : 's'}), seed ${result.seed}`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * The command line tool: returns the exit code (0 success, 2 bad command line or input, 1 other
+ * failures, 130 interrupted) and never throws. Errors are one line on stderr, without a stack.
+ */
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const now = io.now ?? (() => performance.now());
+  const progress = new Progress(io.stderr, now);
+  try {
+    const args = parseCli(argv);
+    if (args.help) {
+      io.stdout.write(helpText());
+      return 0;
+    }
+    if (args.version) {
+      io.stdout.write(`${version()}\n`);
+      return 0;
+    }
+    const start = now();
+    const points = await readInput(args, io, progress);
+    const read = now();
+    const result = await fit(args, points, io, progress);
+    const fitted = now();
+    await writeOutputs(args, points, result, io);
+    if (!args.quiet) io.stderr.write(summary(points, result, args.k, read - start, fitted - read));
+    return 0;
+  } catch (error) {
+    progress.clear();
+    if (error instanceof UsageError) {
+      io.stderr.write(`${NAME}: ${error.message} (see ${NAME} --help)\n`);
+      return error.exitCode;
+    }
+    if (error instanceof CliError) {
+      io.stderr.write(`${NAME}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof Error && error.name === 'AbortError') {
+      io.stderr.write(`${NAME}: interrupted\n`);
+      return 130;
+    }
+    const detail = process.env.ELKAN_KMEANS_DEBUG ? `\n${(error as Error)?.stack ?? error}` : ' (set ELKAN_KMEANS_DEBUG=1 to see the stack)';
+    io.stderr.write(`${NAME}: internal error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}${detail}\n`);
+    return 1;
+  }
+}

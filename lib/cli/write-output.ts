@@ -1,0 +1,124 @@
+import { writeFile } from 'node:fs/promises';
+import { endianness } from 'node:os';
+import { extname } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { Matrix } from '../types.js';
+import { CliError } from './errors.js';
+
+export const CENTROID_FORMATS = ['csv', 'tsv', 'txt', 'json', 'npy', 'f32', 'f64'] as const;
+export type CentroidFormat = (typeof CENTROID_FORMATS)[number];
+
+const CENTROID_EXTENSIONS: Record<string, CentroidFormat> = {
+  '.csv': 'csv', '.tsv': 'tsv', '.tab': 'tsv', '.txt': 'txt', '.json': 'json', '.npy': 'npy', '.f32': 'f32', '.f64': 'f64',
+};
+
+/** The format for a centroids path: --centroids-format, else its extension; stdout defaults to CSV. */
+export function centroidFormat(path: string, explicit: CentroidFormat | undefined): CentroidFormat {
+  if (explicit) return explicit;
+  if (path === '-') return 'csv';
+  const format = CENTROID_EXTENSIONS[extname(path).toLowerCase()];
+  if (!format) {
+    throw new CliError(
+      `cannot tell the format of --centroids ${path} from its extension; use .csv, .tsv, .txt, .json, .npy, .f32 or .f64, or give --centroids-format`,
+    );
+  }
+  return format;
+}
+
+/** Shortest decimal text that reads back as the same float32. */
+function float32Text(x: number): string {
+  for (let digits = 1; digits < 9; digits++) {
+    const text = x.toPrecision(digits);
+    if (Math.fround(Number(text)) === x) return String(Number(text));
+  }
+  return String(Number(x.toPrecision(9)));
+}
+
+function numberText(data: Float32Array | Float64Array): (x: number) => string {
+  return data instanceof Float32Array ? float32Text : String;
+}
+
+function csvName(name: string, delimiter: string): string {
+  return name.includes(delimiter) || name.includes('"') || name.includes('\n') ? `"${name.replace(/"/g, '""')}"` : name;
+}
+
+/** A .npy file (format 1.0): the header padded to a multiple of 64 bytes, then the little-endian values. */
+export function npyBytes(array: Float32Array | Float64Array | Int32Array, shape: readonly number[]): Buffer {
+  const descr = array instanceof Float32Array ? '<f4' : array instanceof Float64Array ? '<f8' : '<i4';
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const prefix = Buffer.alloc(10);
+  prefix.write('\x93NUMPY', 0, 'latin1');
+  prefix[6] = 1;
+  prefix[7] = 0;
+  prefix.writeUInt16LE(header.length, 8);
+  return Buffer.concat([prefix, Buffer.from(header, 'latin1'), littleEndian(array)]);
+}
+
+function littleEndian(array: Float32Array | Float64Array | Int32Array): Buffer {
+  if (endianness() === 'LE') return Buffer.from(array.buffer.slice(array.byteOffset, array.byteOffset + array.byteLength));
+  const out = Buffer.alloc(array.byteLength);
+  const size = array.BYTES_PER_ELEMENT;
+  for (let i = 0; i < array.length; i++) {
+    if (array instanceof Float32Array) out.writeFloatLE(array[i], i * size);
+    else if (array instanceof Float64Array) out.writeDoubleLE(array[i], i * size);
+    else out.writeInt32LE(array[i], i * size);
+  }
+  return out;
+}
+
+/** The centroids in a format: text with one row per line, JSON rows, .npy, or raw floats. */
+export function centroidBytes(centroids: Matrix, format: CentroidFormat, columns: string[] | undefined): Buffer | string {
+  const { data, shape: [k, d] } = centroids;
+  const text = numberText(data);
+  const row = (i: number): string[] => Array.from({ length: d }, (_, j) => text(data[i * d + j]));
+  switch (format) {
+    case 'npy':
+      return npyBytes(data, [k, d]);
+    case 'f32':
+      return littleEndian(data instanceof Float32Array ? data : Float32Array.from(data));
+    case 'f64':
+      return littleEndian(data instanceof Float64Array ? data : Float64Array.from(data));
+    case 'json':
+      return `[\n${Array.from({ length: k }, (_, i) => `  [${row(i).join(', ')}]`).join(',\n')}\n]\n`;
+    case 'csv':
+    case 'tsv':
+    case 'txt': {
+      const delimiter = format === 'csv' ? ',' : format === 'tsv' ? '\t' : ' ';
+      const lines = Array.from({ length: k }, (_, i) => row(i).join(delimiter));
+      if (columns && columns.length === d && format !== 'txt') lines.unshift(columns.map((name) => csvName(name, delimiter)).join(delimiter));
+      return `${lines.join('\n')}\n`;
+    }
+  }
+}
+
+/** Labels: .npy (int32), .json (an array), else one per line. */
+export function labelBytes(labels: Int32Array, path: string): Buffer | string {
+  const extension = path === '-' ? '' : extname(path).toLowerCase();
+  if (extension === '.npy') return npyBytes(labels, [labels.length]);
+  if (extension === '.json') return `[${labels.join(',')}]\n`;
+  // One join per block keeps memory at a few strings for millions of labels.
+  const blocks: string[] = [];
+  for (let i = 0; i < labels.length; i += 65536) blocks.push(labels.subarray(i, i + 65536).join('\n'));
+  return `${blocks.join('\n')}\n`;
+}
+
+/** Writes to a file, or to stdout for '-'; a closed pipe on stdout is not an error. */
+export async function writeTarget(path: string, content: Buffer | string, stdout: Writable): Promise<void> {
+  if (path === '-') {
+    await new Promise<void>((resolve, reject) => {
+      stdout.write(content, (error) => {
+        if (error && (error as { code?: string }).code !== 'EPIPE') reject(new CliError(`cannot write to standard output: ${error.message}`));
+        else resolve();
+      });
+    });
+    return;
+  }
+  try {
+    await writeFile(path, content);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const reason = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
+    throw new CliError(`cannot write ${path}: ${reason}`);
+  }
+}
