@@ -1,4 +1,5 @@
 import type { Backend, FitOutput } from './backend.js';
+import { exactlyScaledFit, exactlyScaledPair } from './exact-scaling.js';
 import { jsBackend } from './js-backend.js';
 import { createNativeBackend } from './native-backend.js';
 import { loadNative } from './native-loader.js';
@@ -50,7 +51,8 @@ function toResult(output: FitOutput, fit: NormalizedFit, backend: Backend): KMea
 export function kmeansSync(points: PointsInput, k: number, options?: KMeansOptions): KMeansResult {
   const fit = normalizeFit(points, k, options);
   const backend = resolveBackend(fit.backend);
-  return toResult(backend.fitSync(fit.request, fit), fit, backend);
+  const scaled = exactlyScaledFit(fit.request, fit);
+  return toResult(scaled.restore(backend.fitSync(scaled.request, scaled.hooks)), fit, backend);
 }
 
 /**
@@ -61,12 +63,14 @@ export function kmeansSync(points: PointsInput, k: number, options?: KMeansOptio
 export async function kmeans(points: PointsInput, k: number, options?: KMeansOptions): Promise<KMeansResult> {
   const fit = normalizeFit(points, k, options);
   const backend = resolveBackend(fit.backend);
-  return toResult(await backend.fit(fit.request, fit), fit, backend);
+  const scaled = exactlyScaledFit(fit.request, fit);
+  return toResult(scaled.restore(await backend.fit(scaled.request, scaled.hooks)), fit, backend);
 }
 
 /** Index of the nearest centroid for every point (the lowest index on ties). */
 export function predict(points: PointsInput, centroids: PointsInput): Int32Array {
   const { points: x, centroids: c } = normalizePredict(points, centroids);
   const centers = x.data instanceof Float32Array ? Float32Array.from(c.data) : c.data instanceof Float64Array ? c.data : Float64Array.from(c.data);
-  return resolveBackend('auto').predict(x.data, x.n, x.d, centers, c.n);
+  const [data, scaledCenters] = exactlyScaledPair(x.data, centers);
+  return resolveBackend('auto').predict(data, x.n, x.d, scaledCenters, c.n);
 }
