@@ -14,6 +14,13 @@ let outcome: LoadOutcome | undefined;
  */
 export function loadNative(): LoadOutcome {
   if (outcome) return outcome;
+  // GCC's OpenMP runtime spins 300 000 rounds at every barrier before it sleeps. When another
+  // process keeps a core busy, the spinning thread takes the CPU from the one it waits for: a
+  // 2-thread fit ran 2.6 times slower than on 1 thread. A short spin keeps barriers fast on idle
+  // cores and yields otherwise. It must be set before the runtime loads; the user's settings win.
+  if (process.env.GOMP_SPINCOUNT === undefined && process.env.OMP_WAIT_POLICY === undefined) {
+    process.env.GOMP_SPINCOUNT = '10000';
+  }
   try {
     const require = createRequire(__filename);
     const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;

@@ -5,8 +5,11 @@
 // touches only its own bounds, so threads never change a result.
 //
 // Two changes from the TypeScript version save memory traffic without changing any result:
-// - The bound update after the centres move is applied to each point at the start of the next
-//   assignment, so the n × k matrix is swept once per iteration instead of twice.
+// - Lower bounds are loosened lazily. Each point remembers the iteration its bounds were last
+//   brought up to date, and each centre its cumulative shift; a point whose upper bound passes the
+//   nearest-centre test is skipped without touching its k lower bounds, and the others subtract
+//   the shifts accumulated since, in one sweep. Eagerly, the n × k matrix was read and written
+//   every iteration, which bounded the speed by memory bandwidth.
 // - A branch-free sweep over a point's bounds finds whether any centre needs checking before the
 //   branchy loop runs; most points need none.
 #pragma once
@@ -28,12 +31,13 @@ template <class T>
 class ElkanAssigner {
  public:
   explicit ElkanAssigner(const Problem<T>& p)
-      : p_(p), upper_(p.n), lower_(p.n * p.k), half_center_(p.k * p.k), half_nearest_(p.k), shifts_(p.k) {}
+      : p_(p), upper_(p.n), lower_(p.n * p.k), current_at_(p.n, 0), half_center_(p.k * p.k), half_nearest_(p.k),
+        shifts_(p.k), cumulative_shift_(p.k, 0.0) {}
 
   // Bytes of the bounds and centre distances for n points and k centres: what the memory guard checks.
   static double bytes_needed(std::size_t n, std::size_t k) {
     const double nd = static_cast<double>(n), kd = static_cast<double>(k);
-    return 8.0 * nd * (kd + 1) + 8.0 * kd * (kd + 2);
+    return 8.0 * nd * (kd + 1) + 4.0 * nd + 8.0 * kd * (kd + 2);
   }
 
   void assign(const T* centers, std::int32_t* labels) {
@@ -50,15 +54,10 @@ class ElkanAssigner {
       std::size_t label = static_cast<std::size_t>(labels[i]);
       double* lower = &lower_[static_cast<std::size_t>(i) * k];
       double bound = upper_[i];
-      if (moved_) {
-        bound += shifts_[label];
-        for (std::size_t c = 0; c < k; ++c) {
-          const double moved = lower[c] - shifts_[c];
-          lower[c] = moved > 0 ? moved : 0;
-        }
-      }
+      if (moved_) bound += shifts_[label];
       upper_[i] = bound;
       if (half_nearest_[label] >= bound) continue;
+      bring_lower_bounds_current(static_cast<std::size_t>(i), lower);
       // Most points that pass the test above still have no centre to check: find out with a
       // branch-free (vectorised) sweep before the branchy loop.
       if (!any_candidate(lower, &half_center_[label * k], bound, label)) continue;
@@ -85,10 +84,16 @@ class ElkanAssigner {
     moved_ = false;
   }
 
-  // The centres moved to `centers`, each by shifts[c] (a distance); the next assignment loosens
-  // each point's bounds by these shifts before it tests them.
+  // The centres moved to `centers`, each by shifts[c] (a distance): upper bounds grow by their
+  // centre's shift in the next assignment, lower bounds shrink when a point next needs them.
   void centers_moved(const T* centers, const double* shifts, const std::int32_t*) {
-    std::copy(shifts, shifts + p_.k, shifts_.begin());
+    const std::size_t k = p_.k;
+    std::copy(shifts, shifts + k, shifts_.begin());
+    cumulative_shift_.resize((iteration_ + 2) * k);
+    for (std::size_t c = 0; c < k; ++c) {
+      cumulative_shift_[(iteration_ + 1) * k + c] = cumulative_shift_[iteration_ * k + c] + shifts[c];
+    }
+    ++iteration_;
     moved_ = true;
     measure_centers(centers);
   }
@@ -120,6 +125,22 @@ class ElkanAssigner {
     }
   }
 
+  // Subtracts from point i's lower bounds every shift since they were last current. The
+  // difference of two cumulative sums can fall short of the sum it stands for by their rounding,
+  // so a margin of 2^-30 of the cumulative shift (far above that rounding, far below anything
+  // that matters to pruning) keeps each bound a bound.
+  void bring_lower_bounds_current(std::size_t i, double* lower) {
+    const std::uint32_t since = current_at_[i];
+    if (since == iteration_) return;
+    const double* now = &cumulative_shift_[iteration_ * p_.k];
+    const double* then = &cumulative_shift_[since * p_.k];
+    for (std::size_t c = 0; c < p_.k; ++c) {
+      const double moved = lower[c] - ((now[c] - then[c]) + now[c] * 0x1p-30);
+      lower[c] = moved > 0 ? moved : 0;
+    }
+    current_at_[i] = static_cast<std::uint32_t>(iteration_);
+  }
+
   // Whether some centre other than `label` passes both tests of the assignment loop. Counting
   // instead of branching lets the compiler vectorise the sweep.
   bool any_candidate(const double* lower, const double* half_center, double bound, std::size_t label) const {
@@ -139,9 +160,12 @@ class ElkanAssigner {
   const Problem<T>& p_;
   std::vector<double> upper_;
   std::vector<double> lower_;
+  std::vector<std::uint32_t> current_at_;  // the iteration each point's lower bounds are current at
   std::vector<double> half_center_;
   std::vector<double> half_nearest_;
   std::vector<double> shifts_;
+  std::vector<double> cumulative_shift_;  // (iteration + 1) × k: each centre's total shift so far
+  std::size_t iteration_ = 0;
   bool bounds_ready_ = false;
   bool moved_ = false;
 };
