@@ -3,12 +3,13 @@ import type { Floats } from './distance.js';
 
 /**
  * Squared distances of float64 values above about 1e154 overflow to Infinity, and below about
- * 1e-154 they vanish into zero, so every point looks equally near every centre. Such data is
- * multiplied by a power of two, which changes no digit of any value, fitted, and the results are
- * scaled back: labels as for exact arithmetic, centroids to the bit. Float32 values cannot get
- * there, since the distances are summed in double.
+ * 1e-154 they vanish into zero, so every point looks equally near every centre; and the native
+ * Elkan stores its lower bounds as float32, which saturate above about 3e38. Data beyond 2^±100
+ * (about 1e±30) is multiplied by a power of two, which changes no digit of any value, fitted, and
+ * the results are scaled back: labels as for exact arithmetic, centroids to the bit. Float32 data
+ * needs none of this: its squares, summed in double, cannot overflow.
  */
-const LIMIT_EXPONENT = 400;
+const LIMIT_EXPONENT = 100;
 
 function maxAbs(values: Floats): number {
   let max = 0;

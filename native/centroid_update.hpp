@@ -1,7 +1,9 @@
 // The M-step shared by every algorithm (lib/centroid-update.ts specifies it): each centre becomes
-// the weighted mean of its points, summed in double over its points in index order. Threads own
-// whole (centre, column range) pieces, so sums never depend on the thread count and no per-thread
-// k × d buffers are needed. Empty clusters are re-seeded with the farthest points.
+// the weighted mean of its points, summed in double over its points in index order. Each task owns
+// a range of centres (and of columns, when there are few centres) and sweeps the points in order,
+// adding the rows of its own centres: sums never depend on the thread count, no per-thread k × d
+// buffers are needed, and the rows are read in memory order. Empty clusters are re-seeded with
+// the farthest points.
 #pragma once
 
 #include "isa.hpp"
@@ -27,12 +29,13 @@ struct UpdateOutcome {
 class CentroidUpdater {
  public:
   CentroidUpdater(std::size_t n, std::size_t d, std::size_t k)
-      : members_(n), first_member_(k + 1), block_counts_(block_count(n) * k), sums_(k * d), weights_(k) {}
+      : cluster_sizes_(k), sums_(k * d), weights_(k) {
+    (void)n;
+  }
 
   template <class T>
   UpdateOutcome update(const Problem<T>& p, const std::int32_t* labels, const T* old_centers, T* new_centers) {
-    group_by_label(p, labels);
-    sum_members(p);
+    sum_clusters(p, labels);
 
     const std::size_t d = p.d, k = p.k;
     std::vector<std::size_t> empty;
@@ -81,64 +84,49 @@ class CentroidUpdater {
   }
 
  private:
-  // A stable counting sort of the point indices by label, parallel over blocks of rows: afterwards
-  // members_[first_member_[c] .. first_member_[c+1]) lists cluster c's points in index order.
+  // Tasks of contiguous centre ranges holding about equal numbers of points, two per thread so
+  // that an uneven task does not hold the others up; with fewer centres than that, the columns are
+  // split as well. Each task sweeps all labels and adds only its own centres' rows.
   template <class T>
-  void group_by_label(const Problem<T>& p, const std::int32_t* labels) {
-    const std::size_t n = p.n, k = p.k;
-    const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>(block_count(n));
-#pragma omp parallel for num_threads(p.threads) schedule(static)
-    for (std::ptrdiff_t b = 0; b < blocks; ++b) {
-      std::size_t* counts = &block_counts_[static_cast<std::size_t>(b) * k];
-      std::fill(counts, counts + k, 0);
-      const std::size_t start = static_cast<std::size_t>(b) * ROW_BLOCK, end = std::min(n, start + ROW_BLOCK);
-      for (std::size_t i = start; i < end; ++i) ++counts[labels[i]];
-    }
-    // Exclusive prefix sums in (cluster, block) order turn the counts into write positions.
-    std::size_t position = 0;
-    for (std::size_t c = 0; c < k; ++c) {
-      first_member_[c] = position;
-      for (std::ptrdiff_t b = 0; b < blocks; ++b) {
-        std::size_t& slot = block_counts_[static_cast<std::size_t>(b) * k + c];
-        const std::size_t count = slot;
-        slot = position;
-        position += count;
+  void sum_clusters(const Problem<T>& p, const std::int32_t* labels) {
+    const std::size_t n = p.n, d = p.d, k = p.k;
+    const std::size_t wanted = p.threads > 1 ? 2 * static_cast<std::size_t>(p.threads) : 1;
+    std::fill(cluster_sizes_.begin(), cluster_sizes_.end(), 0);
+    for (std::size_t i = 0; i < n; ++i) ++cluster_sizes_[static_cast<std::size_t>(labels[i])];
+
+    std::vector<std::size_t> range_start{0};
+    const std::size_t ranges_wanted = std::min(k, wanted);
+    for (std::size_t c = 0, seen = 0; c < k; ++c) {
+      seen += cluster_sizes_[c];
+      if (range_start.size() < ranges_wanted && seen * ranges_wanted >= n * range_start.size() && c + 1 < k) {
+        range_start.push_back(c + 1);
       }
     }
-    first_member_[k] = position;
-#pragma omp parallel for num_threads(p.threads) schedule(static)
-    for (std::ptrdiff_t b = 0; b < blocks; ++b) {
-      std::size_t* next = &block_counts_[static_cast<std::size_t>(b) * k];
-      const std::size_t start = static_cast<std::size_t>(b) * ROW_BLOCK, end = std::min(n, start + ROW_BLOCK);
-      for (std::size_t i = start; i < end; ++i) members_[next[labels[i]]++] = i;
-    }
-  }
-
-  // Sums of each cluster's members in index order, one task per (cluster, column slice): slicing
-  // the columns keeps every thread busy when k is small, and changes no sum.
-  template <class T>
-  void sum_members(const Problem<T>& p) {
-    const std::size_t d = p.d, k = p.k;
-    const std::size_t wanted = static_cast<std::size_t>(p.threads) * 4;
-    const std::size_t wanted_slices = k >= wanted ? 1 : std::min(d, (wanted + k - 1) / k);
+    range_start.push_back(k);
+    const std::size_t ranges = range_start.size() - 1;
+    const std::size_t wanted_slices = std::max<std::size_t>(1, std::min(d, (wanted + ranges - 1) / ranges));
     const std::size_t width = (d + wanted_slices - 1) / wanted_slices;
     const std::size_t slices = (d + width - 1) / width;
-    const std::ptrdiff_t tasks = static_cast<std::ptrdiff_t>(k * slices);
+
+    const std::ptrdiff_t tasks = static_cast<std::ptrdiff_t>(ranges * slices);
 #pragma omp parallel for num_threads(p.threads) schedule(dynamic, 1)
     for (std::ptrdiff_t task = 0; task < tasks; ++task) {
-      const std::size_t c = static_cast<std::size_t>(task) / slices, slice = static_cast<std::size_t>(task) % slices;
+      const std::size_t range = static_cast<std::size_t>(task) / slices, slice = static_cast<std::size_t>(task) % slices;
+      const std::size_t c0 = range_start[range], c1 = range_start[range + 1];
       const std::size_t j0 = slice * width, j1 = std::min(d, j0 + width);
-      double* sum = &sums_[c * d];
-      std::fill(sum + j0, sum + j1, 0.0);
-      double weight = 0;
-      for (std::size_t m = first_member_[c]; m < first_member_[c + 1]; ++m) {
-        const std::size_t i = members_[m];
+      for (std::size_t c = c0; c < c1; ++c) {
+        std::fill(&sums_[c * d + j0], &sums_[c * d + j1], 0.0);
+        if (slice == 0) weights_[c] = 0;
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t c = static_cast<std::size_t>(labels[i]);
+        if (c < c0 || c >= c1) continue;
         const double w = p.weight(i);
+        if (slice == 0) weights_[c] += w;
         const T* x = p.row(i);
-        weight += w;
+        double* sum = &sums_[c * d];
         for (std::size_t j = j0; j < j1; ++j) sum[j] += w * static_cast<double>(x[j]);
       }
-      if (slice == 0) weights_[c] = weight;
     }
   }
 
@@ -158,9 +146,7 @@ class CentroidUpdater {
     return order;
   }
 
-  std::vector<std::size_t> members_;
-  std::vector<std::size_t> first_member_;
-  std::vector<std::size_t> block_counts_;
+  std::vector<std::size_t> cluster_sizes_;
   std::vector<double> sums_;
   std::vector<double> weights_;
 };

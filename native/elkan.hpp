@@ -4,18 +4,20 @@
 // bounded assignments over points, the centre-to-centre distances over centres. Each point's work
 // touches only its own bounds, so threads never change a result.
 //
-// Two changes from the TypeScript version save memory traffic without changing any result:
+// Three changes from the TypeScript version save memory traffic without changing any result:
 // - Lower bounds are loosened lazily. Each point remembers the iteration its bounds were last
 //   brought up to date, and each centre its cumulative shift; a point whose upper bound passes the
-//   nearest-centre test is skipped without touching its k lower bounds, and the others subtract
-//   the shifts accumulated since, in one sweep. Eagerly, the n × k matrix was read and written
-//   every iteration, which bounded the speed by memory bandwidth.
+//   nearest-centre test is skipped without touching its k lower bounds, one without candidates
+//   only reads them, and only the others write the shifts accumulated since. Eagerly, the n × k
+//   matrix was read and written every iteration, which bounded the speed by memory bandwidth.
+// - Lower bounds are stored as float32, rounded down (as_lower_bound): half the bytes, 10% faster.
 // - A branch-free sweep over a point's bounds finds whether any centre needs checking before the
 //   branchy loop runs; most points need none.
 #pragma once
 
 #include "isa.hpp"
 
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -34,12 +36,6 @@ class ElkanAssigner {
       : p_(p), upper_(p.n), lower_(p.n * p.k), current_at_(p.n, 0), half_center_(p.k * p.k), half_nearest_(p.k),
         shifts_(p.k), cumulative_shift_(p.k, 0.0) {}
 
-  // Bytes of the bounds and centre distances for n points and k centres: what the memory guard checks.
-  static double bytes_needed(std::size_t n, std::size_t k) {
-    const double nd = static_cast<double>(n), kd = static_cast<double>(k);
-    return 8.0 * nd * (kd + 1) + 4.0 * nd + 8.0 * kd * (kd + 2);
-  }
-
   void assign(const T* centers, std::int32_t* labels) {
     if (!bounds_ready_) {
       measure_centers(centers);
@@ -52,27 +48,27 @@ class ElkanAssigner {
 #pragma omp parallel for num_threads(p_.threads) schedule(dynamic, 256)
     for (std::ptrdiff_t i = 0; i < n; ++i) {
       std::size_t label = static_cast<std::size_t>(labels[i]);
-      double* lower = &lower_[static_cast<std::size_t>(i) * k];
+      float* lower = &lower_[static_cast<std::size_t>(i) * k];
       double bound = upper_[i];
       if (moved_) bound += shifts_[label];
       upper_[i] = bound;
       if (half_nearest_[label] >= bound) continue;
-      bring_lower_bounds_current(static_cast<std::size_t>(i), lower);
       // Most points that pass the test above still have no centre to check: find out with a
       // branch-free (vectorised) sweep before the branchy loop.
-      if (!any_candidate(lower, &half_center_[label * k], bound, label)) continue;
+      if (!any_candidate(static_cast<std::size_t>(i), lower, &half_center_[label * k], bound, label)) continue;
+      bring_lower_bounds_current(static_cast<std::size_t>(i), lower);
       bool tight = false;
       const T* x = p_.row(static_cast<std::size_t>(i));
       for (std::size_t c = 0; c < k; ++c) {
         if (c == label || bound <= lower[c] || bound <= half_center_[label * k + c]) continue;
         if (!tight) {
           bound = std::sqrt(squared_distance(x, centers + label * d, d));
-          lower[label] = bound;
+          lower[label] = as_lower_bound(bound);
           tight = true;
           if (bound <= lower[c] || bound <= half_center_[label * k + c]) continue;
         }
         const double dist = std::sqrt(squared_distance(x, centers + c * d, d));
-        lower[c] = dist;
+        lower[c] = as_lower_bound(dist);
         if (dist < bound) {
           label = c;
           bound = dist;
@@ -105,16 +101,16 @@ class ElkanAssigner {
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
 #pragma omp parallel for num_threads(p_.threads) schedule(dynamic, 256)
     for (std::ptrdiff_t i = 0; i < n; ++i) {
-      double* lower = &lower_[static_cast<std::size_t>(i) * k];
+      float* lower = &lower_[static_cast<std::size_t>(i) * k];
       const T* x = p_.row(static_cast<std::size_t>(i));
       std::size_t label = 0;
       double bound = std::sqrt(squared_distance(x, centers, d));
-      lower[0] = bound;
+      lower[0] = as_lower_bound(bound);
       for (std::size_t c = 1; c < k; ++c) {
         lower[c] = 0;
         if (bound <= half_center_[label * k + c]) continue;
         const double dist = std::sqrt(squared_distance(x, centers + c * d, d));
-        lower[c] = dist;
+        lower[c] = as_lower_bound(dist);
         if (dist < bound) {
           label = c;
           bound = dist;
@@ -125,31 +121,48 @@ class ElkanAssigner {
     }
   }
 
-  // Subtracts from point i's lower bounds every shift since they were last current. The
-  // difference of two cumulative sums can fall short of the sum it stands for by their rounding,
-  // so a margin of 2^-30 of the cumulative shift (far above that rounding, far below anything
-  // that matters to pruning) keeps each bound a bound.
-  void bring_lower_bounds_current(std::size_t i, double* lower) {
+  // A float not above x, to store as a lower bound: x shrunk by 2^-22 first, so that rounding to
+  // the nearest float cannot carry it above x; 0 below the normal floats, where rounding is
+  // coarser, and the largest float above them. Half the bytes of double bounds: the n × k matrix
+  // is most of the memory traffic.
+  static float as_lower_bound(double x) {
+    const double shrunk = x * (1.0 - 0x1p-22);
+    const double clamped = shrunk < static_cast<double>(FLT_MIN) ? 0.0 : shrunk < static_cast<double>(FLT_MAX) ? shrunk : static_cast<double>(FLT_MAX);
+    return static_cast<float>(clamped);
+  }
+
+  // The shift centre c has made since point i's lower bounds were current. The difference of two
+  // cumulative sums can fall short of the sum it stands for by their rounding, so a margin of
+  // 2^-30 of the cumulative shift (far above that rounding, far below anything that matters to
+  // pruning) keeps each loosened bound a bound.
+  static double drift(const double* now, const double* then, std::size_t c) {
+    return (now[c] - then[c]) + now[c] * 0x1p-30;
+  }
+
+  // Loosens point i's lower bounds by every shift since they were last current.
+  void bring_lower_bounds_current(std::size_t i, float* lower) {
     const std::uint32_t since = current_at_[i];
     if (since == iteration_) return;
     const double* now = &cumulative_shift_[iteration_ * p_.k];
     const double* then = &cumulative_shift_[since * p_.k];
     for (std::size_t c = 0; c < p_.k; ++c) {
-      const double moved = lower[c] - ((now[c] - then[c]) + now[c] * 0x1p-30);
-      lower[c] = moved > 0 ? moved : 0;
+      lower[c] = as_lower_bound(static_cast<double>(lower[c]) - drift(now, then, c));
     }
     current_at_[i] = static_cast<std::uint32_t>(iteration_);
   }
 
-  // Whether some centre other than `label` passes both tests of the assignment loop. Counting
-  // instead of branching lets the compiler vectorise the sweep.
-  bool any_candidate(const double* lower, const double* half_center, double bound, std::size_t label) const {
+  // Whether some centre other than `label` passes both tests of the assignment loop, judged on
+  // the loosened bounds without writing them: most points have no candidate and then touch
+  // their bounds only to read them. Counting instead of branching lets the sweep vectorise.
+  bool any_candidate(std::size_t i, const float* lower, const double* half_center, double bound, std::size_t label) const {
+    const double* now = &cumulative_shift_[iteration_ * p_.k];
+    const double* then = &cumulative_shift_[current_at_[i] * p_.k];
     std::size_t count = 0;
     for (std::size_t c = 0; c < p_.k; ++c) {
-      count += static_cast<std::size_t>((bound > lower[c]) & (bound > half_center[c]));
+      count += static_cast<std::size_t>((bound > static_cast<double>(lower[c]) - drift(now, then, c)) & (bound > half_center[c]));
     }
     // The own centre passes whenever its lower bound is below the upper bound; it is no candidate.
-    count -= static_cast<std::size_t>((bound > lower[label]) & (bound > half_center[label]));
+    count -= static_cast<std::size_t>((bound > static_cast<double>(lower[label]) - drift(now, then, label)) & (bound > half_center[label]));
     return count > 0;
   }
 
@@ -159,7 +172,7 @@ class ElkanAssigner {
 
   const Problem<T>& p_;
   std::vector<double> upper_;
-  std::vector<double> lower_;
+  std::vector<float> lower_;
   std::vector<std::uint32_t> current_at_;  // the iteration each point's lower bounds are current at
   std::vector<double> half_center_;
   std::vector<double> half_nearest_;
