@@ -1,0 +1,56 @@
+/**
+ * One measurement in its own process, so that its peak memory is its own and no JIT state or
+ * thread pool carries over from another implementation. Started by measure.ts with the job as
+ * its one argument; prints one MeasureOutput as JSON on stdout.
+ */
+import { readFileSync } from 'node:fs';
+import type { Matrix } from '../lib/index.js';
+import { createRunner } from './node-runners.js';
+import type { DatasetFiles, ElementType, MeasureJob, MeasureOutput } from './protocol.js';
+
+function readMatrix(path: string, rows: number, d: number, type: ElementType): Matrix {
+  const bytes = readFileSync(path);
+  const Type = type === 'float32' ? Float32Array : Float64Array;
+  // A view when the buffer is aligned (large reads get their own), else a copy: a copy would
+  // count the data twice in the peak memory.
+  const buffer = bytes.byteOffset % Type.BYTES_PER_ELEMENT === 0
+    ? bytes.buffer
+    : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const offset = buffer === bytes.buffer ? bytes.byteOffset : 0;
+  const data = new Type(buffer, offset, bytes.byteLength / Type.BYTES_PER_ELEMENT);
+  if (data.length !== rows * d) throw new Error(`${path} holds ${data.length} values, expected ${rows} × ${d}.`);
+  return { data, shape: [rows, d] };
+}
+
+async function measure(job: MeasureJob): Promise<MeasureOutput> {
+  const files: DatasetFiles = job.data;
+  const points = readMatrix(files.points, files.n, files.d, files.type);
+  const init = readMatrix(files.init, files.k, files.d, files.type);
+  const runner = await createRunner(job.implementation, { points, init, k: files.k, threads: job.threads });
+  const { stop, repetitions: policy } = job;
+
+  runner.prepare({ ...stop, maxIterations: Math.min(stop.maxIterations, policy.warmupIterations) });
+  runner.fit();
+
+  const timesMs: number[] = [];
+  let spentMs = 0;
+  while (timesMs.length < policy.maxRepetitions && (timesMs.length < policy.minRepetitions || spentMs < policy.budgetMs)) {
+    runner.prepare(stop);
+    const start = performance.now();
+    runner.fit();
+    const elapsed = performance.now() - start;
+    timesMs.push(elapsed);
+    spentMs += elapsed;
+  }
+  // Every repetition is deterministic, so the last one's outcome stands for all.
+  const usage = process.resourceUsage();
+  return { timesMs, ...runner.outcome(), peakRssBytes: usage.maxRSS * 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 };
+}
+
+measure(JSON.parse(process.argv[2]) as MeasureJob).then(
+  (output) => process.stdout.write(`${JSON.stringify(output)}\n`),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

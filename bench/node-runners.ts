@@ -1,0 +1,126 @@
+/**
+ * The Node.js implementations behind one interface, each called through its documented API. Every
+ * conversion an implementation needs (typed arrays to number[][], fresh copies of what it mutates)
+ * happens in `prepare`, outside the timed `fit`.
+ */
+import { type KMeansResult, type Matrix, kmeansSync } from '../lib/index.js';
+import type { ImplementationId } from './implementations.js';
+import type { StopRule } from './protocol.js';
+
+export interface FitOutcome {
+  iterations: number;
+  converged: boolean;
+  reportedInertia: number | null;
+  centroids: number[];
+}
+
+export interface Runner {
+  /** Untimed: sets up the next fit. */
+  prepare(stop: StopRule): void;
+  /** Timed: the library call alone. */
+  fit(): void;
+  /** Untimed: what the last fit produced. */
+  outcome(): FitOutcome;
+}
+
+export interface RunnerInput {
+  points: Matrix;
+  init: Matrix;
+  k: number;
+  threads: number;
+}
+
+function toRows({ data, shape: [n, d] }: Matrix): number[][] {
+  const rows = new Array<number[]>(n);
+  for (let i = 0; i < n; i++) rows[i] = Array.from(data.subarray(i * d, (i + 1) * d));
+  return rows;
+}
+
+function expectExactStop(stop: StopRule, library: string): void {
+  // Their stopping rules match ours only at tolerance 0; plan.ts never asks for anything else.
+  if (stop.tolerance !== 0) throw new Error(`${library} only runs in rows with tolerance 0, not ${stop.tolerance}.`);
+}
+
+function ours(input: RunnerInput, backend: 'native' | 'js', algorithm: 'elkan' | 'lloyd'): Runner {
+  const { points, init, k, threads } = input;
+  let stop: StopRule | undefined;
+  let result: KMeansResult | undefined;
+  return {
+    prepare(rule) {
+      stop = rule;
+    },
+    fit() {
+      result = kmeansSync(points, k, {
+        init, backend, algorithm, threads, maxIterations: stop!.maxIterations, tolerance: stop!.tolerance,
+      });
+    },
+    outcome() {
+      const { iterations, converged, inertia, centroids } = result!;
+      return { iterations, converged, reportedInertia: inertia, centroids: Array.from(centroids.data) };
+    },
+  };
+}
+
+async function mlKmeans({ points, init, k }: RunnerInput): Promise<Runner> {
+  const { kmeans } = await import('ml-kmeans');
+  const rows = toRows(points);
+  let run: (() => ReturnType<typeof kmeans>) | undefined;
+  let result: ReturnType<typeof kmeans> | undefined;
+  return {
+    prepare(stop) {
+      expectExactStop(stop, 'ml-kmeans');
+      const initialization = toRows(init);
+      // ml-kmeans stops when no centre moved more than `tolerance` (squared distance): at 0, when none moved.
+      run = () => kmeans(rows, k, { initialization, maxIterations: stop.maxIterations, tolerance: 0 });
+    },
+    fit() {
+      result = run!();
+    },
+    outcome() {
+      const { iterations, converged, centroids } = result!;
+      return { iterations, converged, reportedInertia: null, centroids: centroids.flat() };
+    },
+  };
+}
+
+async function skmeansRunner({ points, init, k }: RunnerInput): Promise<Runner> {
+  const skmeans = (await import('skmeans')).default;
+  const rows = toRows(points);
+  let maxIterations = 0;
+  let initial: number[][] = [];
+  let result: ReturnType<typeof skmeans> | undefined;
+  return {
+    prepare(stop) {
+      expectExactStop(stop, 'skmeans');
+      maxIterations = stop.maxIterations;
+      // skmeans writes its centres into the array it is given, so each fit gets a fresh copy.
+      initial = toRows(init);
+    },
+    fit() {
+      result = skmeans(rows, k, initial, maxIterations);
+    },
+    outcome() {
+      // skmeans stops when no centre moved; its `it` counts the iterations before that last one,
+      // or equals the cap when the cap stopped it.
+      const converged = result!.it < maxIterations;
+      return {
+        iterations: converged ? result!.it + 1 : maxIterations,
+        converged,
+        reportedInertia: null,
+        centroids: result!.centroids.flat(),
+      };
+    },
+  };
+}
+
+export async function createRunner(implementation: ImplementationId, input: RunnerInput): Promise<Runner> {
+  switch (implementation) {
+    case 'native-elkan': return ours(input, 'native', 'elkan');
+    case 'native-lloyd': return ours(input, 'native', 'lloyd');
+    case 'ts-elkan': return ours(input, 'js', 'elkan');
+    case 'ts-lloyd': return ours(input, 'js', 'lloyd');
+    case 'ml-kmeans': return mlKmeans(input);
+    case 'skmeans': return skmeansRunner(input);
+    default: throw new Error(`${implementation} does not run in Node.js.`);
+  }
+}

@@ -1,0 +1,167 @@
+/** The results as tables: aligned plain text for the terminal, Markdown for results.md. */
+import { IMPLEMENTATIONS, variantLabel } from './implementations.js';
+import type { Measurement } from './measure.js';
+import type { BenchResults, ComparisonResult, GrowthResult, ThreadScalingResult } from './results.js';
+
+export type Format = 'text' | 'markdown';
+
+/** Other processes' CPU use (in cores) during a measurement from which its time is marked as suspect. */
+export const BUSY_CORES = 0.25;
+const BUSY_MARK = '†';
+
+interface Table {
+  headers: string[];
+  /** Columns after the first are numbers, right-aligned. */
+  rows: string[][];
+}
+
+function renderTable({ headers, rows }: Table, format: Format): string {
+  if (format === 'markdown') {
+    const line = (cells: string[]): string => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+    return [line(headers), `|${headers.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map(line)].join('\n');
+  }
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function ms(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  if (value >= 10_000) return `${(value / 1000).toFixed(1)} s`;
+  if (value >= 1000) return `${(value / 1000).toFixed(2)} s`;
+  if (value >= 10) return `${value.toFixed(0)} ms`;
+  return `${value.toFixed(2)} ms`;
+}
+
+/** Median with the range beside it, in the median's unit. */
+function timeRange(m: Measurement): string {
+  if (m.status !== 'ok') return '–';
+  const seconds = m.medianMs >= 1000;
+  const bare = (v: number): string => (seconds ? (v / 1000).toFixed(2) : v >= 10 ? v.toFixed(0) : v.toFixed(2));
+  return `${ms(m.medianMs)} (${bare(m.minMs)}–${bare(m.maxMs)})${busyMark(m)}`;
+}
+
+function busyMark(m: Measurement): string {
+  return m.backgroundCores >= BUSY_CORES ? ` ${BUSY_MARK}` : '';
+}
+
+function factor(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  return `${value >= 10 ? value.toFixed(1) : value.toFixed(2)}×`;
+}
+
+function iterations(m: Measurement): string {
+  if (m.status !== 'ok') return '–';
+  return m.converged ? String(m.iterations) : `${m.iterations} (cap)`;
+}
+
+function stopRule({ tolerance, maxIterations }: { tolerance: number; maxIterations: number }): string {
+  return tolerance === 0
+    ? `tolerance 0 (until no centre moves), at most ${maxIterations} iterations`
+    : `tolerance ${tolerance} (scikit-learn's), at most ${maxIterations} iterations`;
+}
+
+function comparisonTable(row: ComparisonResult): Table {
+  return {
+    headers: ['implementation', 'reps', 'time: median (min–max)', 'iterations', 'per iteration', 'inertia', 'vs ours', 'peak RSS', 'speed-up vs TS Elkan'],
+    rows: row.entries.map((e) => {
+      if (e.status !== 'ok') return [e.label, '–', `${e.status}: ${e.note ?? ''}`, '–', '–', '–', '–', '–', '–'];
+      const check = e.label === row.reference
+        ? 'reference'
+        : e.flagged ? `FLAGGED ${e.inertiaDifference.toExponential(1)}` : `ok (${e.inertiaDifference.toExponential(0)})`;
+      return [
+        e.label, String(e.timesMs.length), timeRange(e), iterations(e), ms(e.msPerIteration),
+        e.inertia.toPrecision(8), check, `${e.peakRssMiB.toFixed(0)} MiB`, `${factor(e.speedup)}${e.flagged ? ' ⚠' : ''}`,
+      ];
+    }),
+  };
+}
+
+function threadTable(result: ThreadScalingResult): Table {
+  return {
+    headers: ['implementation', 'threads', 'time: median (min–max)', 'iterations', 'speed-up over 1 thread', 'efficiency'],
+    rows: result.series.flatMap((series) => series.points.map((p) => [
+      IMPLEMENTATIONS[series.implementation].label, String(p.variant.threads), p.status === 'ok' ? timeRange(p) : `${p.status}: ${p.note ?? ''}`,
+      iterations(p), factor(p.speedupOverOneThread),
+      Number.isFinite(p.speedupOverOneThread) ? `${((100 * p.speedupOverOneThread) / p.variant.threads).toFixed(0)} %` : '–',
+    ])),
+  };
+}
+
+/** log(t2/t1) / log(x2/x1) between the ends of an axis: 1 means time per iteration grows in proportion. */
+function growthExponent(points: ReadonlyArray<{ value: number; m: Measurement | undefined }>): number {
+  const ok = points.filter((p) => p.m?.status === 'ok');
+  if (ok.length < 2) return NaN;
+  const first = ok[0];
+  const last = ok[ok.length - 1];
+  return Math.log(last.m!.msPerIteration / first.m!.msPerIteration) / Math.log(last.value / first.value);
+}
+
+function growthTables(result: GrowthResult): Array<{ title: string; table: Table; exponents: string }> {
+  return result.axes.map(({ axis, points }) => {
+    const labels = result.variants.map(variantLabel);
+    const table: Table = {
+      headers: ['n × d, k', ...labels.map((l) => `${l} per iteration`), 'iterations'],
+      rows: points.map((p) => [
+        `${p.n} × ${p.d}, k = ${p.k}`,
+        ...p.entries.map((m) => (m.status === 'ok' ? `${ms(m.msPerIteration)}${busyMark(m)}` : m.status)),
+        String(Math.max(...p.entries.map((m) => m.iterations))),
+      ]),
+    };
+    const exponents = labels
+      .map((label, i) => `${label} ${growthExponent(points.map((p) => ({ value: p.value, m: p.entries[i] }))).toFixed(2)}`)
+      .join(', ');
+    return { title: `time per iteration as ${axis} grows`, table, exponents };
+  });
+}
+
+function flaggedNotes(results: BenchResults): string[] {
+  return results.comparison.flatMap((row) => row.entries
+    .filter((e) => e.flagged)
+    .map((e) => `${e.label} on ${row.dataset.title}: inertia ${e.inertia.toPrecision(10)} differs from ours by ${e.inertiaDifference.toExponential(1)} (relative); its speed-up is not comparable.`));
+}
+
+/** How many measurements ran while other processes kept the machine busy. */
+function busyNote(results: BenchResults): string[] {
+  const all: Measurement[] = [
+    ...results.comparison.flatMap((row) => row.entries),
+    ...(results.threadScaling?.series.flatMap((s) => s.points) ?? []),
+    ...(results.growth?.axes.flatMap((a) => a.points.flatMap((p) => p.entries)) ?? []),
+  ].filter((m) => m.status === 'ok');
+  const busy = all.filter((m) => m.backgroundCores >= BUSY_CORES);
+  if (busy.length === 0) return [];
+  const worst = Math.max(...busy.map((m) => m.backgroundCores));
+  return [`${BUSY_MARK} ${busy.length} of ${all.length} measurements ran while other processes used ${BUSY_CORES} cores or more (up to ${worst.toFixed(2)}); those times are pessimistic (backgroundCores in results.json).`];
+}
+
+/** Every section present in `results`, as one document. */
+export function formatReport(results: BenchResults, format: Format): string {
+  const heading = (level: number, text: string): string => {
+    if (format === 'markdown') return `${'#'.repeat(level)} ${text}`;
+    return level === 2 ? `\n${text.toUpperCase()}` : text;
+  };
+  const parts: string[] = [];
+  if (results.comparison.length > 0) {
+    parts.push(heading(2, 'Comparison'));
+    for (const row of results.comparison) {
+      parts.push(heading(3, `${row.dataset.title} (${row.dataset.type}) · ${stopRule(row.stop)}`), renderTable(comparisonTable(row), format));
+    }
+    const flagged = flaggedNotes(results);
+    if (flagged.length > 0) parts.push(`Flagged results:\n${flagged.map((f) => `- ${f}`).join('\n')}`);
+  }
+  if (results.threadScaling) {
+    const { dataset, stop } = results.threadScaling;
+    parts.push(heading(2, `Thread scaling: ${dataset.title} · ${stopRule(stop)}`), renderTable(threadTable(results.threadScaling), format));
+  }
+  if (results.growth) {
+    const { base, stop } = results.growth;
+    parts.push(heading(2, `Growth: ${stop.maxIterations} iterations from n = ${base.n}, k = ${base.k}, d = ${base.d}, one axis at a time`));
+    for (const { title, table, exponents } of growthTables(results.growth)) {
+      parts.push(heading(3, title), renderTable(table, format), `Growth exponent, first to last point: ${exponents}.`);
+    }
+  }
+  const notes = [...results.notes, ...busyNote(results)];
+  if (notes.length > 0) parts.push(heading(2, 'Notes'), notes.map((n) => `- ${n}`).join('\n'));
+  return `${parts.join('\n\n')}\n`;
+}

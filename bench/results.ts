@@ -1,0 +1,115 @@
+/**
+ * The shape of results.json, and the derived figures every report shares: the inertia check
+ * against our result and the speed-ups. Reports only format what is computed here.
+ */
+import type { Dataset } from './datasets.js';
+import { BASELINE, type ImplementationId, type Variant, variantLabel } from './implementations.js';
+import { INERTIA_RELATIVE_TOLERANCE, relativeDifference } from './inertia.js';
+import type { MachineInfo } from './machine.js';
+import type { Measurement } from './measure.js';
+import type { GrowthAxis } from './plan.js';
+import type { ElementType, RepetitionPolicy, StopRule } from './protocol.js';
+
+export interface DatasetSummary {
+  id: string;
+  title: string;
+  n: number;
+  d: number;
+  k: number;
+  type: ElementType;
+}
+
+export interface ComparisonEntry extends Measurement {
+  /** Relative difference of `inertia` from the reference entry's. */
+  inertiaDifference: number;
+  /** Differs from our result beyond float noise: shown as such, never folded into a summary. */
+  flagged: boolean;
+  /** Median time of TS Elkan in the same row over this one's. */
+  speedup: number;
+}
+
+export interface ComparisonResult {
+  dataset: DatasetSummary;
+  stop: StopRule;
+  /** Label of the entry whose inertia the others are checked against. */
+  reference: string | null;
+  entries: ComparisonEntry[];
+}
+
+export interface ThreadSeries {
+  implementation: ImplementationId;
+  points: Array<Measurement & { speedupOverOneThread: number }>;
+}
+
+export interface ThreadScalingResult {
+  dataset: DatasetSummary;
+  stop: StopRule;
+  series: ThreadSeries[];
+}
+
+export interface GrowthPoint {
+  value: number;
+  n: number;
+  k: number;
+  d: number;
+  entries: Measurement[];
+}
+
+export interface GrowthResult {
+  base: { n: number; k: number; d: number };
+  stop: StopRule;
+  variants: Variant[];
+  axes: Array<{ axis: GrowthAxis; points: GrowthPoint[] }>;
+}
+
+export interface BenchResults {
+  schemaVersion: 1;
+  createdAt: string;
+  /** The command that reproduces this file. */
+  command: string;
+  mode: 'default' | 'quick';
+  durationSeconds: number;
+  sectionSeconds: Partial<Record<'compare' | 'threads' | 'growth', number>>;
+  machine: MachineInfo;
+  repetitions: { comparison: RepetitionPolicy; growth: RepetitionPolicy };
+  inertiaTolerance: number;
+  notes: string[];
+  comparison: ComparisonResult[];
+  threadScaling: ThreadScalingResult | null;
+  growth: GrowthResult | null;
+}
+
+export function summarizeDataset({ id, title, n, d, k, type }: Dataset): DatasetSummary {
+  return { id, title, n, d, k, type };
+}
+
+/** Ours first: native on one thread, else TS Elkan, else any of ours that ran. */
+function pickReference(measurements: readonly Measurement[]): Measurement | undefined {
+  const ok = measurements.filter((m) => m.status === 'ok');
+  return ok.find((m) => m.variant.implementation === 'native-elkan' && m.variant.threads === 1)
+    ?? ok.find((m) => m.variant.implementation === 'ts-elkan')
+    ?? ok.find((m) => /^(native|ts)-/.test(m.variant.implementation));
+}
+
+export function compareRow(dataset: Dataset, stop: StopRule, measurements: readonly Measurement[]): ComparisonResult {
+  const reference = pickReference(measurements);
+  const baseline = measurements.find((m) => m.variant.implementation === BASELINE && m.status === 'ok');
+  const entries = measurements.map((m): ComparisonEntry => {
+    const inertiaDifference = reference && m.status === 'ok' ? relativeDifference(m.inertia, reference.inertia) : NaN;
+    return {
+      ...m,
+      inertiaDifference,
+      flagged: inertiaDifference > INERTIA_RELATIVE_TOLERANCE,
+      speedup: baseline && m.status === 'ok' ? baseline.medianMs / m.medianMs : NaN,
+    };
+  });
+  return { dataset: summarizeDataset(dataset), stop, reference: reference ? variantLabel(reference.variant) : null, entries };
+}
+
+export function threadSeries(implementation: ImplementationId, points: readonly Measurement[]): ThreadSeries {
+  const single = points.find((m) => m.variant.threads === 1 && m.status === 'ok');
+  return {
+    implementation,
+    points: points.map((m) => ({ ...m, speedupOverOneThread: single && m.status === 'ok' ? single.medianMs / m.medianMs : NaN })),
+  };
+}
