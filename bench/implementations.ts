@@ -1,7 +1,7 @@
 /** Every implementation the benchmark can run, and how a run of one at some thread count is named. */
 
 export type ImplementationId =
-  | 'native-elkan' | 'native-lloyd' | 'ts-elkan' | 'ts-lloyd'
+  | 'native-elkan' | 'native-hamerly' | 'native-lloyd' | 'ts-elkan' | 'ts-lloyd'
   | 'ml-kmeans' | 'skmeans' | 'sklearn-elkan' | 'sklearn-lloyd';
 
 export interface ImplementationInfo {
@@ -20,6 +20,7 @@ export interface ImplementationInfo {
 
 export const IMPLEMENTATIONS: Record<ImplementationId, ImplementationInfo> = {
   'native-elkan': { label: 'native Elkan', runtime: 'node', threaded: true, sharesTolerance: true },
+  'native-hamerly': { label: 'native Hamerly', runtime: 'node', threaded: true, sharesTolerance: true },
   'native-lloyd': { label: 'native Lloyd', runtime: 'node', threaded: true, sharesTolerance: true },
   'ts-elkan': { label: 'TS Elkan', runtime: 'node', threaded: false, sharesTolerance: true },
   'ts-lloyd': { label: 'TS Lloyd', runtime: 'node', threaded: false, sharesTolerance: true },

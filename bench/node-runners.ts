@@ -41,7 +41,7 @@ function expectExactStop(stop: StopRule, library: string): void {
   if (stop.tolerance !== 0) throw new Error(`${library} only runs in rows with tolerance 0, not ${stop.tolerance}.`);
 }
 
-function ours(input: RunnerInput, backend: 'native' | 'js', algorithm: 'elkan' | 'lloyd'): Runner {
+function ours(input: RunnerInput, backend: 'native' | 'js', algorithm: 'elkan' | 'hamerly' | 'lloyd'): Runner {
   const { points, init, k, threads } = input;
   let stop: StopRule | undefined;
   let result: KMeansResult | undefined;
@@ -116,6 +116,7 @@ async function skmeansRunner({ points, init, k }: RunnerInput): Promise<Runner> 
 export async function createRunner(implementation: ImplementationId, input: RunnerInput): Promise<Runner> {
   switch (implementation) {
     case 'native-elkan': return ours(input, 'native', 'elkan');
+    case 'native-hamerly': return ours(input, 'native', 'hamerly');
     case 'native-lloyd': return ours(input, 'native', 'lloyd');
     case 'ts-elkan': return ours(input, 'js', 'elkan');
     case 'ts-lloyd': return ours(input, 'js', 'lloyd');

@@ -61,8 +61,10 @@ const TO_CONVERGENCE: StopRule = { tolerance: 1e-4, maxIterations: 300 };
 
 /** Every implementation at its place in the tables; external JS libraries only where tolerance is 0. */
 function allVariants(stop: StopRule, threads: number, include: (id: ImplementationId) => boolean = () => true): Variant[] {
+  // Elkan, the mission's algorithm, and Hamerly, which algorithm: 'auto' takes below 100 dimensions.
   const list: Variant[] = [variant('native-elkan', 1)];
   if (threads > 1) list.push(variant('native-elkan', threads));
+  list.push(variant('native-hamerly', threads));
   list.push(variant('ts-elkan'), variant('ts-lloyd'), variant('ml-kmeans'), variant('skmeans'));
   list.push(variant('sklearn-elkan', threads), variant('sklearn-lloyd', threads));
   return list.filter((v) => include(v.implementation) && (stop.tolerance === 0 || IMPLEMENTATIONS[v.implementation].sharesTolerance));
@@ -104,7 +106,7 @@ export function defaultPlan(threads: number[]): Plan {
     threadScaling: {
       dataset: main,
       stop: TO_CONVERGENCE,
-      implementations: ['native-elkan', 'native-lloyd', 'sklearn-elkan', 'sklearn-lloyd'],
+      implementations: ['native-elkan', 'native-hamerly', 'native-lloyd', 'sklearn-elkan', 'sklearn-lloyd'],
       threads,
     },
     growth: {
@@ -126,7 +128,7 @@ export function quickPlan(threads: number[]): Plan {
   const exact: StopRule = { tolerance: 0, maxIterations: 100 };
   return {
     comparison: [{ dataset: tiny, stop: exact, variants: allVariants(exact, all) }],
-    threadScaling: { dataset: tiny, stop: exact, implementations: ['native-elkan', 'native-lloyd', 'sklearn-elkan', 'sklearn-lloyd'], threads },
+    threadScaling: { dataset: tiny, stop: exact, implementations: ['native-elkan', 'native-hamerly', 'native-lloyd', 'sklearn-elkan', 'sklearn-lloyd'], threads },
     growth: {
       base: { n: 2_000, k: 8, d: 4 },
       axes: { n: [500, 2_000, 8_000], k: [4, 16], d: [2, 16] },

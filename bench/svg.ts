@@ -58,6 +58,7 @@ export function tickLabel(value: number, unit = ''): string {
 export function colourOf({ implementation, threads }: Variant): string {
   switch (implementation) {
     case 'native-elkan': return threads === 1 ? '#56B4E9' : '#0072B2';
+    case 'native-hamerly': return threads === 1 ? '#A6BDDB' : '#1F4E79';
     case 'native-lloyd': return threads === 1 ? '#9ECAE1' : '#3F5F8A';
     case 'ts-elkan': return '#009E73';
     case 'ts-lloyd': return '#8CD3B4';
