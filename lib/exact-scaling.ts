@@ -1,5 +1,6 @@
 import type { FitHooks, FitOutput, FitRequest } from './backend.js';
-import type { Floats } from './distance.js';
+import { type Floats, squaredDistance } from './distance.js';
+import { blockedSum } from './reduction.js';
 
 /**
  * Squared distances of float64 values above about 1e154 overflow to Infinity, and below about
@@ -20,12 +21,26 @@ function maxAbs(values: Floats): number {
   return max;
 }
 
-/** Multiplies by 2^exponent in two steps, since 2^exponent alone may not be a finite double. */
+/**
+ * x × 2^exponent, in steps of at most 2^±512 so that no factor is Infinity or zero: the product
+ * overflows or underflows only when the result itself does.
+ */
+export function timesPowerOfTwo(x: number, exponent: number): number {
+  let result = x;
+  let left = exponent;
+  while (left > 512) {
+    result *= 2 ** 512;
+    left -= 512;
+  }
+  while (left < -512) {
+    result *= 2 ** -512;
+    left += 512;
+  }
+  return result * 2 ** left;
+}
+
 function scaled(values: Float64Array, exponent: number): Float64Array {
-  const half = Math.trunc(exponent / 2);
-  const first = 2 ** half;
-  const second = 2 ** (exponent - half);
-  return values.map((x) => x * first * second);
+  return values.map((x) => timesPowerOfTwo(x, exponent));
 }
 
 /** The power of two that brings the largest magnitude into [1, 2), or 0 when the data needs none. */
@@ -46,21 +61,31 @@ export function exactlyScaledFit(request: FitRequest, hooks: FitHooks): {
   const exponent = scalingExponent(request.data, ...(init ? [init] : []));
   if (exponent === 0) return { request, hooks, restore: (output) => output };
   const { onIteration } = hooks;
+  const data = scaled(request.data as Float64Array, exponent);
   return {
     request: {
       ...request,
-      data: scaled(request.data as Float64Array, exponent),
+      data,
       init: init ? scaled(init as Float64Array, exponent) : request.init,
     },
     hooks: {
       ...hooks,
-      onIteration: onIteration && ((info) => onIteration({ ...info, centerShift: info.centerShift * 2 ** (-2 * exponent) })),
+      onIteration: onIteration && ((info) => onIteration({ ...info, centerShift: timesPowerOfTwo(info.centerShift, -2 * exponent) })),
     },
-    restore: (output) => ({
-      ...output,
-      centroids: scaled(output.centroids as Float64Array, -exponent),
-      inertia: output.inertia * 2 ** (-2 * exponent),
-    }),
+    restore: (output) => {
+      const centroids = scaled(output.centroids as Float64Array, -exponent);
+      if (centroids.every(Number.isFinite)) {
+        return { ...output, centroids, inertia: timesPowerOfTwo(output.inertia, -2 * exponent) };
+      }
+      // A weighted mean can round one unit in the last place past the largest of its points; at
+      // the top of the double range that is Infinity, where the largest double is the mean. The
+      // inertia is then measured again from the corrected centroids.
+      const clamped = centroids.map((x) => (Number.isFinite(x) ? x : Math.sign(x) * Number.MAX_VALUE));
+      const centers = scaled(clamped, exponent);
+      const { n, d, weights } = request;
+      const inertia = blockedSum(n, (i) => (weights ? weights[i] : 1) * squaredDistance(data, i, centers, output.labels[i], d));
+      return { ...output, centroids: clamped, inertia: timesPowerOfTwo(inertia, -2 * exponent) };
+    },
   };
 }
 

@@ -7,8 +7,7 @@ import type { Problem } from './problem.js';
  * Hamerly's algorithm (SDM 2010): exact k-means with two bounds per point, an upper bound on the
  * distance to its own centre and one lower bound on the distance to every other centre. Memory
  * grows with n, not n × k as in Elkan, and each test is cheap, which wins in low dimensions; when
- * the bounds fail, the point is compared with every centre as in Lloyd, so ties go to the lowest
- * index exactly as there.
+ * the bounds fail, the point is compared with every centre as in Lloyd, ties to the lowest index.
  */
 export class HamerlyAssigner implements Assigner {
   private readonly upper: Float64Array;

@@ -1,7 +1,7 @@
 import { type Assigner, nearestCenter } from './assigner.js';
 import { type Backend, type FitHooks, type FitOutput, type FitRequest, abortError } from './backend.js';
 import { updateCenters } from './centroid-update.js';
-import { type Floats, squaredDistanceFor } from './distance.js';
+import { type Floats, squaredDistance } from './distance.js';
 import { ElkanAssigner } from './elkan.js';
 import { HamerlyAssigner } from './hamerly.js';
 import { LloydAssigner } from './lloyd.js';
@@ -27,7 +27,7 @@ interface RunResult {
 function* fitSteps(request: FitRequest, hooks: FitHooks): Generator<void, FitOutput> {
   const { data, n, d, k, nInit } = request;
   const weights = request.weights ?? new Float64Array(n).fill(1);
-  const distance = squaredDistanceFor(data);
+  const distance = squaredDistance;
   const input = { data, n, d, k, weights, distance };
   const tolerance = absoluteTolerance(data, n, d, request.tolerance);
   const rng = new Random(request.seed);
@@ -136,7 +136,7 @@ export const jsBackend: Backend = {
     }
   },
   predict(data, n, d, centers, k) {
-    const input = { data, n, d, k, distance: squaredDistanceFor(data) };
+    const input = { data, n, d, k, distance: squaredDistance };
     const labels = new Int32Array(n);
     for (let i = 0; i < n; i++) labels[i] = nearestCenter(input, i, centers);
     return labels;

@@ -1,6 +1,7 @@
 // Squared Euclidean distance in the summation order that lib/distance.ts specifies: four partial
 // sums (lane r holds columns j ≡ r mod 4, in increasing j), combined as (s0 + s1) + (s2 + s3).
-// Differences are taken in the element type T, squares and sums in double. The four partial sums
+// Float32 values are converted to double first: differences, squares and sums are all taken in
+// double (a float32 difference of values near ±3.4e38 would overflow). The four partial sums
 // are one vector of four doubles (an AVX2 register, two SSE2 ones), so the fixed order is also the
 // fast one. The build disables FMA contraction (-ffp-contract=off): a fused multiply-add would
 // round differently from TypeScript.
@@ -19,7 +20,7 @@ inline namespace EKM_ISA {
 typedef double Double4 __attribute__((vector_size(32)));
 typedef float Float4 __attribute__((vector_size(16)));
 
-// Columns j..j+3 of a - b as four doubles, the difference rounded in T first.
+// Columns j..j+3 of a - b as four doubles.
 inline Double4 difference4(const double* a, const double* b) {
   Double4 x, y;
   std::memcpy(&x, a, sizeof x);
@@ -31,7 +32,7 @@ inline Double4 difference4(const float* a, const float* b) {
   Float4 x, y;
   std::memcpy(&x, a, sizeof x);
   std::memcpy(&y, b, sizeof y);
-  return __builtin_convertvector(x - y, Double4);
+  return __builtin_convertvector(x, Double4) - __builtin_convertvector(y, Double4);
 }
 #endif
 
@@ -39,15 +40,15 @@ inline Double4 difference4(const float* a, const float* b) {
 template <class T>
 inline double finish_distance(double s0, double s1, double s2, double s3, const T* a, const T* b, std::size_t j, std::size_t d) {
   if (j < d) {
-    const double t = static_cast<double>(static_cast<T>(a[j] - b[j]));
+    const double t = static_cast<double>(a[j]) - static_cast<double>(b[j]);
     s0 += t * t;
   }
   if (j + 1 < d) {
-    const double t = static_cast<double>(static_cast<T>(a[j + 1] - b[j + 1]));
+    const double t = static_cast<double>(a[j + 1]) - static_cast<double>(b[j + 1]);
     s1 += t * t;
   }
   if (j + 2 < d) {
-    const double t = static_cast<double>(static_cast<T>(a[j + 2] - b[j + 2]));
+    const double t = static_cast<double>(a[j + 2]) - static_cast<double>(b[j + 2]);
     s2 += t * t;
   }
   return (s0 + s1) + (s2 + s3);
@@ -66,10 +67,10 @@ inline double squared_distance(const T* a, const T* b, std::size_t d) {
 #else
   double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   for (; j + 4 <= d; j += 4) {
-    const double t0 = static_cast<double>(static_cast<T>(a[j] - b[j]));
-    const double t1 = static_cast<double>(static_cast<T>(a[j + 1] - b[j + 1]));
-    const double t2 = static_cast<double>(static_cast<T>(a[j + 2] - b[j + 2]));
-    const double t3 = static_cast<double>(static_cast<T>(a[j + 3] - b[j + 3]));
+    const double t0 = static_cast<double>(a[j]) - static_cast<double>(b[j]);
+    const double t1 = static_cast<double>(a[j + 1]) - static_cast<double>(b[j + 1]);
+    const double t2 = static_cast<double>(a[j + 2]) - static_cast<double>(b[j + 2]);
+    const double t3 = static_cast<double>(a[j + 3]) - static_cast<double>(b[j + 3]);
     s0 += t0 * t0;
     s1 += t1 * t1;
     s2 += t2 * t2;
