@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { chooseAlgorithm } from './algorithm-choice.js';
 import type { FitRequest } from './backend.js';
+import { closestName } from './suggestion.js';
 import type { Floats } from './distance.js';
 import type { BackendName, InitMethod, IterationInfo, KMeansOptions } from './types.js';
 
@@ -143,36 +144,6 @@ function checkChoice<T extends string>(value: unknown, name: string, choices: re
   return value as T;
 }
 
-/** Closest known option by edit distance, for "did you mean" hints. */
-function suggestOption(key: string): string | undefined {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      let diagonal = row[0];
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const above = row[j];
-        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
-        diagonal = above;
-      }
-    }
-    return row[b.length];
-  };
-  const lower = key.toLowerCase();
-  const prefixed = OPTION_NAMES.find((name) => name.toLowerCase().startsWith(lower) || lower.startsWith(name.toLowerCase()));
-  if (prefixed) return prefixed;
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const name of OPTION_NAMES) {
-    const dist = distance(key, name);
-    if (dist < bestDistance) {
-      best = name;
-      bestDistance = dist;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
-}
-
 function checkOptions(options: unknown): KMeansOptions {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -180,7 +151,7 @@ function checkOptions(options: unknown): KMeansOptions {
   }
   for (const key of Object.keys(options)) {
     if (!(OPTION_NAMES as readonly string[]).includes(key)) {
-      const suggestion = suggestOption(key);
+      const suggestion = closestName(key, OPTION_NAMES);
       throw new TypeError(
         `options.${key} is not an option${suggestion ? `; did you mean options.${suggestion}?` : ''} Known options: ${OPTION_NAMES.join(', ')}.`,
       );

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { closestName } from '../suggestion.js';
 import type { Algorithm, BackendName, InitMethod } from '../types.js';
 import { UsageError, quote } from './errors.js';
 import type { DType } from './float-builder.js';
@@ -118,34 +119,10 @@ export function helpText(): string {
   ].join('\n');
 }
 
-/** Edit distance, for "did you mean" hints. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
 
 function suggest(option: string): string {
-  const name = option.replace(/^-+/, '').split('=')[0];
-  let best = '';
-  let bestDistance = Infinity;
-  for (const known of Object.keys(OPTIONS)) {
-    const prefix = name.length >= 2 && known.length >= 2 && (known.startsWith(name) || name.startsWith(known));
-    const dist = prefix ? 0 : distance(name, known);
-    if (dist < bestDistance) {
-      best = known;
-      bestDistance = dist;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? `; did you mean --${best}?` : '';
+  const best = closestName(option.replace(/^-+/, '').split('=')[0], Object.keys(OPTIONS));
+  return best ? `; did you mean --${best}?` : '';
 }
 
 /** parseArgs' errors in one line each. */
