@@ -8,16 +8,10 @@ import { INERTIA_RELATIVE_TOLERANCE, relativeDifference } from './inertia.js';
 import type { MachineInfo } from './machine.js';
 import type { Measurement } from './measure.js';
 import type { GrowthAxis } from './plan.js';
-import type { ElementType, RepetitionPolicy, StopRule } from './protocol.js';
+import type { RepetitionPolicy, StopRule } from './protocol.js';
 
-export interface DatasetSummary {
-  id: string;
-  title: string;
-  n: number;
-  d: number;
-  k: number;
-  type: ElementType;
-}
+/** A dataset as the results record it: everything but the values. */
+export type DatasetSummary = Omit<Dataset, 'points' | 'init'>;
 
 export interface ComparisonEntry extends Measurement {
   /** Relative difference of `inertia` from the reference entry's. */
