@@ -1,4 +1,4 @@
-import type { Floats } from './distance.js';
+import { type Floats, squaredDistance } from './distance.js';
 import type { Problem } from './problem.js';
 
 /**
@@ -13,12 +13,12 @@ export interface Assigner {
 }
 
 /** Index of the centre nearest to row `i`, the lowest index on ties. */
-export function nearestCenter(input: Pick<Problem, 'data' | 'd' | 'k' | 'distance'>, i: number, centers: Floats): number {
-  const { data, d, k, distance } = input;
+export function nearestCenter(input: Pick<Problem, 'data' | 'd' | 'k'>, i: number, centers: Floats): number {
+  const { data, d, k } = input;
   let best = 0;
-  let bestDistance = distance(data, i, centers, 0, d);
+  let bestDistance = squaredDistance(data, i, centers, 0, d);
   for (let c = 1; c < k; c++) {
-    const dist = distance(data, i, centers, c, d);
+    const dist = squaredDistance(data, i, centers, c, d);
     if (dist < bestDistance) {
       bestDistance = dist;
       best = c;

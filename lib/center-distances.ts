@@ -1,4 +1,4 @@
-import type { Floats, SquaredDistance } from './distance.js';
+import { type Floats, squaredDistance } from './distance.js';
 
 /**
  * Half the distance from each centre to its nearest other centre (`nearest`, k entries) and, when
@@ -6,13 +6,13 @@ import type { Floats, SquaredDistance } from './distance.js';
  * Hamerly's tests. native/center_distances.hpp computes the same.
  */
 export function halfCenterDistances(
-  centers: Floats, k: number, d: number, distance: SquaredDistance, nearest: Float64Array, matrix?: Float64Array,
+  centers: Floats, k: number, d: number, nearest: Float64Array, matrix?: Float64Array,
 ): void {
   nearest.fill(Infinity);
   for (let a = 0; a < k; a++) {
     if (matrix) matrix[a * k + a] = 0;
     for (let b = a + 1; b < k; b++) {
-      const half = 0.5 * Math.sqrt(distance(centers, a, centers, b, d));
+      const half = 0.5 * Math.sqrt(squaredDistance(centers, a, centers, b, d));
       if (matrix) {
         matrix[a * k + b] = half;
         matrix[b * k + a] = half;

@@ -1,4 +1,4 @@
-import type { Floats } from './distance.js';
+import { type Floats, squaredDistance } from './distance.js';
 import type { Problem } from './problem.js';
 
 export interface UpdateOutcome {
@@ -26,7 +26,7 @@ export function updateCenters(
   oldCenters: Floats,
   newCenters: Floats,
 ): UpdateOutcome {
-  const { data, n, d, k, weights, distance } = input;
+  const { data, n, d, k, weights } = input;
   const sums = new Float64Array(k * d);
   const clusterWeights = new Float64Array(k);
   for (let i = 0; i < n; i++) {
@@ -74,15 +74,15 @@ export function updateCenters(
   }
 
   const shifts = new Float64Array(k);
-  for (let c = 0; c < k; c++) shifts[c] = distance(oldCenters, c, newCenters, c, d);
+  for (let c = 0; c < k; c++) shifts[c] = squaredDistance(oldCenters, c, newCenters, c, d);
   return { shifts, relocated: empty.length };
 }
 
 /** The `count` points farthest from their assigned centre, farthest first, ties to the lower index. */
 function farthestPoints(input: Problem, labels: Int32Array, centers: Floats, count: number): Int32Array {
-  const { data, n, d, distance } = input;
+  const { data, n, d } = input;
   const dist = new Float64Array(n);
-  for (let i = 0; i < n; i++) dist[i] = distance(data, i, centers, labels[i], d);
+  for (let i = 0; i < n; i++) dist[i] = squaredDistance(data, i, centers, labels[i], d);
   const order = Array.from({ length: n }, (_, i) => i);
   order.sort((a, b) => dist[b] - dist[a] || a - b);
   return Int32Array.from(order.slice(0, count));

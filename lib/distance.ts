@@ -8,7 +8,6 @@
  * increasing j, combined as (s0 + s1) + (s2 + s3). Four lanes are what one AVX2 register holds in
  * double, so the native core vectorises this order instead of fighting it.
  */
-export type SquaredDistance = (a: Floats, ai: number, b: Floats, bi: number, d: number) => number;
 export type Floats = Float32Array | Float64Array;
 
 export function squaredDistance(a: Floats, ai: number, b: Floats, bi: number, d: number): number {

@@ -1,6 +1,6 @@
 import type { Assigner } from './assigner.js';
 import { halfCenterDistances } from './center-distances.js';
-import type { Floats } from './distance.js';
+import { type Floats, squaredDistance } from './distance.js';
 import type { Problem } from './problem.js';
 
 /**
@@ -34,7 +34,7 @@ export class ElkanAssigner implements Assigner {
       this.boundsReady = true;
       return;
     }
-    const { data, n, d, k, distance } = this.input;
+    const { data, n, d, k } = this.input;
     const { upper, lower, halfCenterDistance, halfNearestCenter } = this;
     for (let i = 0; i < n; i++) {
       let label = labels[i];
@@ -45,12 +45,12 @@ export class ElkanAssigner implements Assigner {
       for (let c = 0; c < k; c++) {
         if (c === label || bound <= lower[lo + c] || bound <= halfCenterDistance[label * k + c]) continue;
         if (!tight) {
-          bound = Math.sqrt(distance(data, i, centers, label, d));
+          bound = Math.sqrt(squaredDistance(data, i, centers, label, d));
           lower[lo + label] = bound;
           tight = true;
           if (bound <= lower[lo + c] || bound <= halfCenterDistance[label * k + c]) continue;
         }
-        const dist = Math.sqrt(distance(data, i, centers, c, d));
+        const dist = Math.sqrt(squaredDistance(data, i, centers, c, d));
         lower[lo + c] = dist;
         if (dist < bound) {
           label = c;
@@ -78,16 +78,16 @@ export class ElkanAssigner implements Assigner {
 
   /** First assignment: every point against the centres in order, skipping by half centre distances. */
   private initBounds(centers: Floats, labels: Int32Array): void {
-    const { data, n, d, k, distance } = this.input;
+    const { data, n, d, k } = this.input;
     const { upper, lower, halfCenterDistance } = this;
     for (let i = 0; i < n; i++) {
       const lo = i * k;
       let label = 0;
-      let bound = Math.sqrt(distance(data, i, centers, 0, d));
+      let bound = Math.sqrt(squaredDistance(data, i, centers, 0, d));
       lower[lo] = bound;
       for (let c = 1; c < k; c++) {
         if (bound <= halfCenterDistance[label * k + c]) continue;
-        const dist = Math.sqrt(distance(data, i, centers, c, d));
+        const dist = Math.sqrt(squaredDistance(data, i, centers, c, d));
         lower[lo + c] = dist;
         if (dist < bound) {
           label = c;
@@ -100,7 +100,7 @@ export class ElkanAssigner implements Assigner {
   }
 
   private measureCenters(centers: Floats): void {
-    const { d, k, distance } = this.input;
-    halfCenterDistances(centers, k, d, distance, this.halfNearestCenter, this.halfCenterDistance);
+    const { d, k } = this.input;
+    halfCenterDistances(centers, k, d, this.halfNearestCenter, this.halfCenterDistance);
   }
 }

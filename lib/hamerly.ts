@@ -1,6 +1,6 @@
 import type { Assigner } from './assigner.js';
 import { halfCenterDistances } from './center-distances.js';
-import type { Floats } from './distance.js';
+import { type Floats, squaredDistance } from './distance.js';
 import type { Problem } from './problem.js';
 
 /**
@@ -35,7 +35,7 @@ export class HamerlyAssigner implements Assigner {
       const label = labels[i];
       const bound = Math.max(halfNearestCenter[label], lower[i]);
       if (upper[i] <= bound) continue;
-      upper[i] = Math.sqrt(this.input.distance(data, i, centers, label, d));
+      upper[i] = Math.sqrt(squaredDistance(data, i, centers, label, d));
       if (upper[i] <= bound) continue;
       this.scan(i, centers, labels);
     }
@@ -68,12 +68,12 @@ export class HamerlyAssigner implements Assigner {
 
   /** Compares point i with every centre: the nearest becomes its label, the second its lower bound. */
   private scan(i: number, centers: Floats, labels: Int32Array): void {
-    const { data, d, k, distance } = this.input;
+    const { data, d, k } = this.input;
     let best = 0;
-    let bestDistance = distance(data, i, centers, 0, d);
+    let bestDistance = squaredDistance(data, i, centers, 0, d);
     let secondDistance = Infinity;
     for (let c = 1; c < k; c++) {
-      const dist = distance(data, i, centers, c, d);
+      const dist = squaredDistance(data, i, centers, c, d);
       if (dist < bestDistance) {
         secondDistance = bestDistance;
         bestDistance = dist;
@@ -88,7 +88,7 @@ export class HamerlyAssigner implements Assigner {
   }
 
   private measureCenters(centers: Floats): void {
-    const { d, k, distance } = this.input;
-    halfCenterDistances(centers, k, d, distance, this.halfNearestCenter);
+    const { d, k } = this.input;
+    halfCenterDistances(centers, k, d, this.halfNearestCenter);
   }
 }

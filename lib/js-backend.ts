@@ -27,8 +27,7 @@ interface RunResult {
 function* fitSteps(request: FitRequest, hooks: FitHooks): Generator<void, FitOutput> {
   const { data, n, d, k, nInit } = request;
   const weights = request.weights ?? new Float64Array(n).fill(1);
-  const distance = squaredDistance;
-  const input = { data, n, d, k, weights, distance };
+  const input = { data, n, d, k, weights };
   const tolerance = absoluteTolerance(data, n, d, request.tolerance);
   const rng = new Random(request.seed);
 
@@ -61,7 +60,7 @@ function* iterate(
   tolerance: number,
   run: number,
 ): Generator<void, RunResult> {
-  const { data, n, d, k, weights, distance } = input;
+  const { data, n, d, k, weights } = input;
   const assigners: Record<FitRequest['algorithm'], () => Assigner> = {
     elkan: () => new ElkanAssigner(input),
     hamerly: () => new HamerlyAssigner(input),
@@ -106,7 +105,7 @@ function* iterate(
   // The loop ended on moved centres: one more assignment so the labels match the returned centres.
   if (!strict) assigner.assign(centers, labels);
 
-  const inertia = blockedSum(n, (i) => weights[i] * distance(data, i, centers, labels[i], d));
+  const inertia = blockedSum(n, (i) => weights[i] * squaredDistance(data, i, centers, labels[i], d));
   return { labels, centers, inertia, iterations, converged };
 }
 
@@ -136,7 +135,7 @@ export const jsBackend: Backend = {
     }
   },
   predict(data, n, d, centers, k) {
-    const input = { data, n, d, k, distance: squaredDistance };
+    const input = { data, d, k };
     const labels = new Int32Array(n);
     for (let i = 0; i < n; i++) labels[i] = nearestCenter(input, i, centers);
     return labels;

@@ -1,8 +1,8 @@
-import type { Floats, SquaredDistance } from './distance.js';
+import type { Floats } from './distance.js';
 
 /**
- * What every phase of a fit reads (native/types.hpp's Problem): the points, read in place, their
- * weights (all 1 when the caller gave none), and the distance that matches their element type.
+ * What every phase of a fit reads (native/types.hpp's Problem): the points, read in place, and
+ * their weights (all 1 when the caller gave none).
  */
 export interface Problem {
   data: Floats;
@@ -10,5 +10,4 @@ export interface Problem {
   d: number;
   k: number;
   weights: Float64Array;
-  distance: SquaredDistance;
 }

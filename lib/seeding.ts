@@ -1,4 +1,4 @@
-import type { Floats } from './distance.js';
+import { type Floats, squaredDistance } from './distance.js';
 import type { Problem } from './problem.js';
 import type { Random } from './random.js';
 import { blockedSum, searchBlockedCumulative } from './reduction.js';
@@ -41,7 +41,7 @@ function drawProportional(n: number, mass: (i: number) => number, total: number,
  * each centre, so that an asynchronous fit can return to the event loop, and stop, while it seeds.
  */
 export function* kmeansPlusPlusCenters(input: Problem, rng: Random, centers: Floats): Generator<void, void> {
-  const { data, n, d, k, weights, distance } = input;
+  const { data, n, d, k, weights } = input;
   const trials = 2 + Math.floor(Math.log(k));
 
   const totalWeight = blockedSum(n, (i) => weights[i]);
@@ -49,7 +49,7 @@ export function* kmeansPlusPlusCenters(input: Problem, rng: Random, centers: Flo
   copyRow(data, first, centers, 0, d);
 
   const closest = new Float64Array(n);
-  for (let i = 0; i < n; i++) closest[i] = distance(data, i, centers, 0, d);
+  for (let i = 0; i < n; i++) closest[i] = squaredDistance(data, i, centers, 0, d);
   let potential = blockedSum(n, (i) => weights[i] * closest[i]);
   const mass = (i: number): number => weights[i] * closest[i];
 
@@ -63,7 +63,7 @@ export function* kmeansPlusPlusCenters(input: Problem, rng: Random, centers: Flo
     for (let t = 0; t < trials; t++) {
       const candidate = candidates[t];
       const candidatePotential = blockedSum(n, (i) =>
-        weights[i] * Math.min(closest[i], distance(data, i, data, candidate, d)));
+        weights[i] * Math.min(closest[i], squaredDistance(data, i, data, candidate, d)));
       if (best < 0 || candidatePotential < bestPotential) {
         best = candidate;
         bestPotential = candidatePotential;
@@ -72,7 +72,7 @@ export function* kmeansPlusPlusCenters(input: Problem, rng: Random, centers: Flo
 
     copyRow(data, best, centers, c, d);
     for (let i = 0; i < n; i++) {
-      const dist = distance(data, i, data, best, d);
+      const dist = squaredDistance(data, i, data, best, d);
       if (dist < closest[i]) closest[i] = dist;
     }
     potential = bestPotential;

@@ -28,10 +28,7 @@ struct UpdateOutcome {
 // Reusable buffers of the update step, sized once per run.
 class CentroidUpdater {
  public:
-  CentroidUpdater(std::size_t n, std::size_t d, std::size_t k)
-      : cluster_sizes_(k), sums_(k * d), weights_(k) {
-    (void)n;
-  }
+  CentroidUpdater(std::size_t d, std::size_t k) : cluster_sizes_(k), sums_(k * d), weights_(k) {}
 
   template <class T>
   UpdateOutcome update(const Problem<T>& p, const std::int32_t* labels, const T* old_centers, T* new_centers) {
