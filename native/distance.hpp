@@ -107,5 +107,19 @@ inline void squared_distances4(const T* x, const T* const rows[4], std::size_t d
 #endif
 }
 
+// Calls visit(c, squared distance from x to centre c) for every centre in index order, measuring
+// four centres at a time: every algorithm's "compare with all centres" step.
+template <class T, class Visit>
+inline void for_each_center_distance(const T* x, const T* centers, std::size_t k, std::size_t d, Visit visit) {
+  std::size_t c = 0;
+  double dist[4];
+  for (; c + 4 <= k; c += 4) {
+    const T* const rows[4] = {centers + c * d, centers + (c + 1) * d, centers + (c + 2) * d, centers + (c + 3) * d};
+    squared_distances4(x, rows, d, dist);
+    for (std::size_t r = 0; r < 4; ++r) visit(c + r, dist[r]);
+  }
+  for (; c < k; ++c) visit(c, squared_distance(x, centers + c * d, d));
+}
+
 }  // namespace EKM_ISA
 }  // namespace ekm

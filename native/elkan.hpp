@@ -4,19 +4,22 @@
 // bounded assignments over points, the centre-to-centre distances over centres. Each point's work
 // touches only its own bounds, so threads never change a result.
 //
-// Three changes from the TypeScript version save memory traffic without changing any result:
-// - Lower bounds are loosened lazily. Each point remembers the iteration its bounds were last
-//   brought up to date, and each centre its cumulative shift; a point whose upper bound passes the
-//   nearest-centre test is skipped without touching its k lower bounds, one without candidates
-//   only reads them, and only the others write the shifts accumulated since. Eagerly, the n × k
-//   matrix was read and written every iteration, which bounded the speed by memory bandwidth.
-// - Lower bounds are stored as float32, rounded down (as_lower_bound): half the bytes, 10% faster.
-// - A branch-free sweep over a point's bounds finds whether any centre needs checking before the
-//   branchy loop runs; most points need none.
+// Four changes from the TypeScript version save time without changing any label:
+// - Lower bounds are never loosened in place. Each is stored plus the total distance its centre
+//   had moved when it was stored (`moved_`); less the total now, that is the bound loosened by
+//   every shift since. Eagerly, the n × k matrix was read and written every iteration, which
+//   bounded the speed by memory bandwidth; now a point whose upper bound passes the
+//   nearest-centre test does not touch its lower bounds at all.
+// - Lower bounds are stored as float32, rounded down (as_lower_bound): half the bytes.
+// - A branch-free (vectorised) sweep over a point's bounds finds whether any centre needs checking
+//   before anything is written; most points need none.
+// - The first assignment measures every centre, four at a time, so every lower bound starts
+//   exact; later, the centres that still need a distance are measured four at a time.
 #pragma once
 
 #include "isa.hpp"
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstdint>
@@ -33,137 +36,144 @@ template <class T>
 class ElkanAssigner {
  public:
   explicit ElkanAssigner(const Problem<T>& p)
-      : p_(p), upper_(p.n), lower_(p.n * p.k), current_at_(p.n, 0), half_center_(p.k * p.k), half_nearest_(p.k),
-        shifts_(p.k), cumulative_shift_(p.k, 0.0) {}
+      : p_(p), upper_(p.n), lower_(p.n * p.k), half_center_(p.k * p.k), half_nearest_(p.k), shifts_(p.k, 0.0),
+        moved_(p.k, 0.0), moved_generously_(p.k, 0.0) {}
 
   void assign(const T* centers, std::int32_t* labels) {
+    measure_centers(centers);
+    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
     if (!bounds_ready_) {
-      measure_centers(centers);
-      init_bounds(centers, labels);
+#pragma omp parallel for num_threads(p_.threads) schedule(static)
+      for (std::ptrdiff_t i = 0; i < n; ++i) init_bounds(static_cast<std::size_t>(i), centers, labels);
       bounds_ready_ = true;
       return;
     }
-    const std::size_t d = p_.d, k = p_.k;
-    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
-#pragma omp parallel for num_threads(p_.threads) schedule(dynamic, 256)
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-      std::size_t label = static_cast<std::size_t>(labels[i]);
-      float* lower = &lower_[static_cast<std::size_t>(i) * k];
-      double bound = upper_[i];
-      if (moved_) bound += shifts_[label];
-      upper_[i] = bound;
-      if (half_nearest_[label] >= bound) continue;
-      // Most points that pass the test above still have no centre to check: find out with a
-      // branch-free (vectorised) sweep before the branchy loop.
-      if (!any_candidate(static_cast<std::size_t>(i), lower, &half_center_[label * k], bound, label)) continue;
-      bring_lower_bounds_current(static_cast<std::size_t>(i), lower);
-      bool tight = false;
-      const T* x = p_.row(static_cast<std::size_t>(i));
-      for (std::size_t c = 0; c < k; ++c) {
-        if (c == label || bound <= lower[c] || bound <= half_center_[label * k + c]) continue;
-        if (!tight) {
-          bound = std::sqrt(squared_distance(x, centers + label * d, d));
-          lower[label] = as_lower_bound(bound);
-          tight = true;
-          if (bound <= lower[c] || bound <= half_center_[label * k + c]) continue;
-        }
-        const double dist = std::sqrt(squared_distance(x, centers + c * d, d));
-        lower[c] = as_lower_bound(dist);
-        if (dist < bound) {
-          label = c;
-          bound = dist;
-        }
-      }
-      labels[i] = static_cast<std::int32_t>(label);
-      upper_[i] = bound;
+#pragma omp parallel num_threads(p_.threads)
+    {
+      std::vector<std::uint32_t> candidates(p_.k);
+#pragma omp for schedule(dynamic, 256)
+      for (std::ptrdiff_t i = 0; i < n; ++i) update_point(static_cast<std::size_t>(i), centers, labels, candidates.data());
     }
-    moved_ = false;
+    // Each shift is added to the upper bounds once.
+    std::fill(shifts_.begin(), shifts_.end(), 0.0);
   }
 
   // The centres moved to `centers`, each by shifts[c] (a distance): upper bounds grow by their
-  // centre's shift in the next assignment, lower bounds shrink when a point next needs them.
-  void centers_moved(const T* centers, const double* shifts, const std::int32_t*) {
-    const std::size_t k = p_.k;
-    std::copy(shifts, shifts + k, shifts_.begin());
-    cumulative_shift_.resize((iteration_ + 2) * k);
-    for (std::size_t c = 0; c < k; ++c) {
-      cumulative_shift_[(iteration_ + 1) * k + c] = cumulative_shift_[iteration_ * k + c] + shifts[c];
+  // centre's shift in the next assignment, lower bounds shrink by the growth of moved_.
+  void centers_moved(const T*, const double* shifts, const std::int32_t*) {
+    for (std::size_t c = 0; c < p_.k; ++c) {
+      shifts_[c] = shifts[c];
+      moved_[c] += shifts[c];
+      // Sums of rounded shifts can fall short of the distance moved by their rounding: a margin of
+      // 2^-30 of the total (far above that rounding, far below anything that matters to pruning)
+      // keeps every loosened bound a bound.
+      moved_generously_[c] = moved_[c] * (1 + 0x1p-30);
     }
-    ++iteration_;
-    moved_ = true;
-    measure_centers(centers);
   }
 
  private:
-  // First assignment: every point against the centres in order, skipping by half centre distances.
-  void init_bounds(const T* centers, std::int32_t* labels) {
+  // First assignment: point i against every centre, as Lloyd's (the nearest by squared distance,
+  // ties to the lowest index); every lower bound is the exact distance.
+  void init_bounds(std::size_t i, const T* centers, std::int32_t* labels) {
+    float* lower = &lower_[i * p_.k];
+    std::size_t label = 0;
+    double nearest = 0;
+    for_each_center_distance(p_.row(i), centers, p_.k, p_.d, [&](std::size_t c, double squared) {
+      lower[c] = stored_lower_bound(std::sqrt(squared), c);
+      if (c == 0 || squared < nearest) {
+        nearest = squared;
+        label = c;
+      }
+    });
+    labels[i] = static_cast<std::int32_t>(label);
+    upper_[i] = std::sqrt(nearest);
+  }
+
+  // Elkan's step for point i: grow its upper bound by its centre's shift; unless a bound rules
+  // every other centre out, tighten it and measure the centres that the bounds cannot rule out,
+  // in index order, moving the point whenever one is nearer.
+  void update_point(std::size_t i, const T* centers, std::int32_t* labels, std::uint32_t* candidates) {
     const std::size_t d = p_.d, k = p_.k;
-    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
-#pragma omp parallel for num_threads(p_.threads) schedule(dynamic, 256)
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-      float* lower = &lower_[static_cast<std::size_t>(i) * k];
-      const T* x = p_.row(static_cast<std::size_t>(i));
-      std::size_t label = 0;
-      double bound = std::sqrt(squared_distance(x, centers, d));
-      lower[0] = as_lower_bound(bound);
-      for (std::size_t c = 1; c < k; ++c) {
-        lower[c] = 0;
-        if (bound <= half_center_[label * k + c]) continue;
-        const double dist = std::sqrt(squared_distance(x, centers + c * d, d));
-        lower[c] = as_lower_bound(dist);
-        if (dist < bound) {
+    std::size_t label = static_cast<std::size_t>(labels[i]);
+    double bound = upper_[i] + shifts_[label];
+    upper_[i] = bound;
+    if (half_nearest_[label] >= bound) return;
+    float* lower = &lower_[i * k];
+    if (!any_candidate(lower, label, bound)) return;
+
+    const T* x = p_.row(i);
+    bound = std::sqrt(squared_distance(x, centers + label * d, d));
+    lower[label] = stored_lower_bound(bound, label);
+    upper_[i] = bound;
+    if (half_nearest_[label] >= bound) return;
+
+    // Centres the tight bound cannot rule out, collected without branches.
+    std::size_t count = 0;
+    const double* half_center = &half_center_[label * k];
+    for (std::size_t c = 0; c < k; ++c) {
+      candidates[count] = static_cast<std::uint32_t>(c);
+      count += static_cast<std::size_t>(needs_distance(lower, half_center, c, bound) & (c != label));
+    }
+    // Measured four at a time; each is tested again before it counts, as the bound and the label
+    // may have changed since it was collected.
+    std::size_t next = 0;
+    while (next < count) {
+      std::size_t group[4], size = 0;
+      for (; next < count && size < 4; ++next) {
+        const std::size_t c = candidates[next];
+        if (needs_distance(lower, &half_center_[label * k], c, bound)) group[size++] = c;
+      }
+      double squared[4];
+      if (size == 4) {
+        const T* const rows[4] = {centers + group[0] * d, centers + group[1] * d, centers + group[2] * d, centers + group[3] * d};
+        squared_distances4(x, rows, d, squared);
+      } else {
+        for (std::size_t g = 0; g < size; ++g) squared[g] = squared_distance(x, centers + group[g] * d, d);
+      }
+      for (std::size_t g = 0; g < size; ++g) {
+        const std::size_t c = group[g];
+        const double dist = std::sqrt(squared[g]);
+        const bool counts = needs_distance(lower, &half_center_[label * k], c, bound);
+        lower[c] = stored_lower_bound(dist, c);
+        if (counts && dist < bound) {
           label = c;
           bound = dist;
         }
       }
-      labels[i] = static_cast<std::int32_t>(label);
-      upper_[i] = bound;
     }
+    labels[i] = static_cast<std::int32_t>(label);
+    upper_[i] = bound;
   }
 
+  // Whether neither bound rules centre c out for a point `bound` from its own centre, whose half
+  // distances to the other centres are half_center: its lower bound, loosened by every shift since
+  // it was stored, and half the distance between the centres.
+  bool needs_distance(const float* lower, const double* half_center, std::size_t c, double bound) const {
+    return (bound + moved_generously_[c] > static_cast<double>(lower[c])) & (bound > half_center[c]);
+  }
+
+  // Whether some centre other than `label` needs a distance, judged without writing anything:
+  // most points have no candidate and then touch their bounds only to read them. Counting instead
+  // of branching lets the sweep vectorise.
+  bool any_candidate(const float* lower, std::size_t label, double bound) const {
+    const double* half_center = &half_center_[label * p_.k];
+    std::size_t count = 0;
+    for (std::size_t c = 0; c < p_.k; ++c) count += static_cast<std::size_t>(needs_distance(lower, half_center, c, bound));
+    // The own centre passes whenever its lower bound is below the upper bound; it is no candidate.
+    return count > static_cast<std::size_t>(needs_distance(lower, half_center, label, bound));
+  }
+
+  // What is stored for a distance `dist` to centre c: the distance plus c's total shift so far.
+  float stored_lower_bound(double dist, std::size_t c) const { return as_lower_bound(dist + moved_[c]); }
+
   // A float not above x, to store as a lower bound: x shrunk by 2^-22 first, so that rounding to
-  // the nearest float cannot carry it above x; 0 below the normal floats, where rounding is
-  // coarser, and the largest float above them. Half the bytes of double bounds: the n × k matrix
-  // is most of the memory traffic.
+  // the nearest float cannot carry it above x (nor the rounding of the sums it is later compared
+  // with); 0 below the normal floats, where rounding is coarser, and the largest float above them.
+  // Half the bytes of double bounds: the n × k matrix is most of the memory traffic.
   static float as_lower_bound(double x) {
     const double shrunk = x * (1.0 - 0x1p-22);
     const double clamped = shrunk < static_cast<double>(FLT_MIN) ? 0.0 : shrunk < static_cast<double>(FLT_MAX) ? shrunk : static_cast<double>(FLT_MAX);
     return static_cast<float>(clamped);
-  }
-
-  // The shift centre c has made since point i's lower bounds were current. The difference of two
-  // cumulative sums can fall short of the sum it stands for by their rounding, so a margin of
-  // 2^-30 of the cumulative shift (far above that rounding, far below anything that matters to
-  // pruning) keeps each loosened bound a bound.
-  static double drift(const double* now, const double* then, std::size_t c) {
-    return (now[c] - then[c]) + now[c] * 0x1p-30;
-  }
-
-  // Loosens point i's lower bounds by every shift since they were last current.
-  void bring_lower_bounds_current(std::size_t i, float* lower) {
-    const std::uint32_t since = current_at_[i];
-    if (since == iteration_) return;
-    const double* now = &cumulative_shift_[iteration_ * p_.k];
-    const double* then = &cumulative_shift_[since * p_.k];
-    for (std::size_t c = 0; c < p_.k; ++c) {
-      lower[c] = as_lower_bound(static_cast<double>(lower[c]) - drift(now, then, c));
-    }
-    current_at_[i] = static_cast<std::uint32_t>(iteration_);
-  }
-
-  // Whether some centre other than `label` passes both tests of the assignment loop, judged on
-  // the loosened bounds without writing them: most points have no candidate and then touch
-  // their bounds only to read them. Counting instead of branching lets the sweep vectorise.
-  bool any_candidate(std::size_t i, const float* lower, const double* half_center, double bound, std::size_t label) const {
-    const double* now = &cumulative_shift_[iteration_ * p_.k];
-    const double* then = &cumulative_shift_[current_at_[i] * p_.k];
-    std::size_t count = 0;
-    for (std::size_t c = 0; c < p_.k; ++c) {
-      count += static_cast<std::size_t>((bound > static_cast<double>(lower[c]) - drift(now, then, c)) & (bound > half_center[c]));
-    }
-    // The own centre passes whenever its lower bound is below the upper bound; it is no candidate.
-    count -= static_cast<std::size_t>((bound > static_cast<double>(lower[label]) - drift(now, then, label)) & (bound > half_center[label]));
-    return count > 0;
   }
 
   void measure_centers(const T* centers) {
@@ -172,15 +182,13 @@ class ElkanAssigner {
 
   const Problem<T>& p_;
   std::vector<double> upper_;
-  std::vector<float> lower_;
-  std::vector<std::uint32_t> current_at_;  // the iteration each point's lower bounds are current at
+  std::vector<float> lower_;  // per point and centre: a lower bound plus the centre's moved_ then
   std::vector<double> half_center_;
   std::vector<double> half_nearest_;
-  std::vector<double> shifts_;
-  std::vector<double> cumulative_shift_;  // (iteration + 1) × k: each centre's total shift so far
-  std::size_t iteration_ = 0;
+  std::vector<double> shifts_;            // each centre's last shift
+  std::vector<double> moved_;             // each centre's total shift so far
+  std::vector<double> moved_generously_;  // moved_ with a margin for its rounding
   bool bounds_ready_ = false;
-  bool moved_ = false;
 };
 
 }  // namespace EKM_ISA

@@ -68,8 +68,8 @@ class HamerlyAssigner {
   }
 
  private:
-  // Compares point i with every centre, four at a time: the nearest becomes its label, the
-  // second nearest its lower bound.
+  // Compares point i with every centre: the nearest becomes its label, the second nearest its
+  // lower bound.
   void scan(std::size_t i, const T* centers, std::int32_t* labels) {
     const std::size_t d = p_.d, k = p_.k;
     const T* x = p_.row(i);
@@ -86,14 +86,7 @@ class HamerlyAssigner {
         second_distance = dist;
       }
     };
-    std::size_t c = 0;
-    double dist[4];
-    for (; c + 4 <= k; c += 4) {
-      const T* const rows[4] = {centers + c * d, centers + (c + 1) * d, centers + (c + 2) * d, centers + (c + 3) * d};
-      squared_distances4(x, rows, d, dist);
-      for (std::size_t r = 0; r < 4; ++r) consider(c + r, dist[r]);
-    }
-    for (; c < k; ++c) consider(c, squared_distance(x, centers + c * d, d));
+    for_each_center_distance(x, centers, k, d, consider);
     labels[i] = static_cast<std::int32_t>(best);
     upper_[i] = std::sqrt(best_distance);
     lower_[i] = std::sqrt(second_distance);

@@ -11,31 +11,17 @@
 namespace ekm {
 inline namespace EKM_ISA {
 
-// Index of the centre nearest to x, the lowest index on ties. Centres are measured four at a time
-// (squared_distances4) and compared in index order.
+// Index of the centre nearest to x, the lowest index on ties.
 template <class T>
 inline std::int32_t nearest_center(const T* x, const T* centers, std::size_t k, std::size_t d) {
   std::int32_t best = 0;
   double best_distance = 0;
-  std::size_t c = 0;
-  double dist[4];
-  for (; c + 4 <= k; c += 4) {
-    const T* const rows[4] = {centers + c * d, centers + (c + 1) * d, centers + (c + 2) * d, centers + (c + 3) * d};
-    squared_distances4(x, rows, d, dist);
-    for (std::size_t r = 0; r < 4; ++r) {
-      if ((c == 0 && r == 0) || dist[r] < best_distance) {
-        best_distance = dist[r];
-        best = static_cast<std::int32_t>(c + r);
-      }
-    }
-  }
-  for (; c < k; ++c) {
-    const double one = squared_distance(x, centers + c * d, d);
-    if (c == 0 || one < best_distance) {
-      best_distance = one;
+  for_each_center_distance(x, centers, k, d, [&](std::size_t c, double squared) {
+    if (c == 0 || squared < best_distance) {
+      best_distance = squared;
       best = static_cast<std::int32_t>(c);
     }
-  }
+  });
   return best;
 }
 
