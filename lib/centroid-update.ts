@@ -1,5 +1,21 @@
 import { type Floats, squaredDistance } from './distance.js';
 import type { Problem } from './problem.js';
+import { ROW_BLOCK } from './reduction.js';
+
+/** At most this many chunks, and at most SUM_CHUNK_BYTES of chunk sums (native/centroid_update.hpp). */
+export const MAX_SUM_CHUNKS = 64;
+export const SUM_CHUNK_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Rows per chunk of the centroid sums: whole ROW_BLOCKs, as many chunks as MAX_SUM_CHUNKS and
+ * SUM_CHUNK_BYTES of k × (d + 1) doubles each allow. Depends on the shape only, never on threads.
+ */
+export function sumChunkRows(n: number, d: number, k: number): number {
+  const blocks = Math.max(1, Math.ceil(n / ROW_BLOCK));
+  const affordable = Math.max(1, Math.floor(SUM_CHUNK_BYTES / (8 * k * (d + 1))));
+  const chunks = Math.min(blocks, MAX_SUM_CHUNKS, affordable);
+  return ROW_BLOCK * Math.ceil(blocks / chunks);
+}
 
 export interface UpdateOutcome {
   /** Squared distance each centre moved. */
@@ -12,9 +28,10 @@ export interface UpdateOutcome {
  * The M-step shared by every algorithm: each centre becomes the weighted mean of its points
  * (`labels` come from the assignment that used `oldCenters`).
  *
- * Each centre's sums run over its points in index order, in double. The native core gives each
- * thread whole centres, so the result does not depend on the thread count (the FAISS scheme)
- * and needs no per-thread k × d buffers.
+ * Sums are taken in double over fixed chunks of consecutive points (sumChunkRows): within a chunk
+ * each centre's sums run over its points in index order from zero, and the chunk sums are added
+ * in chunk order. The native core sums the chunks in parallel and adds them in the same order, so
+ * the result does not depend on the thread count.
  *
  * An empty cluster (zero total weight) is re-seeded as scikit-learn does: the points farthest from
  * their current centre (ties to the lower index) are moved, one per empty cluster, out of their
@@ -29,13 +46,22 @@ export function updateCenters(
   const { data, n, d, k, weights } = input;
   const sums = new Float64Array(k * d);
   const clusterWeights = new Float64Array(k);
-  for (let i = 0; i < n; i++) {
-    const c = labels[i];
-    const w = weights[i];
-    clusterWeights[c] += w;
-    const so = c * d;
-    const xo = i * d;
-    for (let j = 0; j < d; j++) sums[so + j] += w * data[xo + j];
+  const chunkSums = new Float64Array(k * d);
+  const chunkWeights = new Float64Array(k);
+  const rows = sumChunkRows(n, d, k);
+  for (let start = 0; start < n; start += rows) {
+    chunkSums.fill(0);
+    chunkWeights.fill(0);
+    for (let i = start, end = Math.min(n, start + rows); i < end; i++) {
+      const c = labels[i];
+      const w = weights[i];
+      chunkWeights[c] += w;
+      const so = c * d;
+      const xo = i * d;
+      for (let j = 0; j < d; j++) chunkSums[so + j] += w * data[xo + j];
+    }
+    for (let e = 0; e < k * d; e++) sums[e] += chunkSums[e];
+    for (let c = 0; c < k; c++) clusterWeights[c] += chunkWeights[c];
   }
 
   const empty: number[] = [];

@@ -1,9 +1,8 @@
 // The M-step shared by every algorithm (lib/centroid-update.ts specifies it): each centre becomes
-// the weighted mean of its points, summed in double over its points in index order. Each task owns
-// a range of centres (and of columns, when there are few centres) and sweeps the points in order,
-// adding the rows of its own centres: sums never depend on the thread count, no per-thread k × d
-// buffers are needed, and the rows are read in memory order. Empty clusters are re-seeded with
-// the farthest points.
+// the weighted mean of its points, summed in double over fixed chunks of consecutive points (in
+// index order within a chunk), the chunk sums added in chunk order. Chunks are summed in parallel,
+// each thread streaming only its own rows; the chunks depend on the shape, never on the thread
+// count, so neither do the sums. Empty clusters are re-seeded with the farthest points.
 #pragma once
 
 #include "isa.hpp"
@@ -25,19 +24,37 @@ struct UpdateOutcome {
   std::size_t relocated = 0;   // empty clusters re-seeded
 };
 
-// Reusable buffers of the update step, sized once per run.
+constexpr std::size_t MAX_SUM_CHUNKS = 64;
+constexpr std::size_t SUM_CHUNK_BYTES = 32 * 1024 * 1024;
+
+// Rows per chunk of the centroid sums: whole ROW_BLOCKs, as many chunks as MAX_SUM_CHUNKS and
+// SUM_CHUNK_BYTES of k × (d + 1) doubles each allow (lib/centroid-update.ts: sumChunkRows).
+inline std::size_t sum_chunk_rows(std::size_t n, std::size_t d, std::size_t k) {
+  const std::size_t blocks = std::max<std::size_t>(1, block_count(n));
+  const std::size_t affordable = std::max<std::size_t>(1, SUM_CHUNK_BYTES / (8 * k * (d + 1)));
+  const std::size_t chunks = std::min({blocks, MAX_SUM_CHUNKS, affordable});
+  return ROW_BLOCK * ((blocks + chunks - 1) / chunks);
+}
+
+// Reusable buffers of the update step, sized once per run: k × d sums and k weights per chunk.
 class CentroidUpdater {
  public:
-  CentroidUpdater(std::size_t d, std::size_t k) : cluster_sizes_(k), sums_(k * d), weights_(k) {}
+  CentroidUpdater(std::size_t n, std::size_t d, std::size_t k)
+      : chunk_rows_(sum_chunk_rows(n, d, k)),
+        chunks_((n + chunk_rows_ - 1) / chunk_rows_),
+        chunk_sums_(std::max<std::size_t>(1, chunks_) * k * d),
+        chunk_weights_(std::max<std::size_t>(1, chunks_) * k) {}
 
   template <class T>
   UpdateOutcome update(const Problem<T>& p, const std::int32_t* labels, const T* old_centers, T* new_centers) {
     sum_clusters(p, labels);
+    double* sums = chunk_sums_.data();  // the total is gathered in chunk 0
+    double* weights = chunk_weights_.data();
 
     const std::size_t d = p.d, k = p.k;
     std::vector<std::size_t> empty;
     for (std::size_t c = 0; c < k; ++c) {
-      if (weights_[c] == 0) empty.push_back(c);
+      if (weights[c] == 0) empty.push_back(c);
     }
     std::vector<std::ptrdiff_t> relocated_from(k, -1);
     if (!empty.empty()) {
@@ -49,11 +66,11 @@ class CentroidUpdater {
         const T* x = p.row(point);
         for (std::size_t j = 0; j < d; ++j) {
           const double moved = w * static_cast<double>(x[j]);
-          sums_[source * d + j] -= moved;
-          sums_[target * d + j] = moved;
+          sums[source * d + j] -= moved;
+          sums[target * d + j] = moved;
         }
-        weights_[target] = w;
-        weights_[source] -= w;
+        weights[target] = w;
+        weights[source] -= w;
         relocated_from[target] = static_cast<std::ptrdiff_t>(point);
       }
     }
@@ -65,9 +82,9 @@ class CentroidUpdater {
 #pragma omp parallel for num_threads(p.threads) schedule(static)
     for (std::ptrdiff_t c = 0; c < sk; ++c) {
       T* center = new_centers + c * d;
-      const double w = weights_[c];
+      const double w = weights[c];
       if (w > 0) {
-        for (std::size_t j = 0; j < d; ++j) center[j] = static_cast<T>(sums_[c * d + j] / w);
+        for (std::size_t j = 0; j < d; ++j) center[j] = static_cast<T>(sums[c * d + j] / w);
       } else if (relocated_from[c] >= 0) {
         // A relocated point of weight zero: the centre sits on the point itself.
         const T* x = p.row(static_cast<std::size_t>(relocated_from[c]));
@@ -81,49 +98,43 @@ class CentroidUpdater {
   }
 
  private:
-  // One task per thread, each a contiguous range of centres holding about as many points as the
-  // others (with fewer centres than threads, the columns are split as well). Each task sweeps all
-  // labels and adds only its own centres' rows, so more tasks than threads would only sweep the
-  // labels more often: two per thread cost 2-thread fits 4-9%.
+  // Each task sums one chunk's rows into that chunk's buffers. With fewer chunks than threads,
+  // a chunk is shared by tasks that each take a range of centres and skip the other rows. Then
+  // the chunks are added into chunk 0 in chunk order, in parallel over centres.
   template <class T>
   void sum_clusters(const Problem<T>& p, const std::int32_t* labels) {
-    const std::size_t n = p.n, d = p.d, k = p.k;
-    const std::size_t wanted = static_cast<std::size_t>(p.threads);
-    std::fill(cluster_sizes_.begin(), cluster_sizes_.end(), 0);
-    for (std::size_t i = 0; i < n; ++i) ++cluster_sizes_[static_cast<std::size_t>(labels[i])];
-
-    std::vector<std::size_t> range_start{0};
-    const std::size_t ranges_wanted = std::min(k, wanted);
-    for (std::size_t c = 0, seen = 0; c < k; ++c) {
-      seen += cluster_sizes_[c];
-      if (range_start.size() < ranges_wanted && seen * ranges_wanted >= n * range_start.size() && c + 1 < k) {
-        range_start.push_back(c + 1);
-      }
-    }
-    range_start.push_back(k);
-    const std::size_t ranges = range_start.size() - 1;
-    const std::size_t wanted_slices = std::max<std::size_t>(1, std::min(d, (wanted + ranges - 1) / ranges));
-    const std::size_t width = (d + wanted_slices - 1) / wanted_slices;
-    const std::size_t slices = (d + width - 1) / width;
-
-    const std::ptrdiff_t tasks = static_cast<std::ptrdiff_t>(ranges * slices);
+    const std::size_t n = p.n, d = p.d, k = p.k, chunks = chunks_;
+    const std::size_t threads = static_cast<std::size_t>(p.threads);
+    const std::size_t ranges = std::min(k, std::max<std::size_t>(1, (threads + chunks - 1) / chunks));
+    const std::ptrdiff_t tasks = static_cast<std::ptrdiff_t>(chunks * ranges);
 #pragma omp parallel for num_threads(p.threads) schedule(dynamic, 1)
     for (std::ptrdiff_t task = 0; task < tasks; ++task) {
-      const std::size_t range = static_cast<std::size_t>(task) / slices, slice = static_cast<std::size_t>(task) % slices;
-      const std::size_t c0 = range_start[range], c1 = range_start[range + 1];
-      const std::size_t j0 = slice * width, j1 = std::min(d, j0 + width);
-      for (std::size_t c = c0; c < c1; ++c) {
-        std::fill(&sums_[c * d + j0], &sums_[c * d + j1], 0.0);
-        if (slice == 0) weights_[c] = 0;
-      }
-      for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t chunk = static_cast<std::size_t>(task) / ranges, range = static_cast<std::size_t>(task) % ranges;
+      const std::size_t c0 = k * range / ranges, c1 = k * (range + 1) / ranges;
+      double* sums = &chunk_sums_[chunk * k * d];
+      double* weights = &chunk_weights_[chunk * k];
+      std::fill(sums + c0 * d, sums + c1 * d, 0.0);
+      std::fill(weights + c0, weights + c1, 0.0);
+      const std::size_t start = chunk * chunk_rows_, end = std::min(n, start + chunk_rows_);
+      for (std::size_t i = start; i < end; ++i) {
         const std::size_t c = static_cast<std::size_t>(labels[i]);
         if (c < c0 || c >= c1) continue;
         const double w = p.weight(i);
-        if (slice == 0) weights_[c] += w;
+        weights[c] += w;
         const T* x = p.row(i);
-        double* sum = &sums_[c * d];
-        for (std::size_t j = j0; j < j1; ++j) sum[j] += w * static_cast<double>(x[j]);
+        double* sum = &sums[c * d];
+        for (std::size_t j = 0; j < d; ++j) sum[j] += w * static_cast<double>(x[j]);
+      }
+    }
+    if (chunks < 2) return;
+    const std::ptrdiff_t sk = static_cast<std::ptrdiff_t>(k);
+#pragma omp parallel for num_threads(p.threads) schedule(static)
+    for (std::ptrdiff_t c = 0; c < sk; ++c) {
+      double* total = &chunk_sums_[static_cast<std::size_t>(c) * d];
+      for (std::size_t chunk = 1; chunk < chunks; ++chunk) {
+        const double* sum = &chunk_sums_[(chunk * k + static_cast<std::size_t>(c)) * d];
+        for (std::size_t j = 0; j < d; ++j) total[j] += sum[j];
+        chunk_weights_[static_cast<std::size_t>(c)] += chunk_weights_[chunk * k + static_cast<std::size_t>(c)];
       }
     }
   }
@@ -144,9 +155,10 @@ class CentroidUpdater {
     return order;
   }
 
-  std::vector<std::size_t> cluster_sizes_;
-  std::vector<double> sums_;
-  std::vector<double> weights_;
+  std::size_t chunk_rows_;
+  std::size_t chunks_;
+  std::vector<double> chunk_sums_;     // chunks × k × d
+  std::vector<double> chunk_weights_;  // chunks × k
 };
 
 }  // namespace EKM_ISA

@@ -31,7 +31,7 @@ FitResult<T> iterate(const Problem<T>& p, const Options& options, std::vector<T>
                      std::size_t run, const IterationHook& hook) {
   const std::size_t n = p.n, d = p.d, k = p.k;
   Assigner assigner(p);
-  CentroidUpdater updater(d, k);
+  CentroidUpdater updater(n, d, k);
   std::vector<std::int32_t> labels(n, -1), previous(n);
   std::vector<T> next(centers);
   std::vector<double> shifts(k);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sumChunkRows } from '../lib/centroid-update.js';
 import { kmeansSync } from '../lib/index.js';
 import { Random } from '../lib/random.js';
 import type { KMeansOptions, KMeansResult, Matrix } from '../lib/types.js';
@@ -62,14 +63,17 @@ describe.each([Float64Array, Float32Array] as FloatArrayType[])('exactness on %s
 
 describe('native matches the TypeScript reference bit for bit', () => {
   it('gives identical centroids and inertia on float64 blobs, for every init and nInit', () => {
+    // 3000 points: three chunks of centroid sums, so 8 threads also split chunks by centres.
     const points = gaussianBlobs(77, 3000, 6, 12, 2);
     for (const options of [{ init: 'k-means++' }, { init: 'random', nInit: 3 }, { nInit: 2, weights: Array.from({ length: 3000 }, (_, i) => (i % 5) / 2) }] as KMeansOptions[]) {
       const js = kmeansSync(points, 12, { ...options, seed: 9, backend: 'js' });
-      const native = kmeansSync(points, 12, { ...options, seed: 9, backend: 'native' });
-      expect(native.labels).toEqual(js.labels);
-      expect(native.centroids.data).toEqual(js.centroids.data);
-      expect(native.inertia).toBe(js.inertia);
-      expect(native.iterations).toBe(js.iterations);
+      for (const threads of [1, 8]) {
+        const native = kmeansSync(points, 12, { ...options, seed: 9, backend: 'native', threads });
+        expect(native.labels).toEqual(js.labels);
+        expect(native.centroids.data).toEqual(js.centroids.data);
+        expect(native.inertia).toBe(js.inertia);
+        expect(native.iterations).toBe(js.iterations);
+      }
     }
   });
 
@@ -85,6 +89,12 @@ describe('native matches the TypeScript reference bit for bit', () => {
         expect(many.iterations).toBe(one.iterations);
       }
     }
+  });
+
+  it('cuts the centroid sums into the chunks that native/tests/core_tests.cpp expects', () => {
+    expect(sumChunkRows(1000, 3, 4)).toBe(1024);
+    expect(sumChunkRows(100000, 32, 100)).toBe(2048);
+    expect(sumChunkRows(100000, 768, 1000)).toBe(20480);
   });
 
   it('reproduces a result from its reported seed', () => {

@@ -118,6 +118,14 @@ void thread_counts() {
   check(result.threads == (ekm::has_openmp() ? 3 : 1), "threads reported: " + std::to_string(result.threads));
 }
 
+void centroid_sum_chunks() {
+  // The same rows per chunk as lib/centroid-update.ts (test/exactness.test.ts checks this table):
+  // one chunk below ROW_BLOCK rows, MAX_SUM_CHUNKS chunks, and fewer when the sums get large.
+  check(ekm::sum_chunk_rows(1000, 3, 4) == 1024, "one chunk for fewer than ROW_BLOCK points");
+  check(ekm::sum_chunk_rows(100000, 32, 100) == 2048, "64 chunks of whole blocks");
+  check(ekm::sum_chunk_rows(100000, 768, 1000) == 20480, "5 chunks of 1000 x 768 sums fit in SUM_CHUNK_BYTES");
+}
+
 void cancellation() {
   const std::vector<double> data = blobs<double>(2, 2000, 4, 30, 20);
   ekm::Options options;
@@ -141,6 +149,7 @@ int main(int argc, char** argv) {
   weighted_case();
   edge_shapes();
   thread_counts();
+  centroid_sum_chunks();
   cancellation();
   if (!small) {
     accelerated_match_lloyd_for_every_thread_count<double>();
