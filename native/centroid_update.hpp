@@ -2,7 +2,9 @@
 // the weighted mean of its points, summed in double over fixed chunks of consecutive points (in
 // index order within a chunk), the chunk sums added in chunk order. Chunks are summed in parallel,
 // each thread streaming only its own rows; the chunks depend on the shape, never on the thread
-// count, so neither do the sums. Empty clusters are re-seeded with the farthest points.
+// count, so neither do the sums. A chunk whose labels did not change since the last update keeps
+// its sums: late iterations move few points, and re-reading every row was most of their time.
+// Empty clusters are re-seeded with the farthest points.
 #pragma once
 
 #include "isa.hpp"
@@ -22,6 +24,7 @@ inline namespace EKM_ISA {
 struct UpdateOutcome {
   std::vector<double> shifts;  // squared distance each centre moved
   std::size_t relocated = 0;   // empty clusters re-seeded
+  std::size_t changed = 0;     // labels that differ from those of the previous update
 };
 
 constexpr std::size_t MAX_SUM_CHUNKS = 64;
@@ -36,20 +39,26 @@ inline std::size_t sum_chunk_rows(std::size_t n, std::size_t d, std::size_t k) {
   return ROW_BLOCK * ((blocks + chunks - 1) / chunks);
 }
 
-// Reusable buffers of the update step, sized once per run: k × d sums and k weights per chunk.
+// The update step's state for one run: k × d sums and k weights per chunk, the labels they were
+// summed for, and the totals.
 class CentroidUpdater {
  public:
   CentroidUpdater(std::size_t n, std::size_t d, std::size_t k)
       : chunk_rows_(sum_chunk_rows(n, d, k)),
         chunks_((n + chunk_rows_ - 1) / chunk_rows_),
-        chunk_sums_(std::max<std::size_t>(1, chunks_) * k * d),
-        chunk_weights_(std::max<std::size_t>(1, chunks_) * k) {}
+        chunk_sums_(chunks_ * k * d),
+        chunk_weights_(chunks_ * k),
+        chunk_changed_(chunks_),
+        summed_labels_(n, -1),
+        sums_(k * d),
+        weights_(k) {}
 
   template <class T>
   UpdateOutcome update(const Problem<T>& p, const std::int32_t* labels, const T* old_centers, T* new_centers) {
-    sum_clusters(p, labels);
-    double* sums = chunk_sums_.data();  // the total is gathered in chunk 0
-    double* weights = chunk_weights_.data();
+    UpdateOutcome outcome;
+    outcome.changed = sum_clusters(p, labels);
+    double* sums = sums_.data();
+    double* weights = weights_.data();
 
     const std::size_t d = p.d, k = p.k;
     std::vector<std::size_t> empty;
@@ -75,7 +84,6 @@ class CentroidUpdater {
       }
     }
 
-    UpdateOutcome outcome;
     outcome.shifts.resize(k);
     outcome.relocated = empty.size();
     const std::ptrdiff_t sk = static_cast<std::ptrdiff_t>(k);
@@ -98,18 +106,34 @@ class CentroidUpdater {
   }
 
  private:
-  // Each task sums one chunk's rows into that chunk's buffers. With fewer chunks than threads,
-  // a chunk is shared by tasks that each take a range of centres and skip the other rows. Then
-  // the chunks are added into chunk 0 in chunk order, in parallel over centres.
+  // Finds the chunks whose labels changed, re-sums each in a task of its own (with fewer chunks
+  // than threads, tasks that each take a range of centres and skip the other rows), then adds all
+  // chunks in chunk order, in parallel over centres. Returns the number of changed labels.
   template <class T>
-  void sum_clusters(const Problem<T>& p, const std::int32_t* labels) {
+  std::size_t sum_clusters(const Problem<T>& p, const std::int32_t* labels) {
     const std::size_t n = p.n, d = p.d, k = p.k, chunks = chunks_;
+    const std::ptrdiff_t chunk_count = static_cast<std::ptrdiff_t>(chunks);
+    std::size_t changed = 0;
+#pragma omp parallel for num_threads(p.threads) schedule(static) reduction(+ : changed)
+    for (std::ptrdiff_t chunk = 0; chunk < chunk_count; ++chunk) {
+      const std::size_t start = static_cast<std::size_t>(chunk) * chunk_rows_, end = std::min(n, start + chunk_rows_);
+      std::size_t differ = 0;
+      for (std::size_t i = start; i < end; ++i) differ += static_cast<std::size_t>(labels[i] != summed_labels_[i]);
+      if (differ > 0) std::copy(labels + start, labels + end, &summed_labels_[start]);
+      chunk_changed_[static_cast<std::size_t>(chunk)] = differ;
+      changed += differ;
+    }
+
+    std::vector<std::size_t> dirty;
+    for (std::size_t chunk = 0; chunk < chunks; ++chunk) {
+      if (chunk_changed_[chunk] > 0) dirty.push_back(chunk);
+    }
     const std::size_t threads = static_cast<std::size_t>(p.threads);
-    const std::size_t ranges = std::min(k, std::max<std::size_t>(1, (threads + chunks - 1) / chunks));
-    const std::ptrdiff_t tasks = static_cast<std::ptrdiff_t>(chunks * ranges);
+    const std::size_t ranges = dirty.empty() ? 1 : std::min(k, (threads + dirty.size() - 1) / dirty.size());
+    const std::ptrdiff_t tasks = static_cast<std::ptrdiff_t>(dirty.size() * ranges);
 #pragma omp parallel for num_threads(p.threads) schedule(dynamic, 1)
     for (std::ptrdiff_t task = 0; task < tasks; ++task) {
-      const std::size_t chunk = static_cast<std::size_t>(task) / ranges, range = static_cast<std::size_t>(task) % ranges;
+      const std::size_t chunk = dirty[static_cast<std::size_t>(task) / ranges], range = static_cast<std::size_t>(task) % ranges;
       const std::size_t c0 = k * range / ranges, c1 = k * (range + 1) / ranges;
       double* sums = &chunk_sums_[chunk * k * d];
       double* weights = &chunk_weights_[chunk * k];
@@ -126,17 +150,21 @@ class CentroidUpdater {
         for (std::size_t j = 0; j < d; ++j) sum[j] += w * static_cast<double>(x[j]);
       }
     }
-    if (chunks < 2) return;
+
     const std::ptrdiff_t sk = static_cast<std::ptrdiff_t>(k);
 #pragma omp parallel for num_threads(p.threads) schedule(static)
     for (std::ptrdiff_t c = 0; c < sk; ++c) {
-      double* total = &chunk_sums_[static_cast<std::size_t>(c) * d];
-      for (std::size_t chunk = 1; chunk < chunks; ++chunk) {
-        const double* sum = &chunk_sums_[(chunk * k + static_cast<std::size_t>(c)) * d];
+      const std::size_t center = static_cast<std::size_t>(c);
+      double* total = &sums_[center * d];
+      std::fill(total, total + d, 0.0);
+      weights_[center] = 0;
+      for (std::size_t chunk = 0; chunk < chunks; ++chunk) {
+        const double* sum = &chunk_sums_[(chunk * k + center) * d];
         for (std::size_t j = 0; j < d; ++j) total[j] += sum[j];
-        chunk_weights_[static_cast<std::size_t>(c)] += chunk_weights_[chunk * k + static_cast<std::size_t>(c)];
+        weights_[center] += chunk_weights_[chunk * k + center];
       }
     }
+    return changed;
   }
 
   // The `count` points farthest from their assigned centre, farthest first, ties to the lower index.
@@ -157,8 +185,12 @@ class CentroidUpdater {
 
   std::size_t chunk_rows_;
   std::size_t chunks_;
-  std::vector<double> chunk_sums_;     // chunks × k × d
-  std::vector<double> chunk_weights_;  // chunks × k
+  std::vector<double> chunk_sums_;          // chunks × k × d
+  std::vector<double> chunk_weights_;       // chunks × k
+  std::vector<std::size_t> chunk_changed_;  // labels changed in each chunk at this update
+  std::vector<std::int32_t> summed_labels_;  // the labels the chunk sums were taken for
+  std::vector<double> sums_;                // k × d totals
+  std::vector<double> weights_;             // k totals
 };
 
 }  // namespace EKM_ISA

@@ -32,21 +32,16 @@ FitResult<T> iterate(const Problem<T>& p, const Options& options, std::vector<T>
   const std::size_t n = p.n, d = p.d, k = p.k;
   Assigner assigner(p);
   CentroidUpdater updater(n, d, k);
-  std::vector<std::int32_t> labels(n, -1), previous(n);
+  std::vector<std::int32_t> labels(n, -1);
   std::vector<T> next(centers);
   std::vector<double> shifts(k);
   FitResult<T> result;
   bool strict = false;
-  const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
 
   for (std::size_t iteration = 1; iteration <= options.max_iterations; ++iteration) {
-    previous = labels;
     assigner.assign(centers.data(), labels.data());
-    std::size_t changed = 0;
-#pragma omp parallel for num_threads(p.threads) schedule(static) reduction(+ : changed)
-    for (std::ptrdiff_t i = 0; i < sn; ++i) changed += labels[i] != previous[i];
-
     const UpdateOutcome outcome = updater.update(p, labels.data(), centers.data(), next.data());
+    const std::size_t changed = outcome.changed;
     double center_shift = 0;
     for (std::size_t c = 0; c < k; ++c) center_shift += outcome.shifts[c];
     for (std::size_t c = 0; c < k; ++c) shifts[c] = std::sqrt(outcome.shifts[c]);
