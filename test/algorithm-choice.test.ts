@@ -4,13 +4,14 @@ import { kmeansSync } from '../lib/index.js';
 import { gaussianBlobs } from './helpers.js';
 
 describe("algorithm: 'auto'", () => {
-  it('takes Hamerly in low dimensions and Elkan in high ones', () => {
-    expect(kmeansSync(gaussianBlobs(1, 300, 2, 4), 4, { seed: 1 }).algorithm).toBe('hamerly');
-    expect(kmeansSync(gaussianBlobs(1, 300, 128, 4), 4, { seed: 1 }).algorithm).toBe('elkan');
+  it('takes Elkan from 16 dimensions and 32 centres, Hamerly below either', () => {
+    expect(kmeansSync(gaussianBlobs(1, 300, 16, 32), 32, { seed: 1 }).algorithm).toBe('elkan');
+    expect(kmeansSync(gaussianBlobs(1, 300, 8, 32), 32, { seed: 1 }).algorithm).toBe('hamerly');
+    expect(kmeansSync(gaussianBlobs(1, 300, 128, 4), 16, { seed: 1 }).algorithm).toBe('hamerly');
   });
 
   it("never takes Elkan when its n × k bounds would not fit the memory budget", () => {
-    expect(chooseAlgorithm('auto', 1000, 128, 10, 1e9)).toBe('elkan');
+    expect(chooseAlgorithm('auto', 1000, 128, 100, 1e9)).toBe('elkan');
     expect(chooseAlgorithm('auto', 2_000_000, 128, 4000, BOUNDS_BUDGET_BYTES)).toBe('hamerly');
     expect(boundsBytes('hamerly', 2_000_000, 4000)).toBeLessThan(1e8);
   });
