@@ -3,7 +3,7 @@
 // index order within a chunk), the chunk sums added in chunk order. Chunks are summed in parallel,
 // each thread streaming only its own rows; the chunks depend on the shape, never on the thread
 // count, so neither do the sums. A chunk whose labels did not change since the last update keeps
-// its sums: late iterations move few points, and re-reading every row was most of their time.
+// its sums: late iterations move few points, and re-reading every row took a third of their time.
 // Empty clusters are re-seeded with the farthest points.
 #pragma once
 
