@@ -6,7 +6,6 @@
  *   npx tsx bench/isa-variants.ts [repetitions]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..');
@@ -14,10 +13,10 @@ const repetitions = process.argv[2] ?? '5';
 const portable = join(root, 'build', 'Release', 'elkan_kmeans.node');
 const nativeArch = join(root, 'build-native-arch', 'Release', 'elkan_kmeans.node');
 
-if (!existsSync(nativeArch)) {
-  console.log('building the -march=native addon into build-native-arch/ …');
-  execFileSync(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), 'compile', '--out', 'build-native-arch', '--CDELKAN_KMEANS_NATIVE_ARCH=ON'], { cwd: root, stdio: 'ignore' });
-}
+// Always through the build, which is incremental: a build left from older sources would be
+// compared silently.
+console.log('building the -march=native addon into build-native-arch/ …');
+execFileSync(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), 'compile', '--out', 'build-native-arch', '--CDELKAN_KMEANS_NATIVE_ARCH=ON'], { cwd: root, stdio: 'ignore' });
 
 const builds = [
   { name: 'portable build, baseline x86-64', addon: portable, env: { ELKAN_KMEANS_ISA: 'generic' } },
