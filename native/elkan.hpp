@@ -40,19 +40,25 @@ class ElkanAssigner {
         moved_(p.k, 0.0), moved_generously_(p.k, 0.0) {}
 
   void assign(const T* centers, std::int32_t* labels) {
-    measure_centers(centers);
+    const double* centers64 = centers_as_double_(centers, p_.k * p_.d);
+    measure_centers(centers64);
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
     if (!bounds_ready_) {
-#pragma omp parallel for num_threads(p_.threads) schedule(static)
-      for (std::ptrdiff_t i = 0; i < n; ++i) init_bounds(static_cast<std::size_t>(i), centers, labels);
+#pragma omp parallel num_threads(p_.threads)
+      {
+        AsDouble<T> row;
+#pragma omp for schedule(static)
+        for (std::ptrdiff_t i = 0; i < n; ++i) init_bounds(static_cast<std::size_t>(i), row, centers64, labels);
+      }
       bounds_ready_ = true;
       return;
     }
 #pragma omp parallel num_threads(p_.threads)
     {
       std::vector<std::uint32_t> candidates(p_.k);
+      AsDouble<T> row;
 #pragma omp for schedule(dynamic, 256)
-      for (std::ptrdiff_t i = 0; i < n; ++i) update_point(static_cast<std::size_t>(i), centers, labels, candidates.data());
+      for (std::ptrdiff_t i = 0; i < n; ++i) update_point(static_cast<std::size_t>(i), row, centers64, labels, candidates.data());
     }
     // Each shift is added to the upper bounds once.
     std::fill(shifts_.begin(), shifts_.end(), 0.0);
@@ -74,11 +80,11 @@ class ElkanAssigner {
  private:
   // First assignment: point i against every centre, as Lloyd's (the nearest by squared distance,
   // ties to the lowest index); every lower bound is the exact distance.
-  void init_bounds(std::size_t i, const T* centers, std::int32_t* labels) {
+  void init_bounds(std::size_t i, AsDouble<T>& row, const double* centers, std::int32_t* labels) {
     float* lower = &lower_[i * p_.k];
     std::size_t label = 0;
     double nearest = 0;
-    for_each_center_distance(p_.row(i), centers, p_.k, p_.d, [&](std::size_t c, double squared) {
+    for_each_center_distance(row(p_.row(i), p_.d), centers, p_.k, p_.d, [&](std::size_t c, double squared) {
       lower[c] = stored_lower_bound(std::sqrt(squared), c);
       if (c == 0 || squared < nearest) {
         nearest = squared;
@@ -92,7 +98,7 @@ class ElkanAssigner {
   // Elkan's step for point i: grow its upper bound by its centre's shift; unless a bound rules
   // every other centre out, tighten it and measure the centres that the bounds cannot rule out,
   // in index order, moving the point whenever one is nearer.
-  void update_point(std::size_t i, const T* centers, std::int32_t* labels, std::uint32_t* candidates) {
+  void update_point(std::size_t i, AsDouble<T>& row, const double* centers, std::int32_t* labels, std::uint32_t* candidates) {
     const std::size_t d = p_.d, k = p_.k;
     std::size_t label = static_cast<std::size_t>(labels[i]);
     double bound = upper_[i] + shifts_[label];
@@ -101,7 +107,7 @@ class ElkanAssigner {
     float* lower = &lower_[i * k];
     if (!any_candidate(lower, label, bound)) return;
 
-    const T* x = p_.row(i);
+    const double* x = row(p_.row(i), d);
     bound = std::sqrt(squared_distance(x, centers + label * d, d));
     lower[label] = stored_lower_bound(bound, label);
     upper_[i] = bound;
@@ -125,7 +131,7 @@ class ElkanAssigner {
       }
       double squared[4];
       if (size == 4) {
-        const T* const rows[4] = {centers + group[0] * d, centers + group[1] * d, centers + group[2] * d, centers + group[3] * d};
+        const double* const rows[4] = {centers + group[0] * d, centers + group[1] * d, centers + group[2] * d, centers + group[3] * d};
         squared_distances4(x, rows, d, squared);
       } else {
         for (std::size_t g = 0; g < size; ++g) squared[g] = squared_distance(x, centers + group[g] * d, d);
@@ -176,7 +182,7 @@ class ElkanAssigner {
     return static_cast<float>(clamped);
   }
 
-  void measure_centers(const T* centers) {
+  void measure_centers(const double* centers) {
     half_center_distances(centers, p_.k, p_.d, p_.threads, half_nearest_.data(), half_center_.data());
   }
 
@@ -188,6 +194,7 @@ class ElkanAssigner {
   std::vector<double> shifts_;            // each centre's last shift
   std::vector<double> moved_;             // each centre's total shift so far
   std::vector<double> moved_generously_;  // moved_ with a margin for its rounding
+  AsDouble<T> centers_as_double_;
   bool bounds_ready_ = false;
 };
 

@@ -25,22 +25,32 @@ class HamerlyAssigner {
 
   void assign(const T* centers, std::int32_t* labels) {
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
+    const std::size_t d = p_.d;
+    const double* centers64 = centers_as_double_(centers, p_.k * d);
     if (!bounds_ready_) {
-#pragma omp parallel for num_threads(p_.threads) schedule(static)
-      for (std::ptrdiff_t i = 0; i < n; ++i) scan(static_cast<std::size_t>(i), centers, labels);
+#pragma omp parallel num_threads(p_.threads)
+      {
+        AsDouble<T> row;
+#pragma omp for schedule(static)
+        for (std::ptrdiff_t i = 0; i < n; ++i) scan(static_cast<std::size_t>(i), row(p_.row(static_cast<std::size_t>(i)), d), centers64, labels);
+      }
       bounds_ready_ = true;
       return;
     }
-    measure_centers(centers);
-    const std::size_t d = p_.d;
-#pragma omp parallel for num_threads(p_.threads) schedule(dynamic, 512)
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-      const std::size_t label = static_cast<std::size_t>(labels[i]);
-      const double bound = std::max(half_nearest_[label], lower_[i]);
-      if (upper_[i] <= bound) continue;
-      upper_[i] = std::sqrt(squared_distance(p_.row(static_cast<std::size_t>(i)), centers + label * d, d));
-      if (upper_[i] <= bound) continue;
-      scan(static_cast<std::size_t>(i), centers, labels);
+    measure_centers(centers64);
+#pragma omp parallel num_threads(p_.threads)
+    {
+      AsDouble<T> row;
+#pragma omp for schedule(dynamic, 512)
+      for (std::ptrdiff_t i = 0; i < n; ++i) {
+        const std::size_t label = static_cast<std::size_t>(labels[i]);
+        const double bound = std::max(half_nearest_[label], lower_[i]);
+        if (upper_[i] <= bound) continue;
+        const double* x = row(p_.row(static_cast<std::size_t>(i)), d);
+        upper_[i] = std::sqrt(squared_distance(x, centers64 + label * d, d));
+        if (upper_[i] <= bound) continue;
+        scan(static_cast<std::size_t>(i), x, centers64, labels);
+      }
     }
   }
 
@@ -70,9 +80,8 @@ class HamerlyAssigner {
  private:
   // Compares point i with every centre: the nearest becomes its label, the second nearest its
   // lower bound.
-  void scan(std::size_t i, const T* centers, std::int32_t* labels) {
+  void scan(std::size_t i, const double* x, const double* centers, std::int32_t* labels) {
     const std::size_t d = p_.d, k = p_.k;
-    const T* x = p_.row(i);
     std::size_t best = 0;
     double best_distance = 0, second_distance = std::numeric_limits<double>::infinity();
     const auto consider = [&](std::size_t c, double dist) {
@@ -92,7 +101,7 @@ class HamerlyAssigner {
     lower_[i] = std::sqrt(second_distance);
   }
 
-  void measure_centers(const T* centers) {
+  void measure_centers(const double* centers) {
     half_center_distances(centers, p_.k, p_.d, p_.threads, half_nearest_.data(), nullptr);
   }
 
@@ -100,6 +109,7 @@ class HamerlyAssigner {
   std::vector<double> upper_;
   std::vector<double> lower_;
   std::vector<double> half_nearest_;
+  AsDouble<T> centers_as_double_;
   bool bounds_ready_ = false;
 };
 

@@ -110,8 +110,14 @@ FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers
 template <class T>
 void predict(const T* data, std::size_t n, std::size_t d, const T* centers, std::size_t k, int threads, std::int32_t* labels) {
   const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
-#pragma omp parallel for num_threads(effective_threads(threads, n)) schedule(static)
-  for (std::ptrdiff_t i = 0; i < sn; ++i) labels[i] = nearest_center(data + static_cast<std::size_t>(i) * d, centers, k, d);
+  AsDouble<T> centers_as_double;
+  const double* centers64 = centers_as_double(centers, k * d);
+#pragma omp parallel num_threads(effective_threads(threads, n))
+  {
+    AsDouble<T> row;
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t i = 0; i < sn; ++i) labels[i] = nearest_center(row(data + static_cast<std::size_t>(i) * d, d), centers64, k, d);
+  }
 }
 
 }  // namespace EKM_ISA

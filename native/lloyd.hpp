@@ -32,14 +32,20 @@ class LloydAssigner {
 
   void assign(const T* centers, std::int32_t* labels) {
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
-#pragma omp parallel for num_threads(p_.threads) schedule(static)
-    for (std::ptrdiff_t i = 0; i < n; ++i) labels[i] = nearest_center(p_.row(i), centers, p_.k, p_.d);
+    const double* centers64 = centers_as_double_(centers, p_.k * p_.d);
+#pragma omp parallel num_threads(p_.threads)
+    {
+      AsDouble<T> row;
+#pragma omp for schedule(static)
+      for (std::ptrdiff_t i = 0; i < n; ++i) labels[i] = nearest_center(row(p_.row(i), p_.d), centers64, p_.k, p_.d);
+    }
   }
 
   void centers_moved(const T*, const double*, const std::int32_t*) {}
 
  private:
   const Problem<T>& p_;
+  AsDouble<T> centers_as_double_;
 };
 
 }  // namespace EKM_ISA
