@@ -79,6 +79,11 @@ std::size_t draw_proportional(std::size_t n, const std::vector<double>& blocks, 
 // Greedy k-means++: the first centre drawn by weight, each next one the best (lowest potential,
 // first on ties) of 2 + floor(ln k) candidates drawn by weight × squared distance to the nearest
 // chosen centre.
+//
+// The triangle inequality skips distances without changing a bit: a point whose nearest
+// chosen centre lies at least twice its distance (with a margin far above rounding) from a
+// candidate is no nearer to the candidate, so min(closest, distance) is `closest`, and is added
+// without measuring.
 template <class T>
 void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers, const std::atomic<bool>* cancel) {
   const std::size_t n = p.n, d = p.d, k = p.k;
@@ -92,21 +97,39 @@ void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers, cons
   const std::size_t first = draw_proportional(n, weight_blocks, total_weight, weight, rng);
   copy_row(p.data, first, centers, 0, d);
 
-  std::vector<double> closest(n);
+  std::vector<double> closest(n), radius(n);  // squared distance to the nearest chosen centre, and its root
+  std::vector<std::uint32_t> nearest(n, 0);   // which chosen centre that is
   const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
 #pragma omp parallel for num_threads(threads) schedule(static)
-  for (std::ptrdiff_t i = 0; i < sn; ++i) closest[i] = squared_distance(p.row(i), centers, d);
+  for (std::ptrdiff_t i = 0; i < sn; ++i) {
+    closest[i] = squared_distance(p.row(i), centers, d);
+    radius[i] = std::sqrt(closest[i]);
+  }
   const auto mass = [&](std::size_t i) { return p.weight(i) * closest[i]; };
   double potential = blocked_sum(n, threads, mass);
 
   const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>(block_count(n));
   std::vector<std::size_t> candidates(trials);
   std::vector<double> partial(static_cast<std::size_t>(blocks) * trials);
+  std::vector<double> reach(trials * k);  // per candidate and chosen centre: half their distance, less a margin
+  std::vector<double> reach_all(k);      // per chosen centre: the least reach over the candidates
   for (std::size_t c = 1; c < k; ++c) {
     // Seeding a large k takes as long as many iterations: it must stop when asked, too.
     if (cancel != nullptr && cancel->load()) throw Cancelled();
     const std::vector<double> mass_blocks = block_sums(n, threads, mass);
     for (std::size_t t = 0; t < trials; ++t) candidates[t] = draw_proportional(n, mass_blocks, potential, mass, rng);
+    const std::ptrdiff_t pairs = static_cast<std::ptrdiff_t>(trials * c);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::ptrdiff_t pair = 0; pair < pairs; ++pair) {
+      const std::size_t t = static_cast<std::size_t>(pair) / c, chosen = static_cast<std::size_t>(pair) % c;
+      reach[t * k + chosen] = 0.5 * std::sqrt(squared_distance(p.row(candidates[t]), centers + chosen * d, d)) * (1 - 0x1p-30);
+    }
+    // A point at most `reach` from its nearest chosen centre is no nearer to the candidate; one
+    // within every candidate's reach needs no distance in this step.
+    for (std::size_t chosen = 0; chosen < c; ++chosen) {
+      reach_all[chosen] = reach[chosen];
+      for (std::size_t t = 1; t < trials; ++t) reach_all[chosen] = std::min(reach_all[chosen], reach[t * k + chosen]);
+    }
 
     // Each block sums every candidate's potential over its rows in row order; the distances to
     // four candidates are measured together (squared_distances4), which changes no sum.
@@ -122,19 +145,24 @@ void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers, cons
         for (std::size_t r = 0; r < 4; ++r) rows[r] = p.row(candidates[t0 + std::min(r, group - 1)]);
         double dist[4];
         for (std::size_t i = start; i < end; ++i) {
+          if (radius[i] <= reach_all[nearest[i]]) {
+            for (std::size_t r = 0; r < group; ++r) sums[t0 + r] += p.weight(i) * closest[i];
+            continue;
+          }
           squared_distances4(p.row(i), rows, d, dist);
           for (std::size_t r = 0; r < group; ++r) sums[t0 + r] += p.weight(i) * std::min(closest[i], dist[r]);
         }
       }
     }
 
-    std::size_t best = 0;
+    std::size_t best = 0, best_trial = 0;
     double best_potential = 0;
     for (std::size_t t = 0; t < trials; ++t) {
       double sum = 0;
       for (std::ptrdiff_t b = 0; b < blocks; ++b) sum += partial[static_cast<std::size_t>(b) * trials + t];
       if (t == 0 || sum < best_potential) {
         best = candidates[t];
+        best_trial = t;
         best_potential = sum;
       }
     }
@@ -143,8 +171,13 @@ void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers, cons
     const T* chosen = p.row(best);
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (std::ptrdiff_t i = 0; i < sn; ++i) {
+      if (radius[i] <= reach[best_trial * k + nearest[i]]) continue;
       const double dist = squared_distance(p.row(i), chosen, d);
-      if (dist < closest[i]) closest[i] = dist;
+      if (dist < closest[i]) {
+        closest[i] = dist;
+        radius[i] = std::sqrt(dist);
+        nearest[i] = static_cast<std::uint32_t>(c);
+      }
     }
     potential = best_potential;
   }
