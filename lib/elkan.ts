@@ -1,5 +1,5 @@
 import type { Assigner } from './assigner.js';
-import { halfCenterDistances } from './center-distances.js';
+import { halfCenterDistances, PRUNE_MARGIN } from './center-distances.js';
 import { type Floats, squaredDistance } from './distance.js';
 import type { Problem } from './problem.js';
 
@@ -39,22 +39,27 @@ export class ElkanAssigner implements Assigner {
     for (let i = 0; i < n; i++) {
       let label = labels[i];
       let bound = upper[i];
-      if (halfNearestCenter[label] >= bound) continue;
+      if (halfNearestCenter[label] > bound * PRUNE_MARGIN) continue;
       let tight = false;
+      let boundSquared = 0;
       const lo = i * k;
       for (let c = 0; c < k; c++) {
-        if (c === label || bound <= lower[lo + c] || bound <= halfCenterDistance[label * k + c]) continue;
+        if (c === label || bound * PRUNE_MARGIN < lower[lo + c] || bound * PRUNE_MARGIN < halfCenterDistance[label * k + c]) continue;
         if (!tight) {
-          bound = Math.sqrt(squaredDistance(data, i, centers, label, d));
+          boundSquared = squaredDistance(data, i, centers, label, d);
+          bound = Math.sqrt(boundSquared);
           lower[lo + label] = bound;
           tight = true;
-          if (bound <= lower[lo + c] || bound <= halfCenterDistance[label * k + c]) continue;
+          if (bound * PRUNE_MARGIN < lower[lo + c] || bound * PRUNE_MARGIN < halfCenterDistance[label * k + c]) continue;
         }
-        const dist = Math.sqrt(squaredDistance(data, i, centers, c, d));
+        const squared = squaredDistance(data, i, centers, c, d);
+        const dist = Math.sqrt(squared);
         lower[lo + c] = dist;
-        if (dist < bound) {
+        // Nearer by squared distance, or as near and lower-numbered: Lloyd's choice.
+        if (squared < boundSquared || (squared === boundSquared && c < label)) {
           label = c;
           bound = dist;
+          boundSquared = squared;
         }
       }
       labels[i] = label;
@@ -83,15 +88,18 @@ export class ElkanAssigner implements Assigner {
     for (let i = 0; i < n; i++) {
       const lo = i * k;
       let label = 0;
-      let bound = Math.sqrt(squaredDistance(data, i, centers, 0, d));
+      let boundSquared = squaredDistance(data, i, centers, 0, d);
+      let bound = Math.sqrt(boundSquared);
       lower[lo] = bound;
       for (let c = 1; c < k; c++) {
-        if (bound <= halfCenterDistance[label * k + c]) continue;
-        const dist = Math.sqrt(squaredDistance(data, i, centers, c, d));
+        if (bound * PRUNE_MARGIN < halfCenterDistance[label * k + c]) continue;
+        const squared = squaredDistance(data, i, centers, c, d);
+        const dist = Math.sqrt(squared);
         lower[lo + c] = dist;
-        if (dist < bound) {
+        if (squared < boundSquared) {
           label = c;
           bound = dist;
+          boundSquared = squared;
         }
       }
       labels[i] = label;

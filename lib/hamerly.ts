@@ -1,5 +1,5 @@
 import type { Assigner } from './assigner.js';
-import { halfCenterDistances } from './center-distances.js';
+import { halfCenterDistances, PRUNE_MARGIN } from './center-distances.js';
 import { type Floats, squaredDistance } from './distance.js';
 import type { Problem } from './problem.js';
 
@@ -34,9 +34,9 @@ export class HamerlyAssigner implements Assigner {
     for (let i = 0; i < n; i++) {
       const label = labels[i];
       const bound = Math.max(halfNearestCenter[label], lower[i]);
-      if (upper[i] <= bound) continue;
+      if (upper[i] * PRUNE_MARGIN < bound) continue;
       upper[i] = Math.sqrt(squaredDistance(data, i, centers, label, d));
-      if (upper[i] <= bound) continue;
+      if (upper[i] * PRUNE_MARGIN < bound) continue;
       this.scan(i, centers, labels);
     }
   }

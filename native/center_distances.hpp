@@ -15,6 +15,13 @@
 namespace ekm {
 inline namespace EKM_ISA {
 
+// The factor on a point's upper bound in every pruning test of Elkan and Hamerly
+// (lib/center-distances.ts holds the same): a centre that the bounds put no further than the
+// point's own one, give or take rounding, is measured rather than ruled out, and a tie counts as
+// "not further". Then ties and near-ties are decided as Lloyd decides them, on squared distances
+// and to the lowest index, and the accelerated algorithms reach Lloyd's labels on any data.
+constexpr double PRUNE_MARGIN = 1 + 0x1p-30;
+
 template <class T>
 void half_center_distances(const T* centers, std::size_t k, std::size_t d, int threads, double* nearest, double* matrix) {
   const std::ptrdiff_t sk = static_cast<std::ptrdiff_t>(k);

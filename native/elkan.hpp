@@ -103,15 +103,16 @@ class ElkanAssigner {
     std::size_t label = static_cast<std::size_t>(labels[i]);
     double bound = upper_[i] + shifts_[label];
     upper_[i] = bound;
-    if (half_nearest_[label] >= bound) return;
+    if (half_nearest_[label] > bound * PRUNE_MARGIN) return;
     float* lower = &lower_[i * k];
     if (!any_candidate(lower, label, bound)) return;
 
     const double* x = row(p_.row(i), d);
-    bound = std::sqrt(squared_distance(x, centers + label * d, d));
+    double bound_squared = squared_distance(x, centers + label * d, d);
+    bound = std::sqrt(bound_squared);
     lower[label] = stored_lower_bound(bound, label);
     upper_[i] = bound;
-    if (half_nearest_[label] >= bound) return;
+    if (half_nearest_[label] > bound * PRUNE_MARGIN) return;
 
     // Centres the tight bound cannot rule out, collected without branches.
     std::size_t count = 0;
@@ -141,9 +142,11 @@ class ElkanAssigner {
         const double dist = std::sqrt(squared[g]);
         const bool counts = needs_distance(lower, &half_center_[label * k], c, bound);
         lower[c] = stored_lower_bound(dist, c);
-        if (counts && dist < bound) {
+        // Nearer by squared distance, or as near and lower-numbered: Lloyd's choice.
+        if (counts && (squared[g] < bound_squared || (squared[g] == bound_squared && c < label))) {
           label = c;
           bound = dist;
+          bound_squared = squared[g];
         }
       }
     }
@@ -153,9 +156,10 @@ class ElkanAssigner {
 
   // Whether neither bound rules centre c out for a point `bound` from its own centre, whose half
   // distances to the other centres are half_center: its lower bound, loosened by every shift since
-  // it was stored, and half the distance between the centres.
+  // it was stored (already shrunk by far more than PRUNE_MARGIN), and half the distance between
+  // the centres.
   bool needs_distance(const float* lower, const double* half_center, std::size_t c, double bound) const {
-    return (bound + moved_generously_[c] > static_cast<double>(lower[c])) & (bound > half_center[c]);
+    return (bound + moved_generously_[c] >= static_cast<double>(lower[c])) & (bound * PRUNE_MARGIN >= half_center[c]);
   }
 
   // Whether some centre other than `label` needs a distance, judged without writing anything:

@@ -45,10 +45,10 @@ class HamerlyAssigner {
       for (std::ptrdiff_t i = 0; i < n; ++i) {
         const std::size_t label = static_cast<std::size_t>(labels[i]);
         const double bound = std::max(half_nearest_[label], lower_[i]);
-        if (upper_[i] <= bound) continue;
+        if (upper_[i] * PRUNE_MARGIN < bound) continue;
         const double* x = row(p_.row(static_cast<std::size_t>(i)), d);
         upper_[i] = std::sqrt(squared_distance(x, centers64 + label * d, d));
-        if (upper_[i] <= bound) continue;
+        if (upper_[i] * PRUNE_MARGIN < bound) continue;
         scan(static_cast<std::size_t>(i), x, centers64, labels);
       }
     }

@@ -3,7 +3,7 @@ import { sumChunkRows } from '../lib/centroid-update.js';
 import { kmeansSync } from '../lib/index.js';
 import { Random } from '../lib/random.js';
 import type { KMeansOptions, KMeansResult, Matrix } from '../lib/types.js';
-import { type FloatArrayType, gaussianBlobs, s1Like } from './helpers.js';
+import { type FloatArrayType, gaussianBlobs, s1Like, tiedData } from './helpers.js';
 
 /** A few hundred shapes: n, d, k, spread and seed drawn from one seeded stream. */
 function randomCases(count: number): Array<{ seed: number; n: number; d: number; k: number; spread: number }> {
@@ -56,6 +56,21 @@ describe.each([Float64Array, Float32Array] as FloatArrayType[])('exactness on %s
     for (const backend of ['js', 'native'] as const) {
       for (const algorithm of ['elkan', 'hamerly', 'lloyd'] as const) {
         expectSameFit(kmeansSync(points, 15, { seed: 5, init: 'random', backend, algorithm, tolerance: 0 }), reference);
+      }
+    }
+  });
+});
+
+describe('exactness on data full of ties', () => {
+  it('all six implementations reach Lloyd\'s labels, ties to the lowest-numbered centre, on 150 tied sets', () => {
+    for (let seed = 1; seed <= 150; seed++) {
+      const { points, init, k } = tiedData(seed);
+      const options: KMeansOptions = { init, tolerance: 0, maxIterations: 100 };
+      const reference = kmeansSync(points, k, { ...options, backend: 'js', algorithm: 'lloyd' });
+      for (const backend of ['js', 'native'] as const) {
+        for (const algorithm of ['elkan', 'hamerly', 'lloyd'] as const) {
+          expectSameFit(kmeansSync(points, k, { ...options, backend, algorithm }), reference);
+        }
       }
     }
   });

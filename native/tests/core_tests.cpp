@@ -86,6 +86,49 @@ void accelerated_match_lloyd_for_every_thread_count() {
   }
 }
 
+// Float32 values far from zero (few distinct values per column), every tenth point a copy of the
+// one before, and initial centres on or next to the first three points: exact and near ties
+// everywhere. Elkan and Hamerly must still make Lloyd's choices (test/exactness.test.ts does the
+// same through Node).
+void accelerated_match_lloyd_on_ties() {
+  for (std::uint32_t seed = 1; seed <= 300; ++seed) {
+    ekm::Random rng(seed);
+    const std::size_t n = 50 + rng.next_index(1500), d = 1 + rng.next_index(24), k = 2 + rng.next_index(40);
+    const double offset = std::pow(10.0, static_cast<double>(rng.next_index(10)) - 1);
+    const double spread = std::pow(10.0, static_cast<double>(rng.next_index(5)) - 3);
+    const std::size_t groups = 1 + rng.next_index(k + 3);
+    std::vector<double> means(groups * d);
+    for (double& m : means) m = offset + (rng.next_double() * 2 - 1) * spread * 50;
+    std::vector<float> data(n * d);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t c = rng.next_index(groups);
+      const bool copy = i > 0 && rng.next_index(10) == 0;
+      for (std::size_t j = 0; j < d; ++j) {
+        data[i * d + j] = copy ? data[(i - 1) * d + j] : static_cast<float>(means[c * d + j] + spread * (rng.next_double() - 0.5));
+      }
+    }
+    std::vector<float> init(k * d);
+    for (std::size_t c = 0; c < k; ++c) {
+      for (std::size_t j = 0; j < d; ++j) init[c * d + j] = data[(c % 3) * d + j] + static_cast<float>(static_cast<double>(c) * spread * 1e-3);
+    }
+    ekm::Options options;
+    options.init = ekm::Init::explicit_centers;
+    options.tolerance = 0;
+    options.max_iterations = 100;
+    options.threads = 2;
+    options.algorithm = ekm::Algorithm::lloyd;
+    const ekm::Problem<float> p{data.data(), n, d, k, nullptr, 1};
+    const auto lloyd = ekm::fit(p, options, init.data(), nullptr);
+    for (const ekm::Algorithm algorithm : {ekm::Algorithm::elkan, ekm::Algorithm::hamerly}) {
+      options.algorithm = algorithm;
+      const auto fast = ekm::fit(p, options, init.data(), nullptr);
+      const std::string name = algorithm == ekm::Algorithm::elkan ? "Elkan" : "Hamerly";
+      check(fast.labels == lloyd.labels && fast.iterations == lloyd.iterations,
+            name + " makes Lloyd's choices on tied data (seed " + std::to_string(seed) + ")");
+    }
+  }
+}
+
 void every_variant_computes_the_same_bits() {
   const std::vector<double> data = blobs<double>(7, 5000, 9, 20, 6);
   ekm::Options options;
@@ -154,6 +197,7 @@ int main(int argc, char** argv) {
   if (!small) {
     accelerated_match_lloyd_for_every_thread_count<double>();
     accelerated_match_lloyd_for_every_thread_count<float>();
+    accelerated_match_lloyd_on_ties();
     every_variant_computes_the_same_bits();
   }
   std::printf("%d passed, %d failed\n", checks - failures, failures);
