@@ -39,18 +39,20 @@ export class ElkanAssigner implements Assigner {
     for (let i = 0; i < n; i++) {
       let label = labels[i];
       let bound = upper[i];
-      if (halfNearestCenter[label] > bound * PRUNE_MARGIN) continue;
+      let reach = bound * PRUNE_MARGIN;
+      if (halfNearestCenter[label] > reach) continue;
       let tight = false;
       let boundSquared = 0;
       const lo = i * k;
       for (let c = 0; c < k; c++) {
-        if (c === label || bound * PRUNE_MARGIN < lower[lo + c] || bound * PRUNE_MARGIN < halfCenterDistance[label * k + c]) continue;
+        if (c === label || reach < lower[lo + c] || reach < halfCenterDistance[label * k + c]) continue;
         if (!tight) {
           boundSquared = squaredDistance(data, i, centers, label, d);
           bound = Math.sqrt(boundSquared);
+          reach = bound * PRUNE_MARGIN;
           lower[lo + label] = bound;
           tight = true;
-          if (bound * PRUNE_MARGIN < lower[lo + c] || bound * PRUNE_MARGIN < halfCenterDistance[label * k + c]) continue;
+          if (reach < lower[lo + c] || reach < halfCenterDistance[label * k + c]) continue;
         }
         const squared = squaredDistance(data, i, centers, c, d);
         const dist = Math.sqrt(squared);
@@ -59,6 +61,7 @@ export class ElkanAssigner implements Assigner {
         if (squared < boundSquared || (squared === boundSquared && c < label)) {
           label = c;
           bound = dist;
+          reach = bound * PRUNE_MARGIN;
           boundSquared = squared;
         }
       }
