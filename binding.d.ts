@@ -32,19 +32,36 @@ export type NativeIterationCallback = (run: number, iteration: number, changed: 
 
 export interface NativeFitHandle {
   promise: Promise<NativeFitOutput>;
-  /** Asks the running fit to stop after its current iteration; the promise then rejects with an error named 'AbortError'. */
+  /**
+   * Asks the fit to stop at its next iteration or k-means++ centre (a fit still waiting for threads
+   * stops at once); the promise then rejects with an error whose code is 'ABORT_ERR'.
+   */
   cancel(): void;
 }
 
+/** The process-wide thread budget, shared by the main thread and every Worker. */
+export interface NativeThreadBudget {
+  capacity: number;
+  /** Below zero while synchronous fits borrow threads past the capacity. */
+  available: number;
+  /** Asynchronous fits queued for threads. */
+  waiting: number;
+}
+
 export interface NativeBinding {
-  /** Runs on the calling thread. */
+  /** Runs on the calling thread, reading the arrays in place; takes the free threads of the budget without waiting. */
   fitSync(request: NativeFitRequest, onIteration: NativeIterationCallback | null): NativeFitOutput;
-  /** Runs on a libuv worker thread; keeps the request's arrays alive until it settles. */
+  /**
+   * Queues the fit for the budget's threads and runs it on a thread of its own. Arrays on an
+   * ArrayBuffer are copied first; arrays on a SharedArrayBuffer are read in place.
+   */
   fit(request: NativeFitRequest, onIteration: NativeIterationCallback | null): NativeFitHandle;
-  predict(data: Float32Array | Float64Array, n: number, d: number, centers: Float32Array | Float64Array, k: number, threads: number): Int32Array;
+  /** Centres are float64 whatever the points' element type. */
+  predict(data: Float32Array | Float64Array, n: number, d: number, centers: Float64Array, k: number, threads: number): Int32Array;
+  threadBudget(): NativeThreadBudget;
   /** Whether the addon was built with OpenMP; without it every fit runs on one thread. */
   readonly openmp: boolean;
-  /** Threads OpenMP would use by default (omp_get_max_threads), 1 without OpenMP. */
+  /** The thread budget's capacity: OpenMP's default thread count (omp_get_max_threads), 1 without OpenMP. */
   readonly maxThreads: number;
   /** The build variant of the core chosen for this CPU: 'generic' or 'avx2' (ELKAN_KMEANS_ISA asks for one). */
   readonly isa: string;

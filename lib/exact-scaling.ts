@@ -90,7 +90,7 @@ export function exactlyScaledFit(request: FitRequest, hooks: FitHooks): {
 }
 
 /** predict's points and centroids on one common exact scale. */
-export function exactlyScaledPair(points: Floats, centroids: Floats): [Floats, Floats] {
+export function exactlyScaledPair(points: Floats, centroids: Float64Array): [Floats, Float64Array] {
   const exponent = scalingExponent(points, centroids);
   if (exponent === 0) return [points, centroids];
   return [scaled(points as Float64Array, exponent), scaled(centroids as Float64Array, exponent)];

@@ -70,7 +70,7 @@ export async function kmeans(points: PointsInput, k: number, options?: KMeansOpt
 /** Index of the nearest centroid for every point (the lowest index on ties). */
 export function predict(points: PointsInput, centroids: PointsInput): Int32Array {
   const { points: x, centroids: c } = normalizePredict(points, centroids);
-  const centers = x.data instanceof Float32Array ? Float32Array.from(c.data) : c.data instanceof Float64Array ? c.data : Float64Array.from(c.data);
+  const centers = c.data instanceof Float64Array ? c.data : Float64Array.from(c.data);
   const [data, scaledCenters] = exactlyScaledPair(x.data, centers);
   return resolveBackend('auto').predict(data, x.n, x.d, scaledCenters, c.n);
 }

@@ -1,5 +1,7 @@
 import { type Assigner, nearestCenter } from './assigner.js';
-import { type Backend, type FitHooks, type FitOutput, type FitRequest, abortError } from './backend.js';
+import {
+  type Backend, type FitHooks, type FitOutput, type FitRequest, DETACHED_DURING_SYNC_FIT, abortError, readableThroughout,
+} from './backend.js';
 import { updateCenters } from './centroid-update.js';
 import { type Floats, squaredDistance } from './distance.js';
 import { ElkanAssigner } from './elkan.js';
@@ -109,6 +111,24 @@ function* iterate(
   return { labels, centers, inertia, iterations, converged };
 }
 
+/**
+ * What a synchronous fit does after every onIteration call, since it reads the points in place:
+ * a callback that transfers or shrinks their ArrayBuffer would leave it reading nothing (NaN).
+ */
+function checkedAfterEachCallback(request: FitRequest, hooks: FitHooks): FitHooks {
+  const { onIteration } = hooks;
+  if (!onIteration) return hooks;
+  const { data } = request;
+  const length = data.length;
+  return {
+    ...hooks,
+    onIteration: (info) => {
+      onIteration(info);
+      if (data.length !== length) throw new TypeError(DETACHED_DURING_SYNC_FIT);
+    },
+  };
+}
+
 function runToEnd<T>(steps: Generator<void, T>): T {
   for (;;) {
     const step = steps.next();
@@ -123,10 +143,10 @@ export const jsBackend: Backend = {
   name: 'js',
   fitSync(request, hooks) {
     if (hooks.signal?.aborted) throw abortError(hooks.signal);
-    return runToEnd(fitSteps(request, hooks));
+    return runToEnd(fitSteps(request, checkedAfterEachCallback(request, hooks)));
   },
   async fit(request, hooks) {
-    const steps = fitSteps(request, hooks);
+    const steps = fitSteps({ ...request, data: readableThroughout(request.data) }, hooks);
     for (;;) {
       await yieldToEventLoop();
       if (hooks.signal?.aborted) throw abortError(hooks.signal);

@@ -1,13 +1,23 @@
 import type { NativeBinding, NativeIterationCallback } from '../binding.js';
 import { type Backend, type FitHooks, abortError } from './backend.js';
-import { ThreadBudget } from './thread-budget.js';
 
-function iterationCallback(hooks: FitHooks): NativeIterationCallback | null {
+/**
+ * The callback the addon calls after every iteration. It never throws into the addon: what
+ * onIteration throws is kept in `failure` and ends the fit, and nothing is reported once the fit
+ * is told to stop. Returning true asks the native loop to stop: how a synchronous fit sees its
+ * signal.
+ */
+function iterationCallback(hooks: FitHooks, failure: { thrown?: { value: unknown } }): NativeIterationCallback | null {
   const { onIteration, signal } = hooks;
   if (!onIteration && !signal) return null;
-  // Returning true asks the native loop to stop: how a synchronous fit sees its signal.
   return (run, iteration, changed, centerShift) => {
-    onIteration?.({ run, iteration, changed, centerShift });
+    if (failure.thrown || signal?.aborted) return true;
+    try {
+      onIteration?.({ run, iteration, changed, centerShift });
+    } catch (value) {
+      failure.thrown = { value };
+      return true;
+    }
     return signal?.aborted === true;
   };
 }
@@ -16,45 +26,45 @@ function isNativeAbort(error: unknown): boolean {
   return error instanceof Error && (error as { code?: string }).code === 'ABORT_ERR';
 }
 
-/** The addon behind the Backend interface, with the process-wide thread budget for async fits. */
+/**
+ * The addon behind the Backend interface. The thread budget lives in the addon, so that it holds
+ * for the whole process, Workers included.
+ */
 export function createNativeBackend(binding: NativeBinding): Backend {
-  const budget = new ThreadBudget(binding.openmp ? Math.max(1, binding.maxThreads) : 1);
+  const settled = (error: unknown, failure: { thrown?: { value: unknown } }, signal?: AbortSignal): unknown => {
+    if (failure.thrown) return failure.thrown.value;
+    if (signal && isNativeAbort(error)) return abortError(signal);
+    return error;
+  };
   return {
     name: 'native',
     fitSync(request, hooks) {
       const { signal } = hooks;
       if (signal?.aborted) throw abortError(signal);
-      const threads = Math.min(request.threads, budget.capacity);
+      const failure: { thrown?: { value: unknown } } = {};
       try {
-        return (binding.fitSync({ ...request, threads }, iterationCallback(hooks)));
+        return binding.fitSync(request, iterationCallback(hooks, failure));
       } catch (error) {
-        if (signal && isNativeAbort(error)) throw abortError(signal);
-        throw error;
+        throw settled(error, failure, signal);
       }
     },
     async fit(request, hooks) {
       const { signal } = hooks;
       if (signal?.aborted) throw abortError(signal);
-      const grant = await budget.acquire(request.threads);
+      const failure: { thrown?: { value: unknown } } = {};
+      const handle = binding.fit(request, iterationCallback(hooks, failure));
+      const cancel = (): void => handle.cancel();
+      signal?.addEventListener('abort', cancel, { once: true });
       try {
-        if (signal?.aborted) throw abortError(signal);
-        const handle = binding.fit({ ...request, threads: grant.threads }, iterationCallback(hooks));
-        const cancel = (): void => handle.cancel();
-        signal?.addEventListener('abort', cancel, { once: true });
-        try {
-          return await handle.promise;
-        } catch (error) {
-          if (signal && isNativeAbort(error)) throw abortError(signal);
-          throw error;
-        } finally {
-          signal?.removeEventListener('abort', cancel);
-        }
+        return await handle.promise;
+      } catch (error) {
+        throw settled(error, failure, signal);
       } finally {
-        grant.release();
+        signal?.removeEventListener('abort', cancel);
       }
     },
     predict(data, n, d, centers, k) {
-      return binding.predict(data, n, d, centers, k, budget.capacity);
+      return binding.predict(data, n, d, centers, k, binding.maxThreads);
     },
   };
 }

@@ -1,65 +1,136 @@
-// Node-API binding: converts arguments and results, and runs async fits on a libuv worker.
-// Validation happens in lib/validate.ts; the checks here only keep a misuse of this internal
-// interface from crashing the process. The algorithms live in the Node-free headers beside it.
+// Node-API binding: converts arguments and results, and owns the asynchronous fits. Validation
+// happens in lib/validate.ts; the checks here keep anything JavaScript can do from crashing the
+// process or making the core read memory the fit does not own or keep alive.
+//
+// How an asynchronous fit stays safe:
+// - It runs on a thread of its own, not as napi_async_work: Node waits for every queued work item
+//   before it tears an environment down, so a Worker's terminate() would wait for the whole fit,
+//   and the completion callback would then run where no JavaScript can. Our thread stops at the
+//   next iteration or k-means++ centre once its environment goes away.
+// - It reads only memory it owns or that cannot go away: arrays on an ArrayBuffer are copied when
+//   the fit starts (a transfer, ArrayBuffer.prototype.transfer or a resize frees or moves an
+//   ArrayBuffer's memory under a reader, and Node-API cannot pin it); arrays on a
+//   SharedArrayBuffer, which can neither be detached nor shrink, are read in place and kept alive
+//   by a reference until the fit has stopped reading them.
+// - It reports through a thread-safe function whose callbacks use the plain C API and never throw:
+//   an exception thrown out of a callback while the environment shuts down aborts the process.
+// - A synchronous fit reads its arrays in place; after every onIteration call it checks that they
+//   are still attached, the same length and at the same address, and throws a TypeError if not.
+//
+// The addon is linked with -z nodelete (CMakeLists.txt): Node unloads a Worker's addons when the
+// Worker exits, while OpenMP's idle threads are still parked in code of the addon and libgomp.
 #include <napi.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "dispatch.hpp"
 #include "parallel.hpp"
+#include "thread_budget.hpp"
 
 namespace {
 
 enum class DType { f32, f64 };
 
-// A fit request read from JS, pointing into the caller's typed arrays (zero copy).
-struct Request {
+ekm::ThreadBudget& budget() {
+  // Never destroyed: fit threads may still be winding down while the process exits.
+  static ekm::ThreadBudget* const instance = new ekm::ThreadBudget(ekm::has_openmp() ? ekm::max_threads() : 1);
+  return *instance;
+}
+
+// ---- Typed arrays, read through the C API (node-addon-api's ArrayBuffer() fails on a
+// SharedArrayBuffer) ----
+
+struct FloatArray {
+  napi_value value = nullptr;
   DType dtype = DType::f64;
   const void* data = nullptr;
-  std::size_t n = 0, d = 0, k = 0;
-  const double* weights = nullptr;
-  const void* init_centers = nullptr;
-  ekm::Options options;
+  std::size_t length = 0;
+  bool shared = false;  // on a SharedArrayBuffer: it cannot be detached or shrink
+
+  std::size_t bytes() const { return length * (dtype == DType::f32 ? sizeof(float) : sizeof(double)); }
 };
 
-// Holds the request's arrays alive while a worker thread reads them.
-using KeepAlive = std::vector<Napi::Reference<Napi::Value>>;
-
-DType float_type(const Napi::Value& value, const char* name) {
-  if (value.IsTypedArray()) {
-    const napi_typedarray_type type = value.As<Napi::TypedArray>().TypedArrayType();
-    if (type == napi_float32_array) return DType::f32;
-    if (type == napi_float64_array) return DType::f64;
-  }
-  throw Napi::TypeError::New(value.Env(), std::string(name) + " must be a Float32Array or Float64Array");
+bool read_float_array(napi_env env, napi_value value, FloatArray& out) {
+  bool is_typed_array = false;
+  if (napi_is_typedarray(env, value, &is_typed_array) != napi_ok || !is_typed_array) return false;
+  napi_typedarray_type type;
+  void* data = nullptr;
+  napi_value buffer = nullptr;
+  std::size_t offset = 0;
+  if (napi_get_typedarray_info(env, value, &type, &out.length, &data, &buffer, &offset) != napi_ok) return false;
+  if (type != napi_float32_array && type != napi_float64_array) return false;
+  bool is_plain_buffer = false;
+  if (napi_is_arraybuffer(env, buffer, &is_plain_buffer) != napi_ok) return false;
+  out.value = value;
+  out.dtype = type == napi_float32_array ? DType::f32 : DType::f64;
+  out.data = data;
+  out.shared = !is_plain_buffer;
+  return true;
 }
 
-const void* float_data(const Napi::Value& value, DType dtype, std::size_t length, const char* name) {
-  if (float_type(value, name) != dtype) {
-    throw Napi::TypeError::New(value.Env(), std::string(name) + " must have the element type of the data");
+FloatArray float_array(const Napi::Value& value, const char* name) {
+  FloatArray array;
+  if (!read_float_array(value.Env(), value, array)) {
+    throw Napi::TypeError::New(value.Env(), std::string(name) + " must be a Float32Array or Float64Array");
   }
-  const Napi::TypedArray array = value.As<Napi::TypedArray>();
-  if (array.ElementLength() != length) {
-    throw Napi::RangeError::New(value.Env(), std::string(name) + " has the wrong length");
-  }
-  return static_cast<const char*>(array.ArrayBuffer().Data()) + array.ByteOffset();
+  return array;
 }
+
+FloatArray float_array(const Napi::Value& value, DType dtype, std::size_t length, const char* name) {
+  const FloatArray array = float_array(value, name);
+  if (array.dtype != dtype) throw Napi::TypeError::New(value.Env(), std::string(name) + " must have the element type of the data");
+  if (array.length != length) throw Napi::RangeError::New(value.Env(), std::string(name) + " has the wrong length");
+  return array;
+}
+
+// Whether `array` still has the memory it had when the fit started.
+bool still_attached(napi_env env, const FloatArray& array) {
+  FloatArray now;
+  if (!read_float_array(env, array.value, now)) return false;
+  return now.data == array.data && now.length == array.length && (array.length == 0 || now.data != nullptr);
+}
+
+// ---- The request ----
+
+struct Request {
+  DType dtype = DType::f64;
+  std::size_t n = 0, d = 0, k = 0;
+  FloatArray data;
+  std::optional<FloatArray> weights;
+  std::optional<FloatArray> init_centers;
+  ekm::Options options;
+
+  std::vector<const FloatArray*> arrays() const {
+    std::vector<const FloatArray*> all{&data};
+    if (weights) all.push_back(&*weights);
+    if (init_centers) all.push_back(&*init_centers);
+    return all;
+  }
+};
 
 std::size_t size_field(const Napi::Object& object, const char* key) {
   const Napi::Value value = object.Get(key);
-  if (!value.IsNumber() || value.As<Napi::Number>().DoubleValue() < 1) {
+  if (!value.IsNumber() || !(value.As<Napi::Number>().DoubleValue() >= 1) || value.As<Napi::Number>().DoubleValue() > 9007199254740991.0) {
     throw Napi::RangeError::New(object.Env(), std::string(key) + " must be a positive number");
   }
   return static_cast<std::size_t>(value.As<Napi::Number>().DoubleValue());
 }
 
-Request parse_request(const Napi::Object& object, KeepAlive& keep) {
+std::size_t checked_product(Napi::Env env, std::size_t a, std::size_t b) {
+  if (b != 0 && a > SIZE_MAX / b) throw Napi::RangeError::New(env, "n × d is too large");
+  return a * b;
+}
+
+Request parse_request(const Napi::Object& object) {
   const Napi::Env env = object.Env();
   Request r;
   r.n = size_field(object, "n");
@@ -67,16 +138,12 @@ Request parse_request(const Napi::Object& object, KeepAlive& keep) {
   r.k = size_field(object, "k");
   if (r.k > r.n) throw Napi::RangeError::New(env, "k must not exceed n");
 
-  const Napi::Value data = object.Get("data");
-  r.dtype = float_type(data, "data");
-  r.data = float_data(data, r.dtype, r.n * r.d, "data");
-  keep.push_back(Napi::Persistent(data));
+  r.data = float_array(object.Get("data"), "data");
+  r.dtype = r.data.dtype;
+  r.data = float_array(object.Get("data"), r.dtype, checked_product(env, r.n, r.d), "data");
 
   const Napi::Value weights = object.Get("weights");
-  if (!weights.IsNull() && !weights.IsUndefined()) {
-    r.weights = static_cast<const double*>(float_data(weights, DType::f64, r.n, "weights"));
-    keep.push_back(Napi::Persistent(weights));
-  }
+  if (!weights.IsNull() && !weights.IsUndefined()) r.weights = float_array(weights, DType::f64, r.n, "weights");
 
   const Napi::Value init = object.Get("init");
   if (init.IsString()) {
@@ -86,16 +153,21 @@ Request parse_request(const Napi::Object& object, KeepAlive& keep) {
     else throw Napi::RangeError::New(env, "init must be 'k-means++', 'random' or centres");
   } else {
     r.options.init = ekm::Init::explicit_centers;
-    r.init_centers = float_data(init, r.dtype, r.k * r.d, "init");
-    keep.push_back(Napi::Persistent(init));
+    r.init_centers = float_array(init, r.dtype, checked_product(env, r.k, r.d), "init");
   }
 
   r.options.n_init = size_field(object, "nInit");
   r.options.max_iterations = size_field(object, "maxIterations");
-  r.options.tolerance = object.Get("tolerance").As<Napi::Number>().DoubleValue();
-  r.options.seed = object.Get("seed").As<Napi::Number>().Uint32Value();
-  r.options.threads = static_cast<int>(size_field(object, "threads"));
-  const std::string algorithm = object.Get("algorithm").As<Napi::String>();
+  const Napi::Value tolerance = object.Get("tolerance");
+  if (!tolerance.IsNumber()) throw Napi::TypeError::New(env, "tolerance must be a number");
+  r.options.tolerance = tolerance.As<Napi::Number>().DoubleValue();
+  const Napi::Value seed = object.Get("seed");
+  if (!seed.IsNumber()) throw Napi::TypeError::New(env, "seed must be a number");
+  r.options.seed = seed.As<Napi::Number>().Uint32Value();
+  r.options.threads = static_cast<int>(std::min<std::size_t>(size_field(object, "threads"), 1 << 20));
+  const Napi::Value algorithm_value = object.Get("algorithm");
+  if (!algorithm_value.IsString()) throw Napi::TypeError::New(env, "algorithm must be a string");
+  const std::string algorithm = algorithm_value.As<Napi::String>();
   if (algorithm == "elkan") r.options.algorithm = ekm::Algorithm::elkan;
   else if (algorithm == "hamerly") r.options.algorithm = ekm::Algorithm::hamerly;
   else if (algorithm == "lloyd") r.options.algorithm = ekm::Algorithm::lloyd;
@@ -103,195 +175,420 @@ Request parse_request(const Napi::Object& object, KeepAlive& keep) {
   return r;
 }
 
-// The result of either element type, kept until it is converted on the main thread.
+// Threads worth asking the budget for: no more than it has, nor than the points can use.
+int wanted_threads(const Request& r) { return ekm::effective_threads(std::min(r.options.threads, budget().capacity()), r.n); }
+
+// ---- The fit ----
+
+// The result of either element type, kept until it is converted on the JavaScript thread.
 struct Outcome {
   std::optional<ekm::FitResult<float>> f32;
   std::optional<ekm::FitResult<double>> f64;
 };
 
-Outcome run_fit(Request r, const ekm::IterationHook& hook, const std::atomic<bool>* cancel) {
-  r.options.cancel = cancel;
+enum class Status { ok, aborted, out_of_memory, failed };
+
+struct RunResult {
+  Status status = Status::ok;
   Outcome outcome;
-  if (r.dtype == DType::f32) {
-    const ekm::Problem<float> p{static_cast<const float*>(r.data), r.n, r.d, r.k, r.weights, 1};
-    outcome.f32 = ekm::kernels().fit_float(p, r.options, static_cast<const float*>(r.init_centers), hook);
-  } else {
-    const ekm::Problem<double> p{static_cast<const double*>(r.data), r.n, r.d, r.k, r.weights, 1};
-    outcome.f64 = ekm::kernels().fit_double(p, r.options, static_cast<const double*>(r.init_centers), hook);
+  std::string message;
+};
+
+RunResult run_fit(const Request& r, int threads, const ekm::IterationHook& hook, const std::atomic<bool>* cancel) {
+  ekm::Options options = r.options;
+  options.threads = threads;
+  options.cancel = cancel;
+  const double* weights = r.weights ? static_cast<const double*>(r.weights->data) : nullptr;
+  const void* init = r.init_centers ? r.init_centers->data : nullptr;
+  RunResult result;
+  try {
+    if (r.dtype == DType::f32) {
+      const ekm::Problem<float> p{static_cast<const float*>(r.data.data), r.n, r.d, r.k, weights, threads};
+      result.outcome.f32 = ekm::kernels().fit_float(p, options, static_cast<const float*>(init), hook);
+    } else {
+      const ekm::Problem<double> p{static_cast<const double*>(r.data.data), r.n, r.d, r.k, weights, threads};
+      result.outcome.f64 = ekm::kernels().fit_double(p, options, static_cast<const double*>(init), hook);
+    }
+  } catch (const ekm::Cancelled&) {
+    result.status = Status::aborted;
+  } catch (const std::bad_alloc&) {
+    result.status = Status::out_of_memory;
+  } catch (const std::exception& e) {
+    result.status = Status::failed;
+    result.message = e.what();
   }
-  return outcome;
+  return result;
+}
+
+// ---- Results and errors through the C API: these run where the environment may be shutting
+// down, so every step checks its status instead of throwing ----
+
+template <class T>
+bool set_typed_array(napi_env env, napi_value object, const char* key, napi_typedarray_type type, const std::vector<T>& values) {
+  void* data = nullptr;
+  napi_value buffer, array;
+  if (napi_create_arraybuffer(env, values.size() * sizeof(T), &data, &buffer) != napi_ok) return false;
+  if (!values.empty()) std::memcpy(data, values.data(), values.size() * sizeof(T));
+  return napi_create_typedarray(env, type, values.size(), buffer, 0, &array) == napi_ok &&
+         napi_set_named_property(env, object, key, array) == napi_ok;
+}
+
+bool set_number(napi_env env, napi_value object, const char* key, double number) {
+  napi_value value;
+  return napi_create_double(env, number, &value) == napi_ok && napi_set_named_property(env, object, key, value) == napi_ok;
 }
 
 template <class T>
-Napi::Object result_object(Napi::Env env, const ekm::FitResult<T>& result) {
-  Napi::Int32Array labels = Napi::Int32Array::New(env, result.labels.size());
-  std::memcpy(labels.Data(), result.labels.data(), result.labels.size() * sizeof(std::int32_t));
-  Napi::TypedArrayOf<T> centroids = Napi::TypedArrayOf<T>::New(env, result.centroids.size());
-  std::memcpy(centroids.Data(), result.centroids.data(), result.centroids.size() * sizeof(T));
-  Napi::Object object = Napi::Object::New(env);
-  object.Set("labels", labels);
-  object.Set("centroids", centroids);
-  object.Set("inertia", result.inertia);
-  object.Set("iterations", static_cast<double>(result.iterations));
-  object.Set("converged", result.converged);
-  object.Set("threads", result.threads);
-  return object;
+napi_value result_object(napi_env env, const ekm::FitResult<T>& result) {
+  napi_value object, converged;
+  if (napi_create_object(env, &object) != napi_ok) return nullptr;
+  const bool ok = set_typed_array(env, object, "labels", napi_int32_array, result.labels) &&
+                  set_typed_array(env, object, "centroids", std::is_same<T, float>::value ? napi_float32_array : napi_float64_array, result.centroids) &&
+                  set_number(env, object, "inertia", result.inertia) &&
+                  set_number(env, object, "iterations", static_cast<double>(result.iterations)) &&
+                  napi_get_boolean(env, result.converged, &converged) == napi_ok &&
+                  napi_set_named_property(env, object, "converged", converged) == napi_ok &&
+                  set_number(env, object, "threads", result.threads);
+  return ok ? object : nullptr;
 }
 
-Napi::Object result_object(Napi::Env env, const Outcome& outcome) {
+napi_value result_object(napi_env env, const Outcome& outcome) {
   return outcome.f32 ? result_object(env, *outcome.f32) : result_object(env, *outcome.f64);
 }
 
-Napi::Value abort_error(Napi::Env env) {
-  Napi::Error error = Napi::Error::New(env, "The k-means fit was aborted.");
-  error.Set("code", "ABORT_ERR");
-  return error.Value();
+enum class ErrorKind { plain, type, range };
+
+napi_value make_error(napi_env env, ErrorKind kind, const char* code, const std::string& message) {
+  napi_value code_value = nullptr, message_value, error = nullptr;
+  if (code != nullptr && napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &code_value) != napi_ok) return nullptr;
+  if (napi_create_string_utf8(env, message.c_str(), message.size(), &message_value) != napi_ok) return nullptr;
+  const napi_status status = kind == ErrorKind::type    ? napi_create_type_error(env, code_value, message_value, &error)
+                             : kind == ErrorKind::range ? napi_create_range_error(env, code_value, message_value, &error)
+                                                        : napi_create_error(env, code_value, message_value, &error);
+  return status == napi_ok ? error : nullptr;
 }
 
-Napi::Value memory_error(Napi::Env env) {
-  return Napi::RangeError::New(env,
-      "Not enough memory for this fit: reduce n or k, use algorithm: 'lloyd' (no n × k bounds), or pass float32 data.").Value();
+const char* const ABORT_MESSAGE = "The k-means fit was aborted.";
+const char* const MEMORY_MESSAGE =
+    "Not enough memory for this fit: reduce n or k, use algorithm: 'lloyd' (no n × k bounds), or pass float32 data.";
+const char* const DETACHED_MESSAGE =
+    "The points (or weights) were detached or resized while the fit read them, by onIteration: leave their ArrayBuffer "
+    "alone until kmeansSync returns, or use kmeans(), which works on its own copy.";
+
+napi_value failure_error(napi_env env, const RunResult& run) {
+  switch (run.status) {
+    case Status::aborted: return make_error(env, ErrorKind::plain, "ABORT_ERR", ABORT_MESSAGE);
+    case Status::out_of_memory: return make_error(env, ErrorKind::range, nullptr, MEMORY_MESSAGE);
+    default: return make_error(env, ErrorKind::plain, nullptr, run.message);
+  }
 }
 
-std::vector<napi_value> report_arguments(Napi::Env env, const ekm::IterationReport& r) {
-  return {Napi::Number::New(env, static_cast<double>(r.run)), Napi::Number::New(env, static_cast<double>(r.iteration)),
-          Napi::Number::New(env, static_cast<double>(r.changed)), Napi::Number::New(env, r.center_shift)};
+// Calls onIteration(run, iteration, changed, centerShift). Returns napi_ok and whether it asked to
+// stop, or the failing status with the exception (if any) left pending.
+napi_status call_iteration_callback(napi_env env, napi_value callback, const ekm::IterationReport& r, bool& stop) {
+  napi_value args[4], receiver, returned;
+  const double values[4] = {static_cast<double>(r.run), static_cast<double>(r.iteration), static_cast<double>(r.changed), r.center_shift};
+  for (int i = 0; i < 4; ++i) {
+    if (napi_create_double(env, values[i], &args[i]) != napi_ok) return napi_generic_failure;
+  }
+  if (napi_get_undefined(env, &receiver) != napi_ok) return napi_generic_failure;
+  const napi_status status = napi_call_function(env, receiver, callback, 4, args, &returned);
+  if (status != napi_ok) return status;
+  bool value = false;
+  napi_valuetype type;
+  stop = napi_typeof(env, returned, &type) == napi_ok && type == napi_boolean && napi_get_value_bool(env, returned, &value) == napi_ok && value;
+  return napi_ok;
 }
 
-class FitWorker : public Napi::AsyncProgressQueueWorker<ekm::IterationReport> {
+// ---- Asynchronous fits ----
+
+struct Message {
+  bool done;
+  ekm::IterationReport report;
+};
+
+class FitJob {
  public:
-  FitWorker(Napi::Env env, Request request, KeepAlive keep, Napi::Value callback, std::shared_ptr<std::atomic<bool>> cancel)
-      : Napi::AsyncProgressQueueWorker<ekm::IterationReport>(env, "elkan-kmeans:fit"),
-        deferred_(Napi::Promise::Deferred::New(env)),
-        request_(request),
-        keep_(std::move(keep)),
-        cancel_(std::move(cancel)) {
-    if (callback.IsFunction()) callback_ = Napi::Persistent(callback.As<Napi::Function>());
+  Request request;
+  std::atomic<bool> cancel{false};
+
+  // JavaScript-thread state.
+  napi_deferred deferred = nullptr;
+  napi_ref callback = nullptr;
+  napi_ref thrown = nullptr;  // { value }: what onIteration threw (a primitive cannot be referenced)
+  std::vector<napi_ref> shared_inputs;
+  std::vector<std::vector<double>> copies;  // the inputs that were on an ArrayBuffer
+  std::optional<std::uint64_t> ticket;      // its place in the thread budget's queue
+
+  // Filled by the fit thread before it posts `done`.
+  RunResult result;
+
+  void set_reporter(napi_threadsafe_function tsfn) { tsfn_ = tsfn; }
+
+  // JavaScript thread: asks the fit to stop at its next iteration or k-means++ centre; a fit still
+  // waiting for threads leaves the queue and settles at once.
+  void stop() {
+    cancel.store(true);
+    if (ticket && budget().withdraw(*ticket)) finish(RunResult{Status::aborted, {}, {}});
   }
 
-  Napi::Promise promise() const { return deferred_.Promise(); }
+  // The fit is over (or never started): nothing reads the inputs any more; settle the promise.
+  void finish(RunResult outcome) {
+    result = std::move(outcome);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      reading_ = false;
+      reading_done_.notify_all();
+    }
+    post(Message{true, {}});
+  }
 
-  void Execute(const ExecutionProgress& progress) override {
-    const bool report = !callback_.IsEmpty();
-    try {
-      outcome_ = run_fit(request_, [&](const ekm::IterationReport& r) {
-        if (report) progress.Send(&r, 1);
-        return false;
-      }, cancel_.get());
-    } catch (const ekm::Cancelled&) {
-      aborted_ = true;
-      SetError("aborted");
-    } catch (const std::bad_alloc&) {
-      out_of_memory_ = true;
-      SetError("out of memory");
-    } catch (const std::exception& e) {
-      SetError(e.what());
+  // Posts to the JavaScript thread, unless the environment has gone.
+  void post(const Message& message) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (tsfn_ == nullptr) return;
+    auto* copy = new Message(message);
+    const napi_status status = napi_call_threadsafe_function(tsfn_, copy, napi_tsfn_nonblocking);
+    if (status != napi_ok) delete copy;
+    // Closing: the environment is shutting down and the function must not be used again.
+    if (status == napi_closing) {
+      tsfn_ = nullptr;
+    } else if (message.done) {
+      napi_release_threadsafe_function(tsfn_, napi_tsfn_release);
+      tsfn_ = nullptr;
     }
   }
 
-  void OnProgress(const ekm::IterationReport* reports, std::size_t count) override {
-    Napi::Env env = Env();
-    for (std::size_t i = 0; i < count && callback_error_.IsEmpty(); ++i) {
-      try {
-        const Napi::Value stop = callback_.Call(report_arguments(env, reports[i]));
-        if (stop.IsBoolean() && stop.As<Napi::Boolean>().Value()) cancel_->store(true);
-      } catch (const Napi::Error& error) {
-        // A throwing onIteration ends the fit, and the promise rejects with what it threw.
-        callback_error_ = Napi::Persistent(static_cast<Napi::Value>(error.Value()));
-        cancel_->store(true);
-      }
-    }
-  }
-
-  void OnOK() override {
-    if (!callback_error_.IsEmpty()) {
-      deferred_.Reject(callback_error_.Value());
-      return;
-    }
-    deferred_.Resolve(result_object(Env(), outcome_));
-  }
-
-  void OnError(const Napi::Error& error) override {
-    Napi::Env env = Env();
-    if (!callback_error_.IsEmpty()) deferred_.Reject(callback_error_.Value());
-    else if (aborted_) deferred_.Reject(abort_error(env));
-    else if (out_of_memory_) deferred_.Reject(memory_error(env));
-    else deferred_.Reject(error.Value());
+  // JavaScript thread, when the thread-safe function is finalized (after `done`, or because the
+  // environment is shutting down): stop the fit and wait until it no longer reads the inputs, so
+  // that the shared arrays can be let go and nothing is posted to a finalized function.
+  void detach(napi_env env) {
+    stop();
+    std::unique_lock<std::mutex> lock(mutex_);
+    reading_done_.wait(lock, [&] { return !reading_; });
+    tsfn_ = nullptr;
+    lock.unlock();
+    for (napi_ref ref : shared_inputs) napi_delete_reference(env, ref);
+    if (callback) napi_delete_reference(env, callback);
+    if (thrown) napi_delete_reference(env, thrown);
+    shared_inputs.clear();
+    callback = thrown = nullptr;
   }
 
  private:
-  Napi::Promise::Deferred deferred_;
-  Request request_;
-  KeepAlive keep_;
-  Napi::FunctionReference callback_;
-  Napi::Reference<Napi::Value> callback_error_;
-  std::shared_ptr<std::atomic<bool>> cancel_;
-  Outcome outcome_;
-  bool aborted_ = false;
-  bool out_of_memory_ = false;
+  std::mutex mutex_;
+  std::condition_variable reading_done_;
+  bool reading_ = true;
+  napi_threadsafe_function tsfn_ = nullptr;
 };
+
+using JobHandle = std::shared_ptr<FitJob>;
+
+// The fit thread, started once the budget grants its threads.
+void run_job(const JobHandle& job, int threads) {
+  RunResult result{Status::aborted, {}, {}};
+  if (!job->cancel.load()) {
+    ekm::IterationHook hook;
+    if (job->callback != nullptr) {
+      hook = [&job](const ekm::IterationReport& report) {
+        job->post(Message{false, report});
+        return false;
+      };
+    }
+    result = run_fit(job->request, threads, hook, &job->cancel);
+  }
+  budget().release(threads);
+  job->finish(std::move(result));
+}
+
+void start_job(const JobHandle& job, int threads) {
+  try {
+    std::thread([job, threads] { run_job(job, threads); }).detach();
+  } catch (const std::exception&) {
+    budget().release(threads);
+    job->finish(RunResult{Status::failed, {}, "could not start a thread for the fit"});
+  }
+}
+
+void deliver_progress(napi_env env, FitJob& job, const ekm::IterationReport& report) {
+  if (job.cancel.load() || job.callback == nullptr) return;
+  napi_value callback;
+  if (napi_get_reference_value(env, job.callback, &callback) != napi_ok || callback == nullptr) return;
+  bool stop = false;
+  if (call_iteration_callback(env, callback, report, stop) == napi_ok) {
+    if (stop) job.stop();
+    return;
+  }
+  // It threw, or JavaScript can no longer run here (a terminating Worker): either ends the fit.
+  job.stop();
+  bool pending = false;
+  napi_value exception, holder;
+  if (napi_is_exception_pending(env, &pending) == napi_ok && pending && napi_get_and_clear_last_exception(env, &exception) == napi_ok &&
+      job.thrown == nullptr && napi_create_object(env, &holder) == napi_ok && napi_set_named_property(env, holder, "value", exception) == napi_ok) {
+    napi_create_reference(env, holder, 1, &job.thrown);
+  }
+}
+
+void settle(napi_env env, FitJob& job) {
+  napi_value thrown_holder, value = nullptr;
+  if (job.thrown != nullptr && napi_get_reference_value(env, job.thrown, &thrown_holder) == napi_ok &&
+      napi_get_named_property(env, thrown_holder, "value", &value) == napi_ok) {
+    napi_reject_deferred(env, job.deferred, value);
+    return;
+  }
+  if (job.result.status == Status::ok && (value = result_object(env, job.result.outcome)) != nullptr) {
+    napi_resolve_deferred(env, job.deferred, value);
+    return;
+  }
+  if (job.result.status == Status::ok) job.result = RunResult{Status::out_of_memory, {}, {}};
+  if ((value = failure_error(env, job.result)) != nullptr) napi_reject_deferred(env, job.deferred, value);
+}
+
+void on_message(napi_env env, napi_value, void* context, void* data) {
+  std::unique_ptr<Message> message(static_cast<Message*>(data));
+  // A null environment: the queue is emptied at shutdown and `context` may be gone already.
+  if (env == nullptr) return;
+  FitJob& job = **static_cast<JobHandle*>(context);
+  if (message->done) settle(env, job);
+  else deliver_progress(env, job, message->report);
+}
+
+void on_finalize(napi_env env, void* data, void*) {
+  auto* job = static_cast<JobHandle*>(data);
+  (*job)->detach(env);
+  delete job;
+}
+
+// Keeps an input for the fit thread: a SharedArrayBuffer by reference, anything else by a copy.
+void take_input(napi_env env, FitJob& job, FloatArray& array) {
+  if (array.shared) {
+    napi_ref ref;
+    if (napi_create_reference(env, array.value, 1, &ref) != napi_ok) throw Napi::Error::New(env, "cannot keep the input alive");
+    job.shared_inputs.push_back(ref);
+    return;
+  }
+  try {
+    std::vector<double> copy((array.bytes() + sizeof(double) - 1) / sizeof(double));
+    if (array.bytes() > 0) std::memcpy(copy.data(), array.data, array.bytes());
+    array.data = copy.data();
+    job.copies.push_back(std::move(copy));
+  } catch (const std::bad_alloc&) {
+    throw Napi::RangeError::New(env,
+        "Not enough memory to copy the points for kmeans(): pass them on a SharedArrayBuffer, which is read in place, or use kmeansSync.");
+  }
+}
 
 Napi::Value Fit(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsObject()) throw Napi::TypeError::New(env, "request must be an object");
-  KeepAlive keep;
-  const Request request = parse_request(info[0].As<Napi::Object>(), keep);
-  auto cancel = std::make_shared<std::atomic<bool>>(false);
-  auto* worker = new FitWorker(env, request, std::move(keep), info[1], cancel);
+  auto job = std::make_shared<FitJob>();
+  job->request = parse_request(info[0].As<Napi::Object>());
+  take_input(env, *job, job->request.data);
+  if (job->request.weights) take_input(env, *job, *job->request.weights);
+  if (job->request.init_centers) take_input(env, *job, *job->request.init_centers);
+  if (info[1].IsFunction()) NAPI_THROW_IF_FAILED(env, napi_create_reference(env, info[1], 1, &job->callback), Napi::Value());
+
+  napi_value promise;
+  NAPI_THROW_IF_FAILED(env, napi_create_promise(env, &job->deferred, &promise), Napi::Value());
+  napi_threadsafe_function tsfn;
+  auto* context = new JobHandle(job);
+  const napi_status created = napi_create_threadsafe_function(
+      env, nullptr, nullptr, Napi::String::New(env, "elkan-kmeans:fit"), 0, 1, context, on_finalize, context, on_message, &tsfn);
+  if (created != napi_ok) {
+    delete context;
+    NAPI_THROW_IF_FAILED(env, created, Napi::Value());
+  }
+  job->set_reporter(tsfn);
+  job->ticket = budget().request(wanted_threads(job->request), [job](int threads) { start_job(job, threads); });
+
   Napi::Object handle = Napi::Object::New(env);
-  handle.Set("promise", worker->promise());
-  handle.Set("cancel", Napi::Function::New(env, [cancel](const Napi::CallbackInfo&) { cancel->store(true); }, "cancel"));
-  worker->Queue();
+  handle.Set("promise", Napi::Value(env, promise));
+  handle.Set("cancel", Napi::Function::New(env, [job](const Napi::CallbackInfo&) { job->stop(); }, "cancel"));
   return handle;
 }
+
+// ---- Synchronous fits and predict ----
+
+// Budget threads held for the length of a synchronous call.
+class HeldThreads {
+ public:
+  explicit HeldThreads(int wanted) : threads(budget().take(wanted)) {}
+  ~HeldThreads() { budget().release(threads); }
+  HeldThreads(const HeldThreads&) = delete;
+  HeldThreads& operator=(const HeldThreads&) = delete;
+  const int threads;
+};
 
 Napi::Value FitSync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsObject()) throw Napi::TypeError::New(env, "request must be an object");
-  KeepAlive keep;
-  const Request request = parse_request(info[0].As<Napi::Object>(), keep);
+  const Request request = parse_request(info[0].As<Napi::Object>());
+  const HeldThreads held(wanted_threads(request));
+
+  bool callback_failed = false;  // it threw (the exception is pending) or JavaScript cannot run
+  bool detached = false;
   ekm::IterationHook hook;
   if (info[1].IsFunction()) {
-    const Napi::Function callback = info[1].As<Napi::Function>();
-    hook = [env, callback](const ekm::IterationReport& r) {
-      const Napi::Value stop = callback.Call(report_arguments(env, r));
-      return stop.IsBoolean() && stop.As<Napi::Boolean>().Value();
+    const napi_value callback = info[1];
+    hook = [&](const ekm::IterationReport& report) {
+      bool stop = false;
+      if (call_iteration_callback(env, callback, report, stop) != napi_ok) return callback_failed = true;
+      for (const FloatArray* array : request.arrays()) {
+        if (!still_attached(env, *array)) return detached = true;
+      }
+      return stop;
     };
   }
-  try {
-    return result_object(env, run_fit(request, hook, nullptr));
-  } catch (const ekm::Cancelled&) {
-    throw Napi::Error(env, abort_error(env));
-  } catch (const std::bad_alloc&) {
-    throw Napi::Error(env, memory_error(env));
-  }
+  const RunResult run = run_fit(request, held.threads, hook, nullptr);
+  if (callback_failed) return Napi::Value();
+  if (detached) throw Napi::TypeError::New(env, DETACHED_MESSAGE);
+  napi_value value = run.status == Status::ok ? result_object(env, run.outcome) : failure_error(env, run);
+  if (value == nullptr) throw Napi::Error::New(env, "could not create the result");
+  if (run.status != Status::ok) throw Napi::Error(env, value);
+  return Napi::Value(env, value);
 }
 
+// predict(data, n, d, centers, k, threads): centres are always float64, so float32 points are
+// compared with the centroids as given, not rounded to float32.
 Napi::Value Predict(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  for (int i : {1, 2, 4, 5}) {
+    if (!info[i].IsNumber() || !(info[i].As<Napi::Number>().DoubleValue() >= 1)) throw Napi::RangeError::New(env, "n, d, k and threads must be positive");
+  }
   const std::size_t n = static_cast<std::size_t>(info[1].As<Napi::Number>().DoubleValue());
   const std::size_t d = static_cast<std::size_t>(info[2].As<Napi::Number>().DoubleValue());
   const std::size_t k = static_cast<std::size_t>(info[4].As<Napi::Number>().DoubleValue());
-  const int threads = info[5].As<Napi::Number>().Int32Value();
-  if (n < 1 || d < 1 || k < 1) throw Napi::RangeError::New(env, "n, d and k must be positive");
-  const DType dtype = float_type(info[0], "data");
-  const void* data = float_data(info[0], dtype, n * d, "data");
-  const void* centers = float_data(info[3], dtype, k * d, "centers");
+  const int threads = static_cast<int>(std::min(info[5].As<Napi::Number>().DoubleValue(), 1048576.0));
+  const FloatArray data = float_array(info[0], "data");
+  float_array(info[0], data.dtype, checked_product(env, n, d), "data");
+  const FloatArray centers = float_array(info[3], DType::f64, checked_product(env, k, d), "centers");
   Napi::Int32Array labels = Napi::Int32Array::New(env, n);
-  if (dtype == DType::f32) {
-    ekm::kernels().predict_float(static_cast<const float*>(data), n, d, static_cast<const float*>(centers), k, threads, labels.Data());
+  const HeldThreads held(ekm::effective_threads(std::min(threads, budget().capacity()), n));
+  const auto* c = static_cast<const double*>(centers.data);
+  if (data.dtype == DType::f32) {
+    ekm::kernels().predict_float(static_cast<const float*>(data.data), n, d, c, k, held.threads, labels.Data());
   } else {
-    ekm::kernels().predict_double(static_cast<const double*>(data), n, d, static_cast<const double*>(centers), k, threads, labels.Data());
+    ekm::kernels().predict_double(static_cast<const double*>(data.data), n, d, c, k, held.threads, labels.Data());
   }
   return labels;
+}
+
+Napi::Value BudgetState(const Napi::CallbackInfo& info) {
+  const ekm::ThreadBudget::State state = budget().state();
+  Napi::Object object = Napi::Object::New(info.Env());
+  object.Set("capacity", state.capacity);
+  object.Set("available", state.available);
+  object.Set("waiting", static_cast<double>(state.waiting));
+  return object;
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("fit", Napi::Function::New(env, Fit, "fit"));
   exports.Set("fitSync", Napi::Function::New(env, FitSync, "fitSync"));
   exports.Set("predict", Napi::Function::New(env, Predict, "predict"));
+  exports.Set("threadBudget", Napi::Function::New(env, BudgetState, "threadBudget"));
   exports.Set("openmp", Napi::Boolean::New(env, ekm::has_openmp()));
-  exports.Set("maxThreads", Napi::Number::New(env, ekm::max_threads()));
+  exports.Set("maxThreads", Napi::Number::New(env, budget().capacity()));
   exports.Set("isa", Napi::String::New(env, ekm::kernels().isa));
   return exports;
 }

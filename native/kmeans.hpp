@@ -106,17 +106,17 @@ FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers
   return best;
 }
 
-// Index of the nearest centre for every point, the lowest index on ties.
+// Index of the nearest centre for every point, the lowest index on ties. The centres are float64
+// for either element type of the points, so that float32 points are measured against the
+// centroids as given.
 template <class T>
-void predict(const T* data, std::size_t n, std::size_t d, const T* centers, std::size_t k, int threads, std::int32_t* labels) {
+void predict(const T* data, std::size_t n, std::size_t d, const double* centers, std::size_t k, int threads, std::int32_t* labels) {
   const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
-  AsDouble<T> centers_as_double;
-  const double* centers64 = centers_as_double(centers, k * d);
 #pragma omp parallel num_threads(effective_threads(threads, n))
   {
     AsDouble<T> row;
 #pragma omp for schedule(static)
-    for (std::ptrdiff_t i = 0; i < sn; ++i) labels[i] = nearest_center(row(data + static_cast<std::size_t>(i) * d, d), centers64, k, d);
+    for (std::ptrdiff_t i = 0; i < sn; ++i) labels[i] = nearest_center(row(data + static_cast<std::size_t>(i) * d, d), centers, k, d);
   }
 }
 

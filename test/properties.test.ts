@@ -367,7 +367,7 @@ function expectExactAgreement(c: Case, results: KMeansResult[]): void {
 function expectNearestLabels(c: Case, results: KMeansResult[]): void {
   const data = c.form === 'rows' ? Float64Array.from(c.data) : c.data;
   results.forEach((result, r) => {
-    const [points, centroids] = exactlyScaledPair(data, result.centroids.data);
+    const [points, centroids] = exactlyScaledPair(data, Float64Array.from(result.centroids.data));
     const distance = squaredDistance;
     for (let i = 0; i < c.n; i++) {
       const own = distance(points, i, centroids, result.labels[i], c.d);

@@ -9,6 +9,7 @@
 
 #include "../dispatch.hpp"
 #include "../kmeans.hpp"
+#include "../thread_budget.hpp"
 
 namespace {
 
@@ -186,6 +187,44 @@ void cancellation() {
 
 }  // namespace
 
+// The process-wide budget: never more threads out than its capacity, first come first served (a
+// small request does not overtake a large one), and a withdrawn request lets the next one in.
+void thread_budget() {
+  ekm::ThreadBudget budget(4);
+  std::vector<std::string> order;
+  std::vector<int> granted(4, 0);
+  const auto ask = [&](int index, int threads) {
+    return budget.request(threads, [&, index](int got) {
+      granted[static_cast<std::size_t>(index)] = got;
+      order.push_back(std::string(1, static_cast<char>('a' + index)));
+    });
+  };
+  ask(0, 3);
+  ask(1, 2);
+  const std::uint64_t c = ask(2, 1);
+  ask(3, 16);
+  check(order == std::vector<std::string>{"a"}, "budget: only the first request fits");
+  check(budget.state().waiting == 3 && budget.state().available == 1, "budget: three wait, one thread free");
+  budget.release(3);
+  // b (2) and c (1) now fit; d asks for more than the capacity and gets all of it once free.
+  check((order == std::vector<std::string>{"a", "b", "c"}), "budget: waiters granted in order");
+  check(!budget.withdraw(c), "budget: a granted request cannot be withdrawn");
+  budget.release(2);
+  budget.release(1);
+  check((order == std::vector<std::string>{"a", "b", "c", "d"}) && granted[3] == 4, "budget: a request is clamped to the capacity");
+  budget.release(4);
+
+  ekm::ThreadBudget small(2);
+  const int sync = small.take(2);
+  check(sync == 2 && small.take(1) == 1 && small.state().available == -1, "budget: take never waits, and borrows one thread when none is free");
+  bool started = false;
+  const std::uint64_t waiting = small.request(1, [&](int) { started = true; });
+  check(small.withdraw(waiting) && small.state().waiting == 0, "budget: a waiting request can be withdrawn");
+  small.release(sync);
+  small.release(1);
+  check(!started && small.state().available == 2, "budget: a withdrawn request is never granted");
+}
+
 // `core_tests small` runs only the quick cases, for valgrind.
 int main(int argc, char** argv) {
   const bool small = argc > 1 && std::string(argv[1]) == "small";
@@ -194,6 +233,7 @@ int main(int argc, char** argv) {
   thread_counts();
   centroid_sum_chunks();
   cancellation();
+  thread_budget();
   if (!small) {
     accelerated_match_lloyd_for_every_thread_count<double>();
     accelerated_match_lloyd_for_every_thread_count<float>();
