@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { types } from 'node:util';
 import { chooseAlgorithm } from './algorithm-choice.js';
 import type { FitRequest } from './backend.js';
 import { closestName } from './suggestion.js';
@@ -37,8 +38,19 @@ function describe(value: unknown): string {
   return `a value of type ${typeof value}`;
 }
 
+/** Also true for the typed arrays of another realm (a `vm` context), which fail `instanceof`. */
 function isFloatArray(value: unknown): value is Floats {
-  return value instanceof Float32Array || value instanceof Float64Array;
+  return types.isFloat32Array(value) || types.isFloat64Array(value);
+}
+
+/**
+ * The same memory seen through this realm's Float32Array or Float64Array, so that the `instanceof`
+ * checks further on (which element type, which backend path) hold for another realm's arrays too.
+ */
+function inThisRealm(data: Floats): Floats {
+  if (data instanceof Float32Array || data instanceof Float64Array) return data;
+  const { buffer, byteOffset, length } = data as Floats;
+  return types.isFloat32Array(data) ? new Float32Array(buffer, byteOffset, length) : new Float64Array(buffer, byteOffset, length);
 }
 
 function nonFinite(value: number): string {
@@ -74,7 +86,7 @@ function fromMatrix(value: { data: unknown; shape?: unknown }, name: string): No
   if (data.length !== (n as number) * (d as number)) {
     throw new RangeError(`${name}.data has ${data.length} elements but shape [${n}, ${d}] needs ${(n as number) * (d as number)}.`);
   }
-  const matrix = { data, n: n as number, d: d as number };
+  const matrix = { data: inThisRealm(data), n: n as number, d: d as number };
   checkFinite(matrix, name);
   return matrix;
 }
@@ -94,7 +106,7 @@ function fromRows(rows: readonly unknown[], name: string): NormalizedMatrix {
     if (length !== d) {
       throw new RangeError(`${name}[${i}] has ${length} columns but ${name}[0] has ${d}; every row needs the same length.`);
     }
-    if (!(rows[i] instanceof Float32Array)) allFloat32 = false;
+    if (!types.isFloat32Array(rows[i])) allFloat32 = false;
   }
   const data = allFloat32 ? new Float32Array(n * d) : new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
