@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { kmeans, kmeansSync } from '../lib/index.js';
+import { loadNative } from '../lib/native-loader.js';
 import type { IterationInfo, KMeansResult } from '../lib/types.js';
 import { gaussianBlobs } from './helpers.js';
 
@@ -99,6 +100,59 @@ describe('asynchronous native fits', () => {
     await expect(kmeans(gaussianBlobs(1, 5000, 4, 30, 5), 30, {
       seed: 1, backend: 'native', onIteration: () => { throw failure; },
     })).rejects.toBe(failure);
+  });
+
+  it.each(['native', 'js'] as const)('reject with whatever onIteration throws, Error or not (%s)', async (backend) => {
+    for (const thrown of ['a string', 42, undefined, null, { reason: 'an object' }]) {
+      let calls = 0;
+      const fit = kmeans(gaussianBlobs(1, 5000, 4, 30, 5), 30, {
+        seed: 1, backend, tolerance: 0, onIteration: () => { calls++; throw thrown; },
+      });
+      await fit.then(() => expect.fail(`the fit resolved although onIteration threw ${String(thrown)}`), (error) => expect(error).toBe(thrown));
+      expect(calls).toBe(1);
+    }
+  });
+
+  it.each(['native', 'js'] as const)('call onIteration no more once the fit is aborted (%s)', async (backend) => {
+    // Iterations of a few hundred microseconds: the addon has queued many reports by the time the
+    // first one reaches JavaScript.
+    for (const sync of [false, true]) {
+      const controller = new AbortController();
+      let calls = 0;
+      const options = {
+        seed: 1, backend, tolerance: 0, maxIterations: 300, init: 'random' as const, signal: controller.signal,
+        onIteration: () => { calls++; controller.abort(); },
+      };
+      const points = gaussianBlobs(2, 2000, 2, 40, 10);
+      if (sync) expect(() => kmeansSync(points, 40, options)).toThrow(expect.objectContaining({ name: 'AbortError' }));
+      else await expect(kmeans(points, 40, options)).rejects.toMatchObject({ name: 'AbortError' });
+      expect(calls).toBe(1);
+    }
+  });
+
+  it('reject a fit waiting for threads as soon as it is aborted, while the one it waits for still runs', async () => {
+    const { binding } = loadNative();
+    const capacity = binding!.maxThreads;
+    const running = new AbortController();
+    let longSettled = false;
+    let firstIteration!: () => void;
+    const started = new Promise<void>((resolve) => { firstIteration = resolve; });
+    const long = kmeans(BIG, 128, {
+      ...BIG_OPTIONS, maxIterations: 10_000, algorithm: 'lloyd', backend: 'native', threads: capacity, signal: running.signal,
+      onIteration: () => firstIteration(),
+    });
+    long.catch(() => {}).finally(() => { longSettled = true; });
+    await started;
+    const waiting = new AbortController();
+    const queued = kmeans(BIG, 128, { ...BIG_OPTIONS, backend: 'native', threads: capacity, signal: waiting.signal });
+    expect(binding!.threadBudget().waiting).toBe(1);
+    waiting.abort();
+    await expect(queued).rejects.toMatchObject({ name: 'AbortError' });
+    expect(longSettled).toBe(false);
+    expect(binding!.threadBudget()).toMatchObject({ available: 0, waiting: 0 });
+    running.abort();
+    await expect(long).rejects.toMatchObject({ name: 'AbortError' });
+    expect(binding!.threadBudget().available).toBe(capacity);
   });
 
   it('run 16 concurrent fits to the results of one at a time, within a bounded thread count', async () => {
