@@ -35,7 +35,14 @@ export interface UpdateOutcome {
  *
  * An empty cluster (zero total weight) is re-seeded as scikit-learn does: the points farthest from
  * their current centre (ties to the lower index) are moved, one per empty cluster, out of their
- * cluster's sums and into the empty one. A cluster left with zero weight keeps its old centre.
+ * cluster's sums and into the empty one. Only points of positive weight that are off their
+ * centre are moved, since only such a move lowers the inertia. A point of weight zero leaves its
+ * new cluster as empty as before; one on its centre puts a second centre on the same spot, and
+ * the next assignment gives the spot to the lower-numbered one: either move would be made again
+ * at every iteration, and the run would never converge strictly (scikit-learn, for the same
+ * reason, no longer relocates when every point is on its centre: its issue 28055). Empty clusters
+ * beyond the number of such points, and any cluster a move leaves with zero weight, keep their old
+ * centres; only the clusters re-seeded count as relocated.
  */
 export function updateCenters(
   input: Problem,
@@ -66,23 +73,19 @@ export function updateCenters(
 
   const empty: number[] = [];
   for (let c = 0; c < k; c++) if (clusterWeights[c] === 0) empty.push(c);
-  const relocatedFrom = new Int32Array(k).fill(-1);
-  if (empty.length > 0) {
-    const far = farthestPoints(input, labels, oldCenters, empty.length);
-    for (let e = 0; e < empty.length; e++) {
-      const target = empty[e];
-      const point = far[e];
-      const source = labels[point];
-      const w = weights[point];
-      for (let j = 0; j < d; j++) {
-        const x = w * data[point * d + j];
-        sums[source * d + j] -= x;
-        sums[target * d + j] = x;
-      }
-      clusterWeights[target] = w;
-      clusterWeights[source] -= w;
-      relocatedFrom[target] = point;
+  const far = empty.length > 0 ? farthestPoints(input, labels, oldCenters, empty.length) : new Int32Array(0);
+  for (let e = 0; e < far.length; e++) {
+    const target = empty[e];
+    const point = far[e];
+    const source = labels[point];
+    const w = weights[point];
+    for (let j = 0; j < d; j++) {
+      const x = w * data[point * d + j];
+      sums[source * d + j] -= x;
+      sums[target * d + j] = x;
     }
+    clusterWeights[target] = w;
+    clusterWeights[source] -= w;
   }
 
   for (let c = 0; c < k; c++) {
@@ -91,9 +94,6 @@ export function updateCenters(
     if (w > 0) {
       // A Float32Array rounds on store, exactly as the native core's cast to float does.
       for (let j = 0; j < d; j++) newCenters[co + j] = sums[co + j] / w;
-    } else if (relocatedFrom[c] >= 0) {
-      // A relocated point of weight zero: the centre sits on the point itself.
-      newCenters.set(data.subarray(relocatedFrom[c] * d, relocatedFrom[c] * d + d), co);
     } else {
       newCenters.set(oldCenters.subarray(co, co + d), co);
     }
@@ -101,15 +101,21 @@ export function updateCenters(
 
   const shifts = new Float64Array(k);
   for (let c = 0; c < k; c++) shifts[c] = squaredDistance(oldCenters, c, newCenters, c, d);
-  return { shifts, relocated: empty.length };
+  return { shifts, relocated: far.length };
 }
 
-/** The `count` points farthest from their assigned centre, farthest first, ties to the lower index. */
+/**
+ * Up to `count` points of positive weight and positive distance from their assigned centre, the
+ * farthest first, ties to the lower index.
+ */
 function farthestPoints(input: Problem, labels: Int32Array, centers: Floats, count: number): Int32Array {
-  const { data, n, d } = input;
+  const { data, n, d, weights } = input;
   const dist = new Float64Array(n);
-  for (let i = 0; i < n; i++) dist[i] = squaredDistance(data, i, centers, labels[i], d);
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => dist[b] - dist[a] || a - b);
-  return Int32Array.from(order.slice(0, count));
+  const movable: number[] = [];
+  for (let i = 0; i < n; i++) {
+    dist[i] = squaredDistance(data, i, centers, labels[i], d);
+    if (weights[i] > 0 && dist[i] > 0) movable.push(i);
+  }
+  movable.sort((a, b) => dist[b] - dist[a] || a - b);
+  return Int32Array.from(movable.slice(0, count));
 }

@@ -4,14 +4,14 @@
 // each thread streaming only its own rows; the chunks depend on the shape, never on the thread
 // count, so neither do the sums. A chunk whose labels did not change since the last update keeps
 // its sums: late iterations move few points, and re-reading every row took a third of their time.
-// Empty clusters are re-seeded with the farthest points.
+// Empty clusters are re-seeded with the farthest points of positive weight that are off their
+// centre.
 #pragma once
 
 #include "isa.hpp"
 
 #include <algorithm>
 #include <cstdint>
-#include <numeric>
 #include <vector>
 
 #include "distance.hpp"
@@ -23,7 +23,7 @@ inline namespace EKM_ISA {
 
 struct UpdateOutcome {
   std::vector<double> shifts;  // squared distance each centre moved
-  std::size_t relocated = 0;   // empty clusters re-seeded
+  std::size_t relocated = 0;   // empty clusters re-seeded (not those left on their old centre)
   std::size_t changed = 0;     // labels that differ from those of the previous update
 };
 
@@ -65,27 +65,26 @@ class CentroidUpdater {
     for (std::size_t c = 0; c < k; ++c) {
       if (weights[c] == 0) empty.push_back(c);
     }
-    std::vector<std::ptrdiff_t> relocated_from(k, -1);
-    if (!empty.empty()) {
-      const std::vector<std::size_t> far = farthest_points(p, labels, old_centers, empty.size());
-      for (std::size_t e = 0; e < empty.size(); ++e) {
-        const std::size_t target = empty[e], point = far[e];
-        const std::size_t source = static_cast<std::size_t>(labels[point]);
-        const double w = p.weight(point);
-        const T* x = p.row(point);
-        for (std::size_t j = 0; j < d; ++j) {
-          const double moved = w * static_cast<double>(x[j]);
-          sums[source * d + j] -= moved;
-          sums[target * d + j] = moved;
-        }
-        weights[target] = w;
-        weights[source] -= w;
-        relocated_from[target] = static_cast<std::ptrdiff_t>(point);
+    // Only points of positive weight off their centre re-seed (lib/centroid-update.ts says why);
+    // empty clusters beyond their number keep their old centres.
+    std::vector<std::size_t> far;
+    if (!empty.empty()) far = farthest_points(p, labels, old_centers, empty.size());
+    for (std::size_t e = 0; e < far.size(); ++e) {
+      const std::size_t target = empty[e], point = far[e];
+      const std::size_t source = static_cast<std::size_t>(labels[point]);
+      const double w = p.weight(point);
+      const T* x = p.row(point);
+      for (std::size_t j = 0; j < d; ++j) {
+        const double moved = w * static_cast<double>(x[j]);
+        sums[source * d + j] -= moved;
+        sums[target * d + j] = moved;
       }
+      weights[target] = w;
+      weights[source] -= w;
     }
 
     outcome.shifts.resize(k);
-    outcome.relocated = empty.size();
+    outcome.relocated = far.size();
     const std::ptrdiff_t sk = static_cast<std::ptrdiff_t>(k);
 #pragma omp parallel for num_threads(p.threads) schedule(static)
     for (std::ptrdiff_t c = 0; c < sk; ++c) {
@@ -93,10 +92,6 @@ class CentroidUpdater {
       const double w = weights[c];
       if (w > 0) {
         for (std::size_t j = 0; j < d; ++j) center[j] = static_cast<T>(sums[c * d + j] / w);
-      } else if (relocated_from[c] >= 0) {
-        // A relocated point of weight zero: the centre sits on the point itself.
-        const T* x = p.row(static_cast<std::size_t>(relocated_from[c]));
-        std::copy(x, x + d, center);
       } else {
         std::copy(old_centers + c * d, old_centers + c * d + d, center);
       }
@@ -167,7 +162,8 @@ class CentroidUpdater {
     return changed;
   }
 
-  // The `count` points farthest from their assigned centre, farthest first, ties to the lower index.
+  // Up to `count` points of positive weight and positive distance from their assigned centre, the
+  // farthest first, ties to the lower index.
   template <class T>
   std::vector<std::size_t> farthest_points(const Problem<T>& p, const std::int32_t* labels, const T* centers, std::size_t count) {
     const std::size_t n = p.n, d = p.d;
@@ -175,12 +171,15 @@ class CentroidUpdater {
     const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
 #pragma omp parallel for num_threads(p.threads) schedule(static)
     for (std::ptrdiff_t i = 0; i < sn; ++i) dist[i] = squared_distance(p.row(i), centers + labels[i] * d, d);
-    std::vector<std::size_t> order(n);
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count), order.end(),
+    std::vector<std::size_t> movable;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (p.weight(i) > 0 && dist[i] > 0) movable.push_back(i);
+    }
+    const std::size_t found = std::min(count, movable.size());
+    std::partial_sort(movable.begin(), movable.begin() + static_cast<std::ptrdiff_t>(found), movable.end(),
                       [&](std::size_t a, std::size_t b) { return dist[a] > dist[b] || (dist[a] == dist[b] && a < b); });
-    order.resize(count);
-    return order;
+    movable.resize(found);
+    return movable;
   }
 
   std::size_t chunk_rows_;

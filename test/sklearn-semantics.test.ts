@@ -34,6 +34,36 @@ describe.each(BACKENDS)('%s backend: scikit-learn semantics', (backend) => {
     expect(result.inertia).toBeCloseTo(0.5, 12);
   });
 
+  it.each(ALGORITHMS)('re-seeds an empty cluster only with a point of positive weight, and converges (%s)', (algorithm) => {
+    // Centre 2 starts among the points of weight 0 (50 and 60), so its cluster has no weight.
+    // Re-seeded with one of them it would stay weightless and be re-seeded at every iteration;
+    // the farthest point of positive weight is 1 (distance 1 from centre 0, tied with 11 and
+    // taken for its lower index).
+    const result = kmeansSync([[0], [1], [10], [11], [50], [60]], 3, {
+      init: [[0], [10], [55]], weights: [1, 1, 1, 1, 0, 0], algorithm, backend, tolerance: 0,
+    });
+    expect(result.converged).toBe(true);
+    expect(result.iterations).toBe(2);
+    expect(Array.from(result.labels)).toEqual([0, 2, 1, 1, 1, 1]);
+    // Weight-0 points (50 and 60, labelled 1) neither pull centre 1 nor add to the inertia.
+    expect(Array.from(result.centroids.data)).toEqual([0, 10.5, 1]);
+    expect(result.inertia).toBe(0.5);
+  });
+
+  it.each(ALGORITHMS)('leaves an empty cluster on its centre when no point can usefully re-seed it (%s)', (algorithm) => {
+    // One point of positive weight and three centres: point 0 re-seeds cluster 1 once; after that
+    // it sits on its centre, where moving it would only empty cluster 1 again, so clusters 0 and 2
+    // (weight 0) keep their centres and the fit ends.
+    const result = kmeansSync([[0], [1], [2], [3]], 3, {
+      init: [[1], [2], [3]], weights: [1, 0, 0, 0], algorithm, backend, tolerance: 0,
+    });
+    expect(result.converged).toBe(true);
+    expect(result.iterations).toBe(2);
+    expect(Array.from(result.labels)).toEqual([1, 0, 0, 2]);
+    expect(Array.from(result.centroids.data)).toEqual([1, 0, 3]);
+    expect(result.inertia).toBe(0);
+  });
+
   it('treats integer weights as repeated rows', () => {
     const base = rows(gaussianBlobs(3, 60, 3, 4));
     const weights = base.map((_, i) => 1 + (i % 3));

@@ -54,6 +54,35 @@ void weighted_case() {
   }
 }
 
+// Empty clusters are re-seeded only with points of positive weight that are off their centre (the
+// cases of test/sklearn-semantics.test.ts): re-seeding with a point of weight 0, or one on its
+// centre, would repeat at every iteration and the fit would run to max_iterations.
+void zero_weight_clusters_converge() {
+  struct Case {
+    std::vector<double> points, weights, init;
+    std::vector<std::int32_t> labels;
+    std::vector<double> centroids;
+    double inertia;
+  };
+  const std::vector<Case> cases = {
+      {{0, 1, 10, 11, 50, 60}, {1, 1, 1, 1, 0, 0}, {0, 10, 55}, {0, 2, 1, 1, 1, 1}, {0, 10.5, 1}, 0.5},
+      {{0, 1, 2, 3}, {1, 0, 0, 0}, {1, 2, 3}, {1, 0, 0, 2}, {1, 0, 3}, 0},
+  };
+  for (const Case& c : cases) {
+    for (const ekm::Algorithm algorithm : {ekm::Algorithm::elkan, ekm::Algorithm::hamerly, ekm::Algorithm::lloyd}) {
+      ekm::Options options;
+      options.init = ekm::Init::explicit_centers;
+      options.algorithm = algorithm;
+      options.tolerance = 0;
+      const ekm::Problem<double> p{c.points.data(), c.points.size(), 1, 3, c.weights.data(), 1};
+      const auto r = ekm::fit(p, options, c.init.data(), nullptr);
+      const std::string where = " (n " + std::to_string(c.points.size()) + ", algorithm " + std::to_string(static_cast<int>(algorithm)) + ")";
+      check(r.converged && r.iterations == 2, "a fit with weightless clusters converges in 2 iterations" + where);
+      check(r.labels == c.labels && r.centroids == c.centroids && r.inertia == c.inertia, "weightless clusters: labels, centroids, inertia" + where);
+    }
+  }
+}
+
 template <class T>
 void accelerated_match_lloyd_for_every_thread_count() {
   for (std::uint32_t seed = 1; seed <= 40; ++seed) {
@@ -229,6 +258,7 @@ void thread_budget() {
 int main(int argc, char** argv) {
   const bool small = argc > 1 && std::string(argv[1]) == "small";
   weighted_case();
+  zero_weight_clusters_converge();
   edge_shapes();
   thread_counts();
   centroid_sum_chunks();
