@@ -28,6 +28,7 @@ const OPTION_NAMES = [
 ] as const;
 
 const SEED_LIMIT = 2 ** 32;
+const FLOAT32_MAX = 3.4028234663852886e38;
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -210,7 +211,20 @@ function normalizeInit(value: unknown, k: number, points: NormalizedMatrix): Ini
     throw new RangeError(`options.init rows have ${centers.d} columns but the points have ${points.d}; the dimensions must match.`);
   }
   // A private copy in the points' element type: the fit never writes into the caller's array.
-  return points.data instanceof Float32Array ? Float32Array.from(centers.data) : Float64Array.from(centers.data);
+  if (!(points.data instanceof Float32Array)) return Float64Array.from(centers.data);
+  const converted = Float32Array.from(centers.data);
+  for (let i = 0; i < converted.length; i++) {
+    // Float32Array.from turns a value past float32's range into ±Infinity without a word. One that
+    // merely rounds to the largest float32 (as C's FLT_MAX literal, 3.40282347e38, does) is in range.
+    if (!Number.isFinite(converted[i])) {
+      const row = Math.floor(i / centers.d);
+      throw new RangeError(
+        `options.init row ${row} column ${i - row * centers.d} is ${centers.data[i]}, beyond the range of float32 (largest ${FLOAT32_MAX}), ` +
+        'the element type of the points; pass the points as float64 (a Float64Array or number[][]), or centres within float32\'s range.',
+      );
+    }
+  }
+  return converted;
 }
 
 /** Validates every argument of `kmeans`/`kmeansSync`; each failure names the parameter and the fix. */

@@ -39,6 +39,7 @@ const CASES: Case[] = [
   ['init has the wrong number of centres', POINTS, 2, { init: [[0, 0]] }, RangeError, /options\.init has 1 centres but k is 2/],
   ['init has the wrong width', POINTS, 2, { init: [[0], [1]] }, RangeError, /options\.init rows have 1 columns but the points have 2/],
   ['init holds NaN', POINTS, 2, { init: [[0, 0], [NaN, 1]] }, RangeError, /options\.init row 1 column 0 is NaN/],
+  ['init is beyond float32 for float32 points', { data: new Float32Array(8), shape: [4, 2] }, 2, { init: [[0, 0], [1, -1e39]] }, RangeError, /options\.init row 1 column 1 is -1e\+39, beyond the range of float32 \(largest 3\.4028234663852886e\+38\).*pass the points as float64.*or centres within float32's range/],
   ['nInit is zero', POINTS, 2, { nInit: 0 }, RangeError, /options\.nInit must be an integer from 1/],
   ['nInit is a string', POINTS, 2, { nInit: 'many' }, TypeError, /options\.nInit must be a number/],
   ['nInit > 1 with explicit centres', POINTS, 2, { nInit: 3, init: [[0, 0], [1, 1]] }, RangeError, /options\.nInit must be 1 or 'auto' when options\.init gives explicit centres/],
@@ -85,6 +86,22 @@ describe('invalid arguments', () => {
     expect(() => predict([[1, 2]], [])).toThrow(/centroids must contain at least one row/);
     expect(() => predict('x' as never, [[1, 2]])).toThrow(TypeError);
     expect(() => predict([[NaN, 2]], [[1, 2]])).toThrow(/points row 0 column 0 is NaN/);
+  });
+
+  it('refuses float64 centres that float32 points cannot hold, on either backend, and takes those it can', () => {
+    const points = { data: Float32Array.of(0, 1, 2, 3), shape: [4, 1] as [number, number] };
+    for (const backend of ['js', 'native'] as const) {
+      for (const beyond of [3.5e38, -Number.MAX_VALUE]) {
+        expect(() => kmeansSync(points, 2, { init: [[0], [beyond]], backend })).toThrow(/options\.init row 1 column 0 is .*beyond the range of float32/);
+      }
+      // FLT_MAX itself, and C's literal for it (3.40282347e38, which rounds to it), are in range.
+      for (const edge of [3.4028234663852886e38, 3.40282347e38]) {
+        const result = kmeansSync(points, 2, { init: [[0], [-edge]], backend, maxIterations: 1 });
+        expect(Array.from(result.centroids.data).every(Number.isFinite)).toBe(true);
+      }
+      // Float64 points take any finite centre.
+      expect(kmeansSync([[0], [1], [2], [3]], 2, { init: [[0], [1e39]], backend }).inertia).toBe(2);
+    }
   });
 
   it('never modifies its inputs', () => {
