@@ -143,6 +143,20 @@ describe('input formats', () => {
     expect(outcome.stderr).toContain('separated by whitespace');
   });
 
+  it('reads space-separated text, with and without a header, from a file and from stdin', async () => {
+    // One or more spaces (or tabs) between fields, blanks at either end of a line.
+    const rows = ROWS.map((r, i) => `${i % 2 ? ' ' : ''}${r[0]}${i % 3 ? '   ' : ' \t '}${r[1]}${i % 2 ? '  ' : ''}`).join('\n');
+    const plain = await cli([write('spaces.txt', rows), '-k', '2', '--seed', '1']);
+    expectTwoGroups(labelsOf(plain));
+    expect(plain.stderr).toContain('text separated by whitespace, no header');
+    const named = await cli(['-', '-k', '2', '--seed', '1', '--centroids', '-', '--labels', path('spaces-labels.txt')], { stdin: `  x   y\n${rows}\n` });
+    expect(named.code).toBe(0);
+    expect(named.stderr).toContain('text separated by whitespace, header on line 1');
+    expect(lines(named.stdout)[0]).toBe('x,y');
+    expectTwoGroups(lines(readFileSync(path('spaces-labels.txt'), 'utf8')).map(Number));
+    expectTwoGroups(labelsOf(await cli(['-', '-k', '2', '--seed', '1'], { stdin: '1 2\n1 4\n1 0\n10 2\n10 4\n10 0\n' })));
+  });
+
   it('takes --delimiter and --format over the extension', async () => {
     const file = write('semicolons.dat', ROWS.map((r) => r.join(';')).join('\n'));
     expectTwoGroups(labelsOf(await cli([file, '-k', '2', '--seed', '1', '--format', 'csv', '--delimiter', ';'])));

@@ -1,5 +1,6 @@
 import { extname } from 'node:path';
 import { InputError } from './errors.js';
+import { readField } from './numbers.js';
 import type { ParsedPoints, ReadOptions } from './parsed.js';
 import { type Delimiter, readDelimited } from './read-delimited.js';
 import { readNpy, readRaw } from './read-binary.js';
@@ -46,12 +47,14 @@ function firstLine(head: Buffer): string {
 
 /**
  * From the first row: a comma, semicolon or bar when it has one; a tab when tab-separated fields
- * hold spaces (names in a header); else runs of spaces and tabs.
+ * hold spaces between words (names in a header); else runs of spaces and tabs. Spaces between
+ * numbers (`1 2\t3`) do not make a tab-separated file: that row is three whitespace-separated values.
  */
 function sniffDelimiter(head: Buffer): Delimiter {
   const line = firstLine(head);
   for (const candidate of [',', ';', '|']) if (line.includes(candidate)) return candidate;
-  if (line.split('\t').some((field) => /\S\s+\S/.test(field))) return '\t';
+  const spacedName = (field: string): boolean => /\S\s+\S/.test(field) && field.trim().split(/\s+/).some((word) => readField(word).kind === 'text');
+  if (line.includes('\t') && line.split('\t').some(spacedName)) return '\t';
   return 'whitespace';
 }
 
