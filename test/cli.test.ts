@@ -270,6 +270,15 @@ describe('input formats', () => {
     expect(bad.stderr).toBe('elkan-kmeans: <stdin>:3:3: field 2 is "4x", not a number\n');
   });
 
+  it('reads a row of millions of fields', async () => {
+    // Past 2^32 / 1024 fields, room for 1024 rows of them was more than a typed array may hold.
+    const d = 2 ** 22 + 1;
+    const file = write('wide.csv', `${'1,'.repeat(d - 1)}1\n`);
+    const outcome = await cli([file, '-k', '1', '--no-header', '--labels', path('wide-labels.txt')]);
+    expect(outcome.stderr).toContain(`n 1, d ${d}, k 1`);
+    expect(outcome.code).toBe(0);
+  });
+
   it('converts with --dtype', async () => {
     const file = write('to32.csv', ROWS.map((r) => r.join(',')).join('\n'));
     const outcome = await cli([file, '-k', '2', '--seed', '1', '--dtype', 'float32']);
@@ -483,6 +492,10 @@ describe('bad files', () => {
     const full = npy('<f8', [3, 2], new Float64Array(6));
     await expectFailure([write('short.npy', full.subarray(0, full.length - 8)), '-k', '1'], /short\.npy: is truncated: shape \(3, 2\) of '<f8' needs 48 bytes of data but the file has 40$/m);
     await expectFailure([write('half.npy', npy('<f2', [2, 1], new Uint8Array(4))), '-k', '1'], /half\.npy: holds dtype '<f2'/);
+    // A header claiming 2^40 rows is refused before anything that size is allocated.
+    const claim = npy('<f8', [2 ** 40, 2], new Float64Array(4));
+    await expectFailure([write('claim.npy', claim), '-k', '1'], /claim\.npy: is truncated: shape \(1099511627776, 2\) of '<f8' needs 17592186044416 bytes of data but the file has 32$/m);
+    await expectFailure(['-', '-k', '1'], /<stdin>: too large to load: shape \(1099511627776, 2\) of '<f8', 17593 GB in one array, is more than this process can allocate/, claim);
     await expectFailure([write('binary.csv', Buffer.from([49, 44, 50, 10, 0, 1, 2])), '-k', '1'], /binary\.csv:2: contains NUL bytes/);
   });
 

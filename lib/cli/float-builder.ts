@@ -1,5 +1,35 @@
+import { InputError } from './errors.js';
+
 export type FloatArray = Float32Array | Float64Array;
 export type DType = 'float32' | 'float64';
+
+/**
+ * Runs an allocation for an input file. Sizes come from the file (a header's shape, the length of
+ * a row), so one too large for this process is bad input, not a bug: its RangeError ("Invalid
+ * typed array length", "Array buffer allocation failed") becomes an InputError naming the file.
+ */
+export function allocating<T>(file: string, what: string, bytes: number, make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new InputError(file, `too large to load: ${what}, ${Math.ceil(bytes / 1e9)} GB in one array, is more than this process can allocate; cluster a sample of the rows`);
+  }
+}
+
+const BYTES: Record<DType, number> = { float32: 4, float64: 8 };
+
+export function allocateFloats(dtype: DType, length: number, file: string, what = `${length} ${dtype} values`): FloatArray {
+  return allocating(file, what, length * BYTES[dtype], () => (dtype === 'float32' ? new Float32Array(length) : new Float64Array(length)));
+}
+
+/**
+ * The most values a text file of `size` bytes can hold (a digit and a separator each), so that an
+ * estimate made from its first rows never reserves more than the file could fill.
+ */
+export function maxTextValues(size: number): number {
+  return Math.floor(size / 2) + 1;
+}
 
 /**
  * A typed array that grows as values are appended: the parsed points of a text file, built without
@@ -10,7 +40,7 @@ export class FloatBuilder {
   private array: FloatArray;
   length = 0;
 
-  constructor(readonly dtype: DType, capacity = 1 << 16) {
+  constructor(readonly dtype: DType, private readonly file: string, capacity = 1 << 16) {
     this.array = dtype === 'float32' ? new Float32Array(capacity) : new Float64Array(capacity);
   }
 
@@ -19,18 +49,27 @@ export class FloatBuilder {
   }
 
   push(value: number): void {
-    if (this.length === this.array.length) this.grow(this.length + 1);
+    if (this.length === this.array.length) {
+      const size = Math.ceil(this.array.length * 1.5);
+      this.grow(allocateFloats(this.dtype, size, this.file, `over ${this.length} ${this.dtype} values`));
+    }
     this.array[this.length++] = value;
   }
 
-  /** Makes room for at least `total` values in all. */
+  /**
+   * Makes room for at least `total` values in all. Only an estimate: when that much cannot be
+   * allocated the array grows as values arrive, and fails only if they really do not fit.
+   */
   reserve(total: number): void {
-    if (total > this.array.length) this.grow(total, true);
+    if (total <= this.array.length) return;
+    try {
+      this.grow(allocateFloats(this.dtype, total, this.file));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+    }
   }
 
-  private grow(needed: number, exact = false): void {
-    const size = exact ? needed : Math.max(needed, Math.ceil(this.array.length * 1.5));
-    const next = this.dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  private grow(next: FloatArray): void {
     next.set(this.array.subarray(0, this.length));
     this.array = next;
   }

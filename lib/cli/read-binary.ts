@@ -1,6 +1,6 @@
 import { endianness } from 'node:os';
 import { InputError } from './errors.js';
-import type { DType, FloatArray } from './float-builder.js';
+import { type DType, type FloatArray, allocateFloats, allocating } from './float-builder.js';
 import type { ParsedPoints, ReadOptions } from './parsed.js';
 import type { Source } from './source.js';
 
@@ -27,10 +27,6 @@ const ELEMENTS: Record<string, Omit<Element, 'littleEndian'>> = {
   i8: { size: 8, read: (v, o, le) => Number(v.getBigInt64(o, le)) },
   u8: { size: 8, read: (v, o, le) => Number(v.getBigUint64(o, le)) },
 };
-
-function allocate(dtype: DType, length: number): FloatArray {
-  return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
-}
 
 /**
  * Copies a stream of bytes into a preallocated typed array (no second copy of the data), starting
@@ -63,9 +59,14 @@ function finishValues(
     const view = element.float === 'float32'
       ? new Float32Array(bytes.buffer, bytes.byteOffset, count)
       : new Float64Array(bytes.buffer, bytes.byteOffset, count);
-    values = element.float === dtype ? view : dtype === 'float32' ? Float32Array.from(view) : Float64Array.from(view);
+    if (element.float === dtype) {
+      values = view;
+    } else {
+      values = allocateFloats(dtype, count, file);
+      values.set(view);
+    }
   } else {
-    values = allocate(dtype, count);
+    values = allocateFloats(dtype, count, file);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let i = 0; i < count; i++) values[i] = element.read(view, i * element.size, element.littleEndian);
   }
@@ -94,14 +95,14 @@ export async function readRaw(source: Source, type: DType, options: ReadOptions)
   let total: number;
   if (source.size !== undefined) {
     // Known size: one allocation of the right type and alignment, filled in place.
-    bytes = new Uint8Array(allocate(type, Math.floor(source.size / size)).buffer);
+    bytes = new Uint8Array(allocateFloats(type, Math.floor(source.size / size), file).buffer);
     total = await fill(chunks, Buffer.alloc(0), 0, bytes);
   } else {
     const parts: Buffer[] = [];
     for (let next = await chunks.next(); !next.done; next = await chunks.next()) parts.push(next.value);
-    const joined = Buffer.concat(parts);
-    total = joined.length;
-    bytes = new Uint8Array(allocate(type, Math.floor(total / size)).buffer);
+    total = parts.reduce((sum, part) => sum + part.length, 0);
+    const joined = allocating(file, `${total} bytes`, total, () => Buffer.concat(parts, total));
+    bytes = new Uint8Array(allocateFloats(type, Math.floor(total / size), file).buffer);
     bytes.set(joined.subarray(0, bytes.length));
   }
   if (total === 0) throw new InputError(file, 'the file is empty');
@@ -192,22 +193,26 @@ export async function readNpy(source: Source, options: ReadOptions): Promise<Par
     }
   }
   if (n === 0 || d === 0) throw new InputError(file, `has shape ${shapeText}: no values`);
+  // In BigInt, so a header claiming an absurd shape is still measured exactly.
+  const needed = shape.reduce((bytes, s) => bytes * BigInt(s), BigInt(element.size));
+  const truncated = (available: number | bigint): InputError =>
+    new InputError(file, `is truncated: shape ${shapeText} of '${descr}' needs ${needed} bytes of data but the file has ${available}`);
+  // A header is only a claim: check it against the file before allocating what it asks for.
+  if (source.size !== undefined && needed > BigInt(source.size - headerBytes)) throw truncated(Math.max(0, source.size - headerBytes));
   const payload = n * d * element.size;
   // Preallocated in the element's own type, so the bytes can be viewed in place when they are native floats.
   const bytes = element.float !== undefined
-    ? new Uint8Array(allocate(element.float, n * d).buffer)
-    : new Uint8Array(payload);
+    ? new Uint8Array(allocateFloats(element.float, n * d, file, `shape ${shapeText} of '${descr}'`).buffer)
+    : allocating(file, `shape ${shapeText} of '${descr}'`, payload, () => new Uint8Array(payload));
   const available = await fill(chunks, head, headerBytes, bytes);
-  if (available < payload) {
-    throw new InputError(file, `is truncated: shape ${shapeText} of '${descr}' needs ${payload} bytes of data but the file has ${available}`);
-  }
+  if (available < payload) throw truncated(available);
   if (fortran && shape.length > 2) {
     throw new InputError(file, `is in Fortran order with ${shape.length} dimensions; save it with np.ascontiguousarray`);
   }
   let data = finishValues(file, bytes, element, n, d, options.dtype ?? element.float ?? 'float64', headerBytes, fortran);
   if (fortran) {
     // Column-major (d × n in memory) to row-major.
-    const rowMajor = allocate(data instanceof Float32Array ? 'float32' : 'float64', n * d);
+    const rowMajor = allocateFloats(data instanceof Float32Array ? 'float32' : 'float64', n * d, file);
     for (let j = 0; j < d; j++) for (let i = 0; i < n; i++) rowMajor[i * d + j] = data[j * n + i];
     data = rowMajor;
   }

@@ -1,5 +1,5 @@
 import { InputError, quote } from './errors.js';
-import { FloatBuilder } from './float-builder.js';
+import { FloatBuilder, maxTextValues } from './float-builder.js';
 import { readField, scanEnd, scanNumber } from './numbers.js';
 import type { ParsedPoints, ReadOptions } from './parsed.js';
 import type { Source } from './source.js';
@@ -44,7 +44,7 @@ export function delimiterName(delimiter: Delimiter): string {
  * line; a UTF-8 byte order mark is ignored.
  */
 export async function readDelimited(source: Source, options: DelimitedOptions): Promise<ParsedPoints> {
-  const parser = new DelimitedParser(source.name, options);
+  const parser = new DelimitedParser(source.name, options, source.size);
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let consumed = 0;
@@ -114,6 +114,12 @@ class DelimitedParser {
   private readonly whitespace: boolean;
   private readonly tabIsBlank: boolean;
   private readonly builder: FloatBuilder;
+  /**
+   * The most values the file can hold, which caps every reservation: a first row of millions of
+   * fields must not reserve room for a thousand such rows. 0 for standard input, whose size is
+   * unknown: its array grows as the values arrive.
+   */
+  private readonly maxValues: number;
   /** Values per row once known; 0 before the first row. */
   private d = 0;
   /** Line that fixed the row width: the header's or the first data row's. */
@@ -123,15 +129,16 @@ class DelimitedParser {
   lineNumber = 0;
   rows = 0;
 
-  constructor(private readonly file: string, private readonly options: DelimitedOptions) {
+  constructor(private readonly file: string, private readonly options: DelimitedOptions, size: number | undefined) {
     this.whitespace = options.delimiter === 'whitespace';
     this.delimiter = this.whitespace ? -1 : options.delimiter.charCodeAt(0);
     this.tabIsBlank = this.delimiter !== TAB;
-    this.builder = new FloatBuilder(options.dtype ?? 'float64');
+    this.builder = new FloatBuilder(options.dtype ?? 'float64', file);
+    this.maxValues = size === undefined ? 0 : maxTextValues(size);
   }
 
   reserve(rows: number): void {
-    if (this.d > 0) this.builder.reserve(rows * this.d);
+    if (this.d > 0) this.builder.reserve(Math.min(rows * this.d, this.maxValues));
   }
 
   line(bytes: Buffer, start: number, end: number): void {

@@ -1,5 +1,5 @@
 import { InputError, quote } from './errors.js';
-import { FloatBuilder } from './float-builder.js';
+import { FloatBuilder, maxTextValues } from './float-builder.js';
 import { scanEnd, scanNumber } from './numbers.js';
 import type { ParsedPoints, ReadOptions } from './parsed.js';
 import type { Source } from './source.js';
@@ -44,7 +44,7 @@ const enum State {
  */
 export async function readJson(source: Source, options: ReadOptions): Promise<ParsedPoints> {
   const file = source.name;
-  const builder = new FloatBuilder(options.dtype ?? 'float64');
+  const builder = new FloatBuilder(options.dtype ?? 'float64', file);
   let d = options.dims ?? 0;
   let state = State.Start;
   let rows = 0;
@@ -154,7 +154,7 @@ export async function readJson(source: Source, options: ReadOptions): Promise<Pa
     base += limit;
     if (!estimated && source.size !== undefined && rows > 0 && d > 0) {
       estimated = true;
-      builder.reserve(Math.ceil((source.size / base) * rows * 1.05 + 16) * d);
+      builder.reserve(Math.min(Math.ceil((source.size / base) * rows * 1.05 + 16) * d, maxTextValues(source.size)));
     }
   }
   if (carry) {
