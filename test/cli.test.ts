@@ -507,6 +507,42 @@ describe('bad files', () => {
   });
 });
 
+describe('outputs checked before the input is read', () => {
+  // Each input here is bad, so only a check made before reading can produce the message expected.
+  let bad: string;
+  beforeAll(() => {
+    bad = write('bad-for-outputs.csv', '1,2\n3,x\n');
+  });
+
+  it('an output in a missing directory, or that is a directory', async () => {
+    await expectFailure([bad, '-k', '1', '--labels', path('missing/labels.txt')], /cannot write .*missing\/labels\.txt: no such directory$/m);
+    await expectFailure([bad, '-k', '1', '--centroids', path('missing/c.csv')], /cannot write .*missing\/c\.csv: no such directory$/m);
+    await expectFailure([bad, '-k', '1', '--labels', dir], /^elkan-kmeans: cannot write .*: is a directory$/m);
+    // The check does not open the file: an existing one is left as it was when the read then fails.
+    const kept = write('kept.txt', 'old labels\n');
+    await expectFailure([bad, '-k', '1', '--labels', kept], /bad-for-outputs\.csv:2:3: field 2 is "x", not a number$/m);
+    expect(readFileSync(kept, 'utf8')).toBe('old labels\n');
+  });
+
+  it('an extension that is not a format of that output, listing the ones that are', async () => {
+    await expectFailure(
+      [bad, '-k', '1', '--labels', path('out.parquet')],
+      /cannot tell the format of --labels .*out\.parquet from its extension; use \.txt, \.csv, \.tsv, \.tab, \.dat, \.json or \.npy, or no extension for one label per line/,
+    );
+    expect(existsSync(path('out.parquet'))).toBe(false);
+    await expectFailure([bad, '-k', '1', '--centroids', path('c.parquet')], /cannot tell the format of --centroids .*c\.parquet from its extension; use \.csv, \.tsv, \.tab, \.txt, \.json, \.npy, \.f32 or \.f64/);
+  });
+
+  it('one file named by --labels and --centroids, or an output that is the input', async () => {
+    await expectFailure(
+      [bad, '-k', '1', '--labels', path('same.csv'), '--centroids', join(dir, 'sub', '..', 'same.csv')],
+      /--labels and --centroids both name .*same\.csv; one would overwrite the other, so give them different files/,
+    );
+    await expectFailure([bad, '-k', '1', '--centroids', bad], /--centroids .*bad-for-outputs\.csv is the input file .*; writing it would destroy the data/);
+    expect(readFileSync(bad, 'utf8')).toBe('1,2\n3,x\n');
+  });
+});
+
 describe('bad command lines', () => {
   let csv: string;
   beforeAll(() => {
@@ -553,8 +589,9 @@ describe('bad command lines', () => {
 });
 
 describe('the executable', () => {
-  const tsx = (args: string[], input?: string) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'lib/cli/main.ts'), ...args], { cwd: ROOT, input, encoding: 'utf8' });
+  const command = (args: string[]): string[] => ['--import', 'tsx', join(ROOT, 'lib/cli/main.ts'), ...args];
+  const tsx = (args: string[], input?: string, stdout: 'pipe' | number = 'pipe') =>
+    spawnSync(process.execPath, command(args), { cwd: ROOT, input, encoding: 'utf8', stdio: ['pipe', stdout, 'pipe'] });
 
   it('runs as a process: labels on stdout, summary on stderr, exit 0', () => {
     const file = write('proc.csv', ROWS.map((r) => r.join(',')).join('\n'));

@@ -51,7 +51,7 @@ interface OptionSpec {
 /** Every option, in --help order. Defaults here are the ones the parser applies. */
 const OPTIONS = {
   k: { short: 'k', value: 'K', default: 'required', help: 'number of clusters' },
-  labels: { value: 'FILE', default: 'stdout unless --centroids', help: 'write each row\'s cluster (0 to K-1), one per line; .json: an array, .npy: int32; - for stdout' },
+  labels: { value: 'FILE', default: 'stdout unless --centroids', help: 'write each row\'s cluster (0 to K-1): one per line (.txt, .csv, .tsv, .dat or no extension), .json: an array, .npy: int32; - for stdout' },
   centroids: { value: 'FILE', default: 'not written', help: 'write the K centres, one row each: .csv, .tsv, .txt, .json, .npy, .f32 or .f64 by extension; - for stdout' },
   'centroids-format': { value: 'FORMAT', default: 'from the extension (CSV on stdout)', help: `format of --centroids: ${CENTROID_FORMATS.join(', ')}` },
   seed: { value: 'N', default: 'random, shown in the summary', help: 'random seed, an integer from 0 to 4294967295; the same seed gives the same result' },
@@ -196,9 +196,6 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (positionals.length > 1) throw new UsageError(`one input file at a time, but got ${positionals.length}: ${positionals.map((p) => quote(p)).join(', ')}`);
   if (values.k === undefined) throw new UsageError('-k is required: how many clusters to find');
   if (values.header && values['no-header']) throw new UsageError('--header and --no-header contradict each other');
-  if (values.labels === '-' && values.centroids === '-') {
-    throw new UsageError('--labels and --centroids cannot both go to standard output; write one of them to a file');
-  }
 
   if (values.init === '-' && positionals[0] === '-') throw new UsageError('the input and --init cannot both be standard input');
   const init = values.init === undefined || values.init === 'k-means++' || values.init === 'random'

@@ -43,3 +43,22 @@ export function quote(text: string, limit = 24): string {
   const short = text.length > limit ? `${text.slice(0, limit)}…` : text;
   return JSON.stringify(short);
 }
+
+/**
+ * A file system or stream error in a few words for `cannot read/write PATH: ...`. `missing` is
+ * what ENOENT means: a missing file when reading, a missing directory when writing.
+ */
+export function describeFsError(error: unknown, missing = 'no such file'): string {
+  switch ((error as { code?: string }).code) {
+    case 'ENOENT': return missing;
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'is a directory';
+    case 'ENOSPC': return 'no space left on device';
+    case 'EPIPE': return 'the reading end of the pipe was closed';
+    default: {
+      // Node's "ENOTDIR: not a directory, open '/a/b'": the middle part is the reason; the path is already named.
+      const message = error instanceof Error ? error.message : String(error);
+      return message.replace(/^[A-Z0-9]+: /, '').replace(/, [a-z]+(?: '.*')?$/, '');
+    }
+  }
+}

@@ -9,7 +9,7 @@ import type { ParsedPoints } from './parsed.js';
 import { Progress, type ProgressStream } from './progress.js';
 import { formatFromPath, readPoints } from './read-points.js';
 import { type Source, fileSource, observeSource, streamSource } from './source.js';
-import { centroidBytes, centroidFormat, labelBytes, writeTarget } from './write-output.js';
+import { type OutputPlan, centroidBytes, labelBytes, planOutputs, writeTarget } from './write-output.js';
 
 /** The process streams, passed in so tests can run the CLI in-process. */
 export interface CliIO {
@@ -103,13 +103,9 @@ async function fit(args: CliArgs, points: ParsedPoints, io: CliIO, progress: Pro
   }
 }
 
-async function writeOutputs(args: CliArgs, points: ParsedPoints, result: KMeansResult, io: CliIO): Promise<void> {
-  const labels = args.labels ?? (args.centroids === undefined ? '-' : undefined);
-  if (args.centroids !== undefined) {
-    const format = centroidFormat(args.centroids, args.centroidsFormat);
-    await writeTarget(args.centroids, centroidBytes(result.centroids, format, points.columns), io.stdout);
-  }
-  if (labels !== undefined) await writeTarget(labels, labelBytes(result.labels, labels), io.stdout);
+async function writeOutputs({ labels, centroids }: OutputPlan, points: ParsedPoints, result: KMeansResult, io: CliIO): Promise<void> {
+  if (centroids) await writeTarget(centroids.path, centroidBytes(result.centroids, centroids.format, points.columns), io.stdout);
+  if (labels) await writeTarget(labels.path, labelBytes(result.labels, labels.format), io.stdout);
 }
 
 function summary(points: ParsedPoints, result: KMeansResult, k: number, readMs: number, fitMs: number): string {
@@ -141,12 +137,15 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       io.stdout.write(`${version()}\n`);
       return 0;
     }
+    // Before the input is read: a bad output path should not cost a read and a fit to find out.
+    const inputs = typeof args.init === 'string' ? [args.input] : [args.input, args.init.file];
+    const outputs = planOutputs(args.labels, args.centroids, args.centroidsFormat, inputs);
     const start = now();
     const points = await readInput(args, io, progress);
     const read = now();
     const result = await fit(args, points, io, progress);
     const fitted = now();
-    await writeOutputs(args, points, result, io);
+    await writeOutputs(outputs, points, result, io);
     if (!args.quiet) io.stderr.write(summary(points, result, args.k, read - start, fitted - read));
     return 0;
   } catch (error) {

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { CliError } from './errors.js';
+import { CliError, describeFsError } from './errors.js';
 
 /** An input read chunk by chunk: a file (with its size) or standard input. */
 export interface Source {
@@ -14,16 +14,6 @@ export interface Source {
 }
 
 const CHUNK_BYTES = 1 << 20;
-
-function describeFsError(error: unknown): string {
-  const code = (error as { code?: string }).code;
-  switch (code) {
-    case 'ENOENT': return 'no such file';
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'is a directory';
-    default: return error instanceof Error ? error.message : String(error);
-  }
-}
 
 /** Opens a file for reading; a missing or unreadable file is a CliError naming it. */
 export async function fileSource(path: string): Promise<Source> {

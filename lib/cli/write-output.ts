@@ -1,9 +1,10 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { endianness } from 'node:os';
-import { extname } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Matrix } from '../types.js';
-import { CliError } from './errors.js';
+import { CliError, UsageError, describeFsError } from './errors.js';
 
 export const CENTROID_FORMATS = ['csv', 'tsv', 'txt', 'json', 'npy', 'f32', 'f64'] as const;
 export type CentroidFormat = (typeof CENTROID_FORMATS)[number];
@@ -12,17 +13,109 @@ const CENTROID_EXTENSIONS: Record<string, CentroidFormat> = {
   '.csv': 'csv', '.tsv': 'tsv', '.tab': 'tsv', '.txt': 'txt', '.json': 'json', '.npy': 'npy', '.f32': 'f32', '.f64': 'f64',
 };
 
+/** How labels are written: one per line, a JSON array, or int32 .npy. */
+export type LabelFormat = 'lines' | 'json' | 'npy';
+
+/**
+ * One label per line is also a one-column CSV or TSV, so the text extensions the input reader
+ * takes all mean lines. No extension means lines too, for names like labels or /dev/stdout.
+ */
+const LABEL_EXTENSIONS: Record<string, LabelFormat> = {
+  '': 'lines', '.txt': 'lines', '.csv': 'lines', '.tsv': 'lines', '.tab': 'lines', '.dat': 'lines', '.json': 'json', '.npy': 'npy',
+};
+
+function extensionList(extensions: Record<string, unknown>): string {
+  const named = Object.keys(extensions).filter((extension) => extension !== '');
+  return `${named.slice(0, -1).join(', ')} or ${named[named.length - 1]}`;
+}
+
 /** The format for a centroids path: --centroids-format, else its extension; stdout defaults to CSV. */
-export function centroidFormat(path: string, explicit: CentroidFormat | undefined): CentroidFormat {
+function centroidFormat(path: string, explicit: CentroidFormat | undefined): CentroidFormat {
   if (explicit) return explicit;
   if (path === '-') return 'csv';
   const format = CENTROID_EXTENSIONS[extname(path).toLowerCase()];
   if (!format) {
-    throw new CliError(
-      `cannot tell the format of --centroids ${path} from its extension; use .csv, .tsv, .txt, .json, .npy, .f32 or .f64, or give --centroids-format`,
+    throw new UsageError(
+      `cannot tell the format of --centroids ${path} from its extension; use ${extensionList(CENTROID_EXTENSIONS)}, or give --centroids-format`,
     );
   }
   return format;
+}
+
+function labelFormat(path: string): LabelFormat {
+  if (path === '-') return 'lines';
+  const format = LABEL_EXTENSIONS[extname(path).toLowerCase()];
+  if (!format) {
+    throw new UsageError(
+      `cannot tell the format of --labels ${path} from its extension; use ${extensionList(LABEL_EXTENSIONS)}, or no extension for one label per line`,
+    );
+  }
+  return format;
+}
+
+/** What a path names, so that two spellings of one file (or two links to it) compare equal. */
+function identity(path: string): string {
+  try {
+    const info = statSync(path);
+    return `${info.dev}:${info.ino}`;
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * Fails now, before the input is read and the points fitted, if a path cannot be written.
+ * Checked with access() rather than by opening the file: opening for writing would truncate an
+ * existing file that a failed read or fit should leave as it was, and opening to append would
+ * leave an empty file behind. The write after the fit still reports what no check can foresee,
+ * such as a full disk.
+ */
+function checkWritable(path: string): void {
+  let reason: string | undefined;
+  try {
+    const info = statSync(path, { throwIfNoEntry: false });
+    if (info?.isDirectory()) reason = 'is a directory';
+    else if (info) accessSync(path, constants.W_OK);
+    else accessSync(dirname(resolve(path)), constants.W_OK | constants.X_OK);
+  } catch (error) {
+    reason = describeFsError(error, 'no such directory');
+  }
+  if (reason !== undefined) throw new CliError(`cannot write ${path}: ${reason}`);
+}
+
+export interface OutputPlan {
+  labels: { path: string; format: LabelFormat } | undefined;
+  centroids: { path: string; format: CentroidFormat } | undefined;
+}
+
+/**
+ * The outputs the command line asks for, checked before anything is read: known formats, places
+ * that can be written, and no file named twice (labels over centroids, or either over an input).
+ */
+export function planOutputs(
+  labelsPath: string | undefined, centroidsPath: string | undefined, centroidsFormat: CentroidFormat | undefined, inputs: readonly string[],
+): OutputPlan {
+  // Labels go to stdout when no output is named.
+  const labels = labelsPath ?? (centroidsPath === undefined ? '-' : undefined);
+  if (labels === '-' && centroidsPath === '-') {
+    throw new UsageError('--labels and --centroids cannot both go to standard output; write one of them to a file');
+  }
+  const plan: OutputPlan = {
+    labels: labels === undefined ? undefined : { path: labels, format: labelFormat(labels) },
+    centroids: centroidsPath === undefined ? undefined : { path: centroidsPath, format: centroidFormat(centroidsPath, centroidsFormat) },
+  };
+  const files: Array<[flag: string, path: string]> = [];
+  if (plan.labels && plan.labels.path !== '-') files.push(['--labels', plan.labels.path]);
+  if (plan.centroids && plan.centroids.path !== '-') files.push(['--centroids', plan.centroids.path]);
+  if (files.length === 2 && identity(files[0][1]) === identity(files[1][1])) {
+    throw new UsageError(`--labels and --centroids both name ${files[1][1]}; one would overwrite the other, so give them different files`);
+  }
+  for (const [flag, path] of files) {
+    const input = inputs.find((file) => file !== '-' && identity(file) === identity(path));
+    if (input !== undefined) throw new UsageError(`${flag} ${path} is the input file ${input}; writing it would destroy the data, so choose another file`);
+    checkWritable(path);
+  }
+  return plan;
 }
 
 /** Shortest decimal text that reads back as the same float32. */
@@ -93,10 +186,9 @@ export function centroidBytes(centroids: Matrix, format: CentroidFormat, columns
 }
 
 /** Labels: .npy (int32), .json (an array), else one per line. */
-export function labelBytes(labels: Int32Array, path: string): Buffer | string {
-  const extension = path === '-' ? '' : extname(path).toLowerCase();
-  if (extension === '.npy') return npyBytes(labels, [labels.length]);
-  if (extension === '.json') return `[${labels.join(',')}]\n`;
+export function labelBytes(labels: Int32Array, format: LabelFormat): Buffer | string {
+  if (format === 'npy') return npyBytes(labels, [labels.length]);
+  if (format === 'json') return `[${labels.join(',')}]\n`;
   // One join per block keeps memory at a few strings for millions of labels.
   const blocks: string[] = [];
   for (let i = 0; i < labels.length; i += 65536) blocks.push(labels.subarray(i, i + 65536).join('\n'));
