@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
@@ -543,6 +543,18 @@ describe('outputs checked before the input is read', () => {
   });
 });
 
+/** A device that fails every write with ENOSPC: Linux has it, macOS and Windows (where CI also runs) do not. */
+const DEV_FULL = existsSync('/dev/full');
+
+describe('failed writes', () => {
+  it.runIf(DEV_FULL)('a full disk is one line naming the file, exit 1', async () => {
+    const file = write('to-full.csv', ROWS.map((r) => r.join(',')).join('\n'));
+    const outcome = await cli([file, '-k', '2', '--labels', '/dev/full']);
+    expect(outcome.stderr).toBe('elkan-kmeans: cannot write /dev/full: no space left on device\n');
+    expect(outcome.code).toBe(1);
+  });
+});
+
 describe('bad command lines', () => {
   let csv: string;
   beforeAll(() => {
@@ -608,6 +620,30 @@ describe('the executable', () => {
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`elkan-kmeans: ${file}:2:3: field 2 is "x", not a number\n`);
+  });
+
+  it.runIf(DEV_FULL)('a full disk on stdout is one line and exit 1, not a stack trace', () => {
+    const file = write('proc-full.csv', ROWS.map((r) => r.join(',')).join('\n'));
+    const full = openSync('/dev/full', 'w');
+    try {
+      const result = tsx([file, '-k', '2', '--backend', 'js'], undefined, full);
+      expect(result.stderr).toBe('elkan-kmeans: cannot write standard output: no space left on device\n');
+      expect(result.status).toBe(1);
+    } finally {
+      closeSync(full);
+    }
+  });
+
+  it('a reader that closed stdout is one line and exit 1: the labels did not arrive', async () => {
+    const file = write('proc-closed.csv', ROWS.map((r) => r.join(',')).join('\n'));
+    const child = spawn(process.execPath, command([file, '-k', '2', '--backend', 'js']), { cwd: ROOT });
+    // Closed long before the process has started, let alone fitted and written.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('elkan-kmeans: cannot write standard output: the reading end of the pipe was closed\n');
+    expect(status).toBe(1);
   });
 
   it('the built bin starts with a shebang and runs', () => {

@@ -5,10 +5,11 @@ import { run } from './run.js';
 const controller = new AbortController();
 // The first Ctrl-C stops the fit between iterations; a second one kills the process as usual.
 process.once('SIGINT', () => controller.abort());
-// A reader that stops early (`elkan-kmeans data.csv -k 3 | head`) is not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code !== 'EPIPE') throw error;
-});
+// A failed write to stdout (a full disk, a reader that stopped early) reaches run() through the
+// write's callback, which reports it in one line; without a listener the stream's 'error' event
+// would also end the process with a stack trace. Stderr has nowhere left to report its own failures.
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
 
 run(process.argv.slice(2), {
   get stdin() {

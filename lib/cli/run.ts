@@ -129,12 +129,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const progress = new Progress(io.stderr, now);
   try {
     const args = parseCli(argv);
-    if (args.help) {
-      io.stdout.write(helpText());
-      return 0;
-    }
-    if (args.version) {
-      io.stdout.write(`${version()}\n`);
+    if (args.help || args.version) {
+      await writeTarget('-', args.help ? helpText() : `${version()}\n`, io.stdout);
       return 0;
     }
     // Before the input is read: a bad output path should not cost a read and a fit to find out.

@@ -195,22 +195,20 @@ export function labelBytes(labels: Int32Array, format: LabelFormat): Buffer | st
   return `${blocks.join('\n')}\n`;
 }
 
-/** Writes to a file, or to stdout for '-'; a closed pipe on stdout is not an error. */
+/**
+ * Writes to a file, or to stdout for '-'. A failure here comes after the fit, from the system
+ * (a full disk, a reader that closed the pipe), so it exits 1, not 2 like the checks made up front.
+ */
 export async function writeTarget(path: string, content: Buffer | string, stdout: Writable): Promise<void> {
-  if (path === '-') {
-    await new Promise<void>((resolve, reject) => {
-      stdout.write(content, (error) => {
-        if (error && (error as { code?: string }).code !== 'EPIPE') reject(new CliError(`cannot write to standard output: ${error.message}`));
-        else resolve();
-      });
-    });
-    return;
-  }
   try {
-    await writeFile(path, content);
+    if (path === '-') {
+      await new Promise<void>((resolve, reject) => {
+        stdout.write(content, (error) => (error ? reject(error) : resolve()));
+      });
+    } else {
+      await writeFile(path, content);
+    }
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    const reason = code === 'ENOENT' ? 'no such directory' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new CliError(`cannot write ${path}: ${reason}`);
+    throw new CliError(`cannot write ${path === '-' ? 'standard output' : path}: ${describeFsError(error, 'no such directory')}`, 1);
   }
 }
