@@ -148,12 +148,11 @@ class DelimitedParser {
     while (p < end && (bytes[p] === SPACE || bytes[p] === TAB)) p++;
     if (p === end || bytes[p] === HASH) return;
     if (this.d === 0) {
-      this.firstRow(bytes.toString('utf8', start, end));
+      this.firstRow(bytes, start, end);
       return;
     }
     const mark = this.builder.length;
-    const ok = this.whitespace ? this.fastWhitespaceRow(bytes, start, end) : this.fastRow(bytes, start, end);
-    if (!ok) {
+    if (this.fastFields(bytes, start, end, this.d) !== this.d) {
       // Quotes, or something wrong: redo the line on strings, which either reads it or explains the problem.
       this.builder.length = mark;
       this.slowRow(bytes.toString('utf8', start, end));
@@ -165,41 +164,49 @@ class DelimitedParser {
     return byte === SPACE || (byte === TAB && this.tabIsBlank);
   }
 
-  /** The common case: unquoted numbers and one delimiter byte. False means "take the slow path". */
-  private fastRow(bytes: Buffer, start: number, end: number): boolean {
-    const { d, delimiter, builder } = this;
+  /**
+   * The common case: unquoted numbers, at most `d` of them. Returns how many were read, or -1 for
+   * "take the slow path" (quotes, text, more than `d` fields), which reads or explains the line.
+   */
+  private fastFields(bytes: Buffer, start: number, end: number, d: number): number {
+    return this.whitespace ? this.fastWhitespaceRow(bytes, start, end, d) : this.fastRow(bytes, start, end, d);
+  }
+
+  /** Fields separated by one delimiter byte. */
+  private fastRow(bytes: Buffer, start: number, end: number, d: number): number {
+    const { delimiter, builder } = this;
     let p = start;
     let field = 0;
     for (;;) {
       while (p < end && this.isBlank(bytes[p])) p++;
       const value = scanNumber(bytes, p, end);
-      if (value - value !== 0 || field === d) return false; // NaN (no number), ±Infinity, or too many fields
+      if (value - value !== 0 || field === d) return -1; // NaN (no number), ±Infinity, or too many fields
       p = scanEnd;
       while (p < end && this.isBlank(bytes[p])) p++;
       builder.push(value);
       field++;
       if (p === end) break;
-      if (bytes[p] !== delimiter) return false;
+      if (bytes[p] !== delimiter) return -1;
       p++;
     }
-    return field === d;
+    return field;
   }
 
-  private fastWhitespaceRow(bytes: Buffer, start: number, end: number): boolean {
-    const { d, builder } = this;
+  private fastWhitespaceRow(bytes: Buffer, start: number, end: number, d: number): number {
+    const { builder } = this;
     let p = start;
     let field = 0;
     for (;;) {
       while (p < end && (bytes[p] === SPACE || bytes[p] === TAB)) p++;
       if (p === end) break;
       const value = scanNumber(bytes, p, end);
-      if (value - value !== 0 || field === d) return false;
+      if (value - value !== 0 || field === d) return -1;
       p = scanEnd;
-      if (p < end && bytes[p] !== SPACE && bytes[p] !== TAB) return false;
+      if (p < end && bytes[p] !== SPACE && bytes[p] !== TAB) return -1;
       builder.push(value);
       field++;
     }
-    return field === d;
+    return field;
   }
 
   private split(line: string): Field[] {
@@ -251,9 +258,23 @@ class DelimitedParser {
     }
   }
 
-  private firstRow(line: string): void {
-    const fields = this.fields(line);
+  private firstRow(bytes: Buffer, start: number, end: number): void {
     const { dims } = this.options;
+    if (this.options.header !== true) {
+      // A row of plain numbers is data, however wide: read at the speed of the rows after it, not
+      // split into a string per field to look for a header.
+      const count = this.fastFields(bytes, start, end, dims ?? Infinity);
+      if (count > 0 && (dims === undefined || count === dims)) {
+        this.d = count;
+        this.widthLine = this.lineNumber;
+        this.reserve(1024);
+        this.rows++;
+        return;
+      }
+      this.builder.length = 0;
+    }
+    const line = bytes.toString('utf8', start, end);
+    const fields = this.fields(line);
     const isHeader = this.options.header ?? fields.some((field) => readField(field.text).kind === 'text');
     if (isHeader) {
       if (dims !== undefined && fields.length !== dims) {
