@@ -152,7 +152,11 @@ export function exactlyScaledFit(request: FitRequest, hooks: FitHooks): {
 
 /** predict's points and centroids on one common exact scale. */
 export function exactlyScaledPair(points: Floats, centroids: Float64Array): [Floats, Float64Array] {
-  const exponent = scalingExponent(points, centroids);
-  if (exponent === 0) return [points, centroids];
-  return [scaled(points as Float64Array, exponent), scaled(centroids as Float64Array, exponent)];
+  // Float32 points cannot make a squared distance overflow or vanish (see above), but float64
+  // centroids can: then the points are widened to float64, exactly, to share the centroids' scale.
+  if (points instanceof Float32Array && scalingExponent(centroids) === 0) return [points, centroids];
+  const wide = points instanceof Float64Array ? points : Float64Array.from(points);
+  const exponent = scalingExponent(wide, centroids);
+  if (exponent === 0) return [wide, centroids];
+  return [scaled(wide, exponent), scaled(centroids, exponent)];
 }

@@ -9,13 +9,13 @@ import { describe, expect, it } from 'vitest';
 import { kmeans, kmeansSync, predict } from '../lib/index.js';
 import { jsBackend } from '../lib/js-backend.js';
 import type { Matrix } from '../lib/types.js';
-import { type FloatArrayType, gaussianBlobs } from './helpers.js';
+import { gaussianBlobs } from './helpers.js';
 
 const BACKENDS = ['native', 'js'] as const;
 
 function onSharedMemory<T extends Float32Array | Float64Array>(values: T): T {
-  const Type = values.constructor as FloatArrayType;
-  const shared = new Type(new SharedArrayBuffer(values.byteLength)) as T;
+  const Type = values.constructor as unknown as new (buffer: ArrayBufferLike) => T;
+  const shared = new Type(new SharedArrayBuffer(values.byteLength));
   shared.set(values);
   return shared;
 }
@@ -69,5 +69,7 @@ describe('arrays from any buffer or realm', () => {
     expect(Array.from(predict(points, [[0.5 + 2e-12], [0.5 - 1e-12]]))).toEqual([1, 0, 0]);
     expect(Array.from(predict(points, [[1e39], [-1e39]]))).toEqual([0, 0, 1]);
     expect(Array.from(jsBackend.predict(points.data, 3, 1, Float64Array.of(1e39, -1e39), 2))).toEqual([0, 0, 1]);
+    // Centroids whose squared distances to any float32 point overflow the double range.
+    expect(Array.from(predict(points, [[2e200], [1e200], [-1.5e200]]))).toEqual([1, 1, 1]);
   });
 });
