@@ -17,10 +17,11 @@ export function loadNative(): LoadOutcome {
   // GCC's OpenMP runtime spins 300 000 rounds at every barrier before it sleeps. When another
   // process keeps a core busy, the spinning thread takes the CPU from the one it waits for: a
   // 2-thread fit ran 2.6 times slower than on 1 thread. A short spin keeps barriers fast on idle
-  // cores and yields otherwise. It must be set before the runtime loads; the user's settings win.
-  if (process.env.GOMP_SPINCOUNT === undefined && process.env.OMP_WAIT_POLICY === undefined) {
-    process.env.GOMP_SPINCOUNT = '10000';
-  }
+  // cores and yields otherwise. The runtime reads it once, as it loads; it is removed again
+  // afterwards, so that neither the process nor the programs it starts see it. The user's
+  // settings win.
+  const setSpin = process.env.GOMP_SPINCOUNT === undefined && process.env.OMP_WAIT_POLICY === undefined;
+  if (setSpin) process.env.GOMP_SPINCOUNT = '10000';
   try {
     const require = createRequire(__filename);
     const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
@@ -37,6 +38,8 @@ export function loadNative(): LoadOutcome {
         { cause },
       ),
     };
+  } finally {
+    if (setSpin) delete process.env.GOMP_SPINCOUNT;
   }
   return outcome;
 }

@@ -19,11 +19,25 @@ function loads() {
   }
 }
 
-if (loads()) process.exit(0);
+/**
+ * What the install does: nothing when a build loads, else compile. ELKAN_KMEANS_NATIVE_ARCH=1 asks
+ * for a build tuned to this machine's CPU (-march=native), so it compiles even when a prebuild or
+ * an earlier build loads: `npm rebuild elkan-kmeans` with it set used to keep the loading build.
+ */
+function installPlan(env, buildLoads) {
+  const nativeArch = env.ELKAN_KMEANS_NATIVE_ARCH === '1';
+  if (!nativeArch && buildLoads()) return { compile: false };
+  return { compile: true, args: nativeArch ? ['compile', '--CDELKAN_KMEANS_NATIVE_ARCH=ON'] : ['compile'] };
+}
 
-// ELKAN_KMEANS_NATIVE_ARCH=1 tunes a source build for this machine's CPU (-march=native).
-const args = ['compile'];
-if (process.env.ELKAN_KMEANS_NATIVE_ARCH === '1') args.push('--CDELKAN_KMEANS_NATIVE_ARCH=ON');
+if (require.main !== module) {
+  module.exports = { installPlan };
+  return;
+}
+
+const plan = installPlan(process.env, loads);
+if (!plan.compile) process.exit(0);
+const args = plan.args;
 const build = spawnSync(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), ...args], { cwd: root, encoding: 'utf8' });
 process.stdout.write(build.stdout ?? '');
 process.stderr.write(build.stderr ?? '');

@@ -12,7 +12,7 @@ root=$(pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"; [ -d "$work.prebuilds" ] && mv "$work.prebuilds" prebuilds; true' EXIT
 
-npm run prebuild >/dev/null
+npm run build:prebuilds >/dev/null
 mkdir "$work/packed-with" "$work/packed-without"
 npm pack --silent --pack-destination "$work/packed-with" >/dev/null
 mv prebuilds "$work.prebuilds"
