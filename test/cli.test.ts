@@ -634,7 +634,7 @@ describe('the executable', () => {
     }
   });
 
-  it('a reader that closed stdout is one line and exit 1: the labels did not arrive', async () => {
+  it('a reader that closed stdout early (| head) ends the command quietly', async () => {
     const file = write('proc-closed.csv', ROWS.map((r) => r.join(',')).join('\n'));
     const child = spawn(process.execPath, command([file, '-k', '2', '--backend', 'js']), { cwd: ROOT });
     // Closed long before the process has started, let alone fitted and written.
@@ -642,8 +642,9 @@ describe('the executable', () => {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    expect(stderr).toBe('elkan-kmeans: cannot write standard output: the reading end of the pipe was closed\n');
-    expect(status).toBe(1);
+    expect(stderr).toMatch(/^elkan-kmeans: n 6, d 2, k 2: /);
+    expect(stderr).not.toMatch(/cannot write|Error/);
+    expect(status).toBe(0);
   });
 
   it('the built bin starts with a shebang and runs', () => {

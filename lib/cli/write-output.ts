@@ -197,7 +197,7 @@ export function labelBytes(labels: Int32Array, format: LabelFormat): Buffer | st
 
 /**
  * Writes to a file, or to stdout for '-'. A failure here comes after the fit, from the system
- * (a full disk, a reader that closed the pipe), so it exits 1, not 2 like the checks made up front.
+ * (a full disk), so it exits 1, not 2 like the checks made up front.
  */
 export async function writeTarget(path: string, content: Buffer | string, stdout: Writable): Promise<void> {
   try {
@@ -209,6 +209,8 @@ export async function writeTarget(path: string, content: Buffer | string, stdout
       await writeFile(path, content);
     }
   } catch (error) {
+    // A reader that stops early (`elkan-kmeans data.csv -k 3 | head`) is not an error.
+    if (path === '-' && (error as NodeJS.ErrnoException).code === 'EPIPE') return;
     throw new CliError(`cannot write ${path === '-' ? 'standard output' : path}: ${describeFsError(error, 'no such directory')}`, 1);
   }
 }
