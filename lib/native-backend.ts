@@ -56,7 +56,10 @@ export function createNativeBackend(binding: NativeBinding): Backend {
       const cancel = (): void => handle.cancel();
       signal?.addEventListener('abort', cancel, { once: true });
       try {
-        return await handle.promise;
+        const output = await handle.promise;
+        // The fit can finish before a report that onIteration then throws on reaches it.
+        if (failure.thrown) throw failure.thrown.value;
+        return output;
       } catch (error) {
         throw settled(error, failure, signal);
       } finally {

@@ -529,8 +529,7 @@ Napi::Value FitSync(const Napi::CallbackInfo& info) {
   bool detached = false;
   ekm::IterationHook hook;
   if (info[1].IsFunction()) {
-    const napi_value callback = info[1];
-    hook = [&](const ekm::IterationReport& report) {
+    hook = [&, callback = static_cast<napi_value>(info[1])](const ekm::IterationReport& report) {
       bool stop = false;
       if (call_iteration_callback(env, callback, report, stop) != napi_ok) return callback_failed = true;
       for (const FloatArray* array : request.arrays()) {
