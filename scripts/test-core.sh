@@ -17,7 +17,7 @@ build() { # name, extra cmake arguments...
 build release
 "$out/release/core_tests"
 
-build sanitizers -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+build sanitizers -DELKAN_KMEANS_SANITIZE=address,undefined
 # libgomp keeps its thread pool alive at exit, which LeakSanitizer reports as a leak of the runtime.
 ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1 "$out/sanitizers/core_tests"
 
