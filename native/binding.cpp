@@ -340,6 +340,9 @@ class FitJob {
       reading_ = false;
       reading_done_.notify_all();
     }
+    // Let the copies go now, not when the garbage collector gets to the handle's cancel function:
+    // V8 does not see their size.
+    std::vector<std::vector<double>>().swap(copies);
     post(Message{true, {}});
   }
 
@@ -449,8 +452,12 @@ void on_message(napi_env env, napi_value, void* context, void* data) {
   // A null environment: the queue is emptied at shutdown and `context` may be gone already.
   if (env == nullptr) return;
   FitJob& job = **static_cast<JobHandle*>(context);
-  if (message->done) settle(env, job);
-  else deliver_progress(env, job, message->report);
+  if (message->done) {
+    settle(env, job);
+    job.result = RunResult{};
+  } else {
+    deliver_progress(env, job, message->report);
+  }
 }
 
 void on_finalize(napi_env env, void* data, void*) {
