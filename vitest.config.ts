@@ -5,6 +5,8 @@ export default defineConfig({
     // Native addons belong in child processes, not worker threads.
     pool: 'forks',
     include: ['test/**/*.test.ts'],
+    // Timing, memory and load checks: `npm run test:load` (vitest.load.config.ts).
+    exclude: ['test/load/**', '**/node_modules/**'],
     testTimeout: 60_000,
   },
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sumChunkRows } from '../lib/centroid-update.js';
 import { kmeansSync } from '../lib/index.js';
+import { loadNative } from '../lib/native-loader.js';
 import { Random } from '../lib/random.js';
 import type { KMeansOptions, KMeansResult, Matrix } from '../lib/types.js';
 import { type FloatArrayType, gaussianBlobs, s1Like, tiedData } from './helpers.js';
@@ -28,7 +29,7 @@ function expectSameFit(actual: KMeansResult, expected: KMeansResult): void {
   expect(Math.abs(actual.inertia - expected.inertia) / scale).toBeLessThan(1e-12);
 }
 
-describe.each([Float64Array, Float32Array] as FloatArrayType[])('exactness on %s data', (type) => {
+describe.each([['float64', Float64Array], ['float32', Float32Array]] as [string, FloatArrayType][])('exactness on %s data', (_name, type) => {
   it('Elkan and Hamerly reach Lloyd\'s labels and iterations on 300 random shapes and seeds (js)', () => {
     for (const c of randomCases(300)) {
       const points = gaussianBlobs(c.seed, c.n, c.d, Math.max(1, c.k), c.spread, type);
@@ -92,12 +93,14 @@ describe('native matches the TypeScript reference bit for bit', () => {
     }
   });
 
-  it('gives bit-identical results for 1, 2, 3 and 8 threads', () => {
+  it('gives bit-identical results whatever the threads option asks for (1, 2, 3, 8; as many run as the cores allow)', () => {
     for (const type of [Float64Array, Float32Array]) {
       const points = gaussianBlobs(31, 20000, 10, 24, 3, type);
       const one = kmeansSync(points, 24, { seed: 4, threads: 1, backend: 'native' });
+      expect(one.threads).toBe(1);
       for (const threads of [2, 3, 8]) {
         const many = kmeansSync(points, 24, { seed: 4, threads, backend: 'native' });
+        expect(many.threads).toBe(Math.min(threads, loadNative().binding!.maxThreads));
         expect(many.labels).toEqual(one.labels);
         expect(many.centroids.data).toEqual(one.centroids.data);
         expect(many.inertia).toBe(one.inertia);

@@ -21,10 +21,10 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { kmeans, kmeansSync } from '../lib/index.js';
-import { Random } from '../lib/random.js';
-import type { Algorithm, KMeansOptions, Matrix } from '../lib/types.js';
-import { gaussianBlobs } from './helpers.js';
+import { kmeans, kmeansSync } from '../../lib/index.js';
+import { Random } from '../../lib/random.js';
+import type { Algorithm, KMeansOptions, Matrix } from '../../lib/types.js';
+import { gaussianBlobs } from '../helpers.js';
 
 function threadCount(): number {
   const status = readFileSync('/proc/self/status', 'utf8');

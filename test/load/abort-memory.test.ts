@@ -9,9 +9,9 @@
  * bounds, so a fit whose bounds were not freed would add about 300 MB of RSS, and 20 of them 6 GB.
  */
 import { describe, expect, it } from 'vitest';
-import { kmeans } from '../lib/index.js';
-import type { KMeansOptions } from '../lib/types.js';
-import { gaussianBlobs } from './helpers.js';
+import { kmeans } from '../../lib/index.js';
+import type { KMeansOptions } from '../../lib/types.js';
+import { gaussianBlobs } from '../helpers.js';
 
 const MB = 1024 * 1024;
 const N = 100_000;

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BenchResults } from '../bench/results.js';
-import { loadNative } from '../lib/native-loader.js';
+import type { BenchResults } from '../../bench/results.js';
+import { loadNative } from '../../lib/native-loader.js';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 
 /**
  * Well-formedness without an XML library: every tag closes in order, attributes are quoted, and

@@ -10,8 +10,8 @@
  * assignment), so maxIterations stays at 2.
  */
 import { describe, expect, it } from 'vitest';
-import { kmeans, kmeansSync } from '../lib/index.js';
-import { gaussianBlobs } from './helpers.js';
+import { kmeans, kmeansSync } from '../../lib/index.js';
+import { gaussianBlobs } from '../helpers.js';
 
 const GB = 1024 ** 3;
 
