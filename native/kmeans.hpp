@@ -89,7 +89,10 @@ FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers
     switch (options.init) {
       case Init::kmeans_plus_plus: kmeans_plus_plus_centers(p, rng, centers.data(), options.cancel); break;
       case Init::random: random_centers(p, rng, centers.data()); break;
-      case Init::explicit_centers: std::copy(explicit_centers, explicit_centers + p.k * p.d, centers.begin()); break;
+      case Init::explicit_centers:
+        if (explicit_centers == nullptr) throw std::invalid_argument("explicit initial centres are missing");
+        std::copy(explicit_centers, explicit_centers + p.k * p.d, centers.begin());
+        break;
     }
     FitResult<T> result;
     switch (options.algorithm) {
