@@ -3,7 +3,7 @@ import type { Problem } from './problem.js';
 
 /**
  * The E-step of one exact algorithm. Lloyd and Elkan differ only here; the update step, the
- * convergence test and everything around them are shared (lib/fit.ts).
+ * convergence test and everything around them are shared (lib/js-backend.ts).
  */
 export interface Assigner {
   /** Writes the index of the nearest centre of every point into `labels`. */

@@ -2,7 +2,7 @@
  * Sums over points are taken in fixed blocks of ROW_BLOCK rows: each block is summed in row order
  * from zero, and the block sums are added in block order. A parallel backend gives each block to
  * one thread and adds the block sums in the same order, so its result is the same bit for bit for
- * any thread count. native/reduction.hpp holds the same constant.
+ * any thread count. native/parallel.hpp holds the same constant.
  */
 export const ROW_BLOCK = 1024;
 
