@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { kmeans } from '../../lib/index.js';
-import type { KMeansResult } from '../../lib/types.js';
 import { gaussianBlobs } from '../helpers.js';
 
 /** Data for fits of a few hundred milliseconds to seconds on a 2-core machine: 100 000 × 16, k = 128. */
@@ -52,24 +51,14 @@ describe('asynchronous native fits, timed', () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
-  it('run 16 concurrent fits within a bounded thread count', async () => {
-    const jobs = Array.from({ length: 16 }, (_, i) => ({
-      points: gaussianBlobs(100 + i, 4000 + 500 * i, 2 + (i % 5), 8 + i, 2),
-      k: 8 + i,
-      seed: i,
-    }));
-    const sequential: KMeansResult[] = [];
-    for (const job of jobs) sequential.push(await kmeans(job.points, job.k, { seed: job.seed, backend: 'native' }));
+  it('run 16 concurrent fits within a bounded thread count (their results: async-fits.test.ts)', async () => {
+    const jobs = Array.from({ length: 16 }, (_, i) => ({ points: gaussianBlobs(100 + i, 4000 + 500 * i, 2 + (i % 5), 8 + i, 2), k: 8 + i }));
     const before = threadCount();
     let most = before;
     const sampler = setInterval(() => { most = Math.max(most, threadCount()); }, 2);
-    const concurrent = await Promise.all(jobs.map((job) => kmeans(job.points, job.k, { seed: job.seed, backend: 'native' })));
+    await Promise.all(jobs.map((job, seed) => kmeans(job.points, job.k, { seed, backend: 'native' })));
     clearInterval(sampler);
-    concurrent.forEach((result, i) => {
-      expect(result.labels).toEqual(sequential[i].labels);
-      expect(result.inertia).toBe(sequential[i].inertia);
-    });
-    // One budget of cores is shared: at most as many fits run at once as it has threads, each
+    // One budget of threads is shared: at most as many fits run at once as it has threads, each
     // with its own thread and OpenMP team; queued fits hold no thread.
     console.log(`threads: ${before} before, at most ${most} during 16 concurrent fits`);
     expect(most - before).toBeLessThanOrEqual(4 * availableParallelism());
