@@ -1,4 +1,3 @@
-import { types } from 'node:util';
 import type { Floats } from './distance.js';
 import type { Algorithm, BackendName, InitMethod, IterationInfo } from './types.js';
 
@@ -52,18 +51,3 @@ export function abortError(signal: AbortSignal): DOMException {
   if (signal.reason !== undefined) Object.defineProperty(error, 'cause', { value: signal.reason });
   return error;
 }
-
-/**
- * The points an asynchronous fit reads while the caller's code runs on: its own copy of points on
- * an ArrayBuffer, which the caller may transfer or resize meanwhile; points on a
- * SharedArrayBuffer, which can be neither, in place. The native addon applies the same rule to
- * every array it is given.
- */
-export function readableThroughout(data: Floats): Floats {
-  return types.isSharedArrayBuffer(data.buffer) ? data : data.slice();
-}
-
-/** Both backends' error when onIteration detaches or shrinks the points under a synchronous fit (native/binding.cpp has the same text). */
-export const DETACHED_DURING_SYNC_FIT =
-  'The points (or weights) were detached or resized while the fit read them, by onIteration: leave their ArrayBuffer ' +
-  'alone until kmeansSync returns, or use kmeans(), which works on its own copy.';

@@ -1,7 +1,6 @@
+import { types } from 'node:util';
 import { type Assigner, nearestCenter } from './assigner.js';
-import {
-  type Backend, type FitHooks, type FitOutput, type FitRequest, DETACHED_DURING_SYNC_FIT, abortError, readableThroughout,
-} from './backend.js';
+import { type Backend, type FitHooks, type FitOutput, type FitRequest, abortError } from './backend.js';
 import { updateCenters } from './centroid-update.js';
 import { type Floats, squaredDistance } from './distance.js';
 import { ElkanAssigner } from './elkan.js';
@@ -110,6 +109,21 @@ function* iterate(
   const inertia = blockedSum(n, (i) => weights[i] * squaredDistance(data, i, centers, labels[i], d));
   return { labels, centers, inertia, iterations, converged };
 }
+
+/**
+ * The points an asynchronous fit reads while the caller's code runs on: its own copy of points on
+ * an ArrayBuffer, which the caller may transfer or resize meanwhile; points on a
+ * SharedArrayBuffer, which can be neither, in place. The native addon applies the same rule to
+ * every array it is given (native/binding.cpp).
+ */
+function readableThroughout(data: Floats): Floats {
+  return types.isSharedArrayBuffer(data.buffer) ? data : data.slice();
+}
+
+/** The error when onIteration detaches or shrinks the points under a synchronous fit (native/binding.cpp has the same text). */
+const DETACHED_DURING_SYNC_FIT =
+  'The points (or weights) were detached or resized while the fit read them, by onIteration: leave their ArrayBuffer ' +
+  'alone until kmeansSync returns, or use kmeans(), which works on its own copy.';
 
 /**
  * What a synchronous fit does after every onIteration call, since it reads the points in place:

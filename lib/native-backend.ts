@@ -1,13 +1,16 @@
 import type { NativeBinding, NativeIterationCallback } from '../binding.js';
 import { type Backend, type FitHooks, abortError } from './backend.js';
 
+/** What onIteration threw, kept to end the fit with. */
+type Failure = { thrown?: { value: unknown } };
+
 /**
  * The callback the addon calls after every iteration. It never throws into the addon: what
  * onIteration throws is kept in `failure` and ends the fit, and nothing is reported once the fit
  * is told to stop. Returning true asks the native loop to stop: how a synchronous fit sees its
  * signal.
  */
-function iterationCallback(hooks: FitHooks, failure: { thrown?: { value: unknown } }): NativeIterationCallback | null {
+function iterationCallback(hooks: FitHooks, failure: Failure): NativeIterationCallback | null {
   const { onIteration, signal } = hooks;
   if (!onIteration && !signal) return null;
   return (run, iteration, changed, centerShift) => {
@@ -31,7 +34,7 @@ function isNativeAbort(error: unknown): boolean {
  * for the whole process, Workers included.
  */
 export function createNativeBackend(binding: NativeBinding): Backend {
-  const settled = (error: unknown, failure: { thrown?: { value: unknown } }, signal?: AbortSignal): unknown => {
+  const settled = (error: unknown, failure: Failure, signal?: AbortSignal): unknown => {
     if (failure.thrown) return failure.thrown.value;
     if (signal && isNativeAbort(error)) return abortError(signal);
     return error;
@@ -41,7 +44,7 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     fitSync(request, hooks) {
       const { signal } = hooks;
       if (signal?.aborted) throw abortError(signal);
-      const failure: { thrown?: { value: unknown } } = {};
+      const failure: Failure = {};
       try {
         return binding.fitSync(request, iterationCallback(hooks, failure));
       } catch (error) {
@@ -51,7 +54,7 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     async fit(request, hooks) {
       const { signal } = hooks;
       if (signal?.aborted) throw abortError(signal);
-      const failure: { thrown?: { value: unknown } } = {};
+      const failure: Failure = {};
       const handle = binding.fit(request, iterationCallback(hooks, failure));
       const cancel = (): void => handle.cancel();
       signal?.addEventListener('abort', cancel, { once: true });

@@ -85,11 +85,15 @@ FloatArray float_array(const Napi::Value& value, const char* name) {
   return array;
 }
 
-FloatArray float_array(const Napi::Value& value, DType dtype, std::size_t length, const char* name) {
-  const FloatArray array = float_array(value, name);
-  if (array.dtype != dtype) throw Napi::TypeError::New(value.Env(), std::string(name) + " must have the element type of the data");
-  if (array.length != length) throw Napi::RangeError::New(value.Env(), std::string(name) + " has the wrong length");
+// An array read with float_array(), checked against the element type and length it must have.
+const FloatArray& with_shape(Napi::Env env, const FloatArray& array, DType dtype, std::size_t length, const char* name) {
+  if (array.dtype != dtype) throw Napi::TypeError::New(env, std::string(name) + " must have the element type of the data");
+  if (array.length != length) throw Napi::RangeError::New(env, std::string(name) + " has the wrong length");
   return array;
+}
+
+FloatArray float_array(const Napi::Value& value, DType dtype, std::size_t length, const char* name) {
+  return with_shape(value.Env(), float_array(value, name), dtype, length, name);
 }
 
 // Whether `array` still has the memory it had when the fit started.
@@ -140,7 +144,7 @@ Request parse_request(const Napi::Object& object) {
 
   r.data = float_array(object.Get("data"), "data");
   r.dtype = r.data.dtype;
-  r.data = float_array(object.Get("data"), r.dtype, checked_product(env, r.n, r.d), "data");
+  with_shape(env, r.data, r.dtype, checked_product(env, r.n, r.d), "data");
 
   const Napi::Value weights = object.Get("weights");
   if (!weights.IsNull() && !weights.IsUndefined()) r.weights = float_array(weights, DType::f64, r.n, "weights");
@@ -567,7 +571,7 @@ Napi::Value Predict(const Napi::CallbackInfo& info) {
   const std::size_t k = static_cast<std::size_t>(info[4].As<Napi::Number>().DoubleValue());
   const int threads = static_cast<int>(std::min(info[5].As<Napi::Number>().DoubleValue(), 1048576.0));
   const FloatArray data = float_array(info[0], "data");
-  float_array(info[0], data.dtype, checked_product(env, n, d), "data");
+  with_shape(env, data, data.dtype, checked_product(env, n, d), "data");
   const FloatArray centers = float_array(info[3], DType::f64, checked_product(env, k, d), "centers");
   Napi::Int32Array labels = Napi::Int32Array::New(env, n);
   const HeldThreads held(ekm::effective_threads(std::min(threads, budget().capacity()), n));
