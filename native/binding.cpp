@@ -100,13 +100,12 @@ FloatArray float_array(const Napi::Value& value, DType dtype, std::size_t length
 bool still_attached(napi_env env, const FloatArray& array) {
   FloatArray now;
   if (!read_float_array(env, array.value, now)) return false;
-  return now.data == array.data && now.length == array.length && (array.length == 0 || now.data != nullptr);
+  return now.data == array.data && now.length == array.length;
 }
 
 // ---- The request ----
 
 struct Request {
-  DType dtype = DType::f64;
   std::size_t n = 0, d = 0, k = 0;
   FloatArray data;
   std::optional<FloatArray> weights;
@@ -143,8 +142,7 @@ Request parse_request(const Napi::Object& object) {
   if (r.k > r.n) throw Napi::RangeError::New(env, "k must not exceed n");
 
   r.data = float_array(object.Get("data"), "data");
-  r.dtype = r.data.dtype;
-  with_shape(env, r.data, r.dtype, checked_product(env, r.n, r.d), "data");
+  with_shape(env, r.data, r.data.dtype, checked_product(env, r.n, r.d), "data");
 
   const Napi::Value weights = object.Get("weights");
   if (!weights.IsNull() && !weights.IsUndefined()) r.weights = float_array(weights, DType::f64, r.n, "weights");
@@ -157,7 +155,7 @@ Request parse_request(const Napi::Object& object) {
     else throw Napi::RangeError::New(env, "init must be 'k-means++', 'random' or centres");
   } else {
     r.options.init = ekm::Init::explicit_centers;
-    r.init_centers = float_array(init, r.dtype, checked_product(env, r.k, r.d), "init");
+    r.init_centers = float_array(init, r.data.dtype, checked_product(env, r.k, r.d), "init");
   }
 
   r.options.n_init = size_field(object, "nInit");
@@ -206,7 +204,7 @@ RunResult run_fit(const Request& r, int threads, const ekm::IterationHook& hook,
   const void* init = r.init_centers ? r.init_centers->data : nullptr;
   RunResult result;
   try {
-    if (r.dtype == DType::f32) {
+    if (r.data.dtype == DType::f32) {
       const ekm::Problem<float> p{static_cast<const float*>(r.data.data), r.n, r.d, r.k, weights, threads};
       result.outcome.f32 = ekm::kernels().fit_float(p, options, static_cast<const float*>(init), hook);
     } else {
