@@ -10,6 +10,7 @@ const path = require('node:path');
 const { Worker } = require('node:worker_threads');
 const { Random, randomProblem, onBuffer, reference, difference, describe, pick } = require('./cases.cjs');
 const { kmeans, kmeansSync, predict } = require('../../lib/index.ts');
+const { jsBackend } = require('../../lib/js-backend.ts');
 
 const seconds = Number(process.argv[2] ?? 600);
 const seed = Number(process.argv[3] ?? Date.now() % 2 ** 32);
@@ -41,7 +42,7 @@ const calls = {
     expectRight(result, problem, expected, 'fit');
     const centroids = { data: result.centroids.data, shape: result.centroids.shape };
     const labels = predict(points, centroids);
-    const jsLabels = require('../../lib/js-backend.ts').jsBackend.predict(points.data, points.shape[0], points.shape[1], Float64Array.from(centroids.data), problem.k);
+    const jsLabels = jsBackend.predict(points.data, points.shape[0], points.shape[1], Float64Array.from(centroids.data), problem.k);
     if (!labels.every((label, i) => label === jsLabels[i])) fail('predict differs from the TypeScript backend', problem);
     else counts.right++;
   },
