@@ -10,6 +10,7 @@
 #include "isa.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 #include <vector>
@@ -142,6 +143,20 @@ inline void for_each_center_distance(const T* x, const T* centers, std::size_t k
     for (std::size_t r = 0; r < 4; ++r) visit(c + r, dist[r]);
   }
   for (; c < k; ++c) visit(c, squared_distance(x, centers + c * d, d));
+}
+
+// The same over a list of centres (increasing indices): visit(c, squared distance) for each.
+template <class Visit>
+inline void for_each_listed_distance(const double* x, const double* centers, std::size_t d, const std::uint32_t* list, std::size_t count,
+                                     Visit visit) {
+  std::size_t next = 0;
+  double dist[4];
+  for (; next + 4 <= count; next += 4) {
+    const double* const rows[4] = {centers + list[next] * d, centers + list[next + 1] * d, centers + list[next + 2] * d, centers + list[next + 3] * d};
+    squared_distances4(x, rows, d, dist);
+    for (std::size_t r = 0; r < 4; ++r) visit(static_cast<std::size_t>(list[next + r]), dist[r]);
+  }
+  for (; next < count; ++next) visit(static_cast<std::size_t>(list[next]), squared_distance(x, centers + list[next] * d, d));
 }
 
 }  // namespace EKM_ISA

@@ -114,13 +114,9 @@ FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers
 // centroids as given.
 template <class T>
 void predict(const T* data, std::size_t n, std::size_t d, const double* centers, std::size_t k, int threads, std::int32_t* labels) {
-  const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
-#pragma omp parallel num_threads(effective_threads(threads, n))
-  {
-    AsDouble<T> row;
-#pragma omp for schedule(static)
-    for (std::ptrdiff_t i = 0; i < sn; ++i) labels[i] = nearest_center(row(data + static_cast<std::size_t>(i) * d, d), centers, k, d);
-  }
+  const int used = effective_threads(threads, n);
+  DistanceFilter<T> filter(data, n, d, used);
+  nearest_centers(data, n, d, centers, k, used, filter, labels);
 }
 
 }  // namespace EKM_ISA

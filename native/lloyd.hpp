@@ -3,9 +3,13 @@
 
 #include "isa.hpp"
 
+#include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "distance.hpp"
+#include "distance_filter.hpp"
+#include "parallel.hpp"
 #include "types.hpp"
 
 namespace ekm {
@@ -25,26 +29,70 @@ inline std::int32_t nearest_center(const T* x, const T* centers, std::size_t k, 
   return best;
 }
 
-template <class T>
-class LloydAssigner {
- public:
-  explicit LloydAssigner(const Problem<T>& p) : p_(p) {}
+// Index of the nearest of `count` candidate centres (in increasing index order), measured exactly,
+// the lowest index on ties: nearest_center's answer whenever the candidates include every centre
+// that can be nearest (DistanceFilter::nearest_candidates).
+inline std::int32_t nearest_candidate(const double* x, const double* centers, std::size_t d, const std::uint32_t* candidates, std::size_t count) {
+  std::size_t best = 0;
+  double best_distance = INFINITY;
+  bool first = true;
+  for_each_listed_distance(x, centers, d, candidates, count, [&](std::size_t c, double squared) {
+    if (first || squared < best_distance) {
+      best = c;
+      best_distance = squared;
+      first = false;
+    }
+  });
+  return static_cast<std::int32_t>(best);
+}
 
-  void assign(const T* centers, std::int32_t* labels) {
-    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
-    const double* centers64 = centers_as_double_(centers, p_.k * p_.d);
-#pragma omp parallel num_threads(p_.threads)
+// Every point's nearest centre: exactly nearest_center's labels, found through the distance filter
+// where it is usable and by measuring every centre elsewhere.
+template <class T>
+void nearest_centers(const T* data, std::size_t n, std::size_t d, const double* centers, std::size_t k, int threads,
+                     DistanceFilter<T>& filter, std::int32_t* labels) {
+  const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
+  if (!filter.set_centers(centers, k)) {
+#pragma omp parallel num_threads(threads)
     {
       AsDouble<T> row;
 #pragma omp for schedule(static)
-      for (std::ptrdiff_t i = 0; i < n; ++i) labels[i] = nearest_center(row(p_.row(i), p_.d), centers64, p_.k, p_.d);
+      for (std::ptrdiff_t i = 0; i < sn; ++i) labels[i] = nearest_center(row(data + static_cast<std::size_t>(i) * d, d), centers, k, d);
     }
+    return;
+  }
+  const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>((n + FILTER_BLOCK_ROWS - 1) / FILTER_BLOCK_ROWS);
+#pragma omp parallel num_threads(threads)
+  {
+    AsDouble<T> row;
+    FilterScratch scratch;
+    std::vector<std::uint32_t> candidates(k);
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+      const std::size_t start = static_cast<std::size_t>(b) * FILTER_BLOCK_ROWS;
+      filter.scan(start, std::min(n, start + FILTER_BLOCK_ROWS), scratch, [&](std::size_t i, const FilterRow& fast) {
+        const std::size_t count = filter.nearest_candidates(fast, candidates.data());
+        labels[i] = nearest_candidate(row(data + i * d, d), centers, d, candidates.data(), count);
+      });
+    }
+  }
+}
+
+template <class T>
+class LloydAssigner {
+ public:
+  explicit LloydAssigner(const Problem<T>& p) : p_(p), filter_(p.data, p.n, p.d, p.threads) {}
+
+  void assign(const T* centers, std::int32_t* labels) {
+    const double* centers64 = centers_as_double_(centers, p_.k * p_.d);
+    nearest_centers(p_.data, p_.n, p_.d, centers64, p_.k, p_.threads, filter_, labels);
   }
 
   void centers_moved(const T*, const double*, const std::int32_t*) {}
 
  private:
   const Problem<T>& p_;
+  DistanceFilter<T> filter_;
   AsDouble<T> centers_as_double_;
 };
 

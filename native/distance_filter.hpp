@@ -1,0 +1,413 @@
+// All-pairs squared distances at matrix-product speed, used only as a filter: which centres can
+// still be the nearest (or nearer than a known distance), each with a rigorous bound on how far
+// the fast value can be from the exact one (native/distance.hpp). Every decision that reaches a
+// result (a label, a k-means++ sum, a draw) is then taken on exact distances, so the filter makes
+// fits faster without changing a bit of them, for any data, thread count or instruction set.
+//
+// The fast value is the norm expansion ‖x − μ‖² + ‖c − μ‖² − 2 (x − μ)·(c − μ) in float32, with μ
+// the midrange of the points where the data sits far from the origin (which keeps the norms, and
+// with them the error bound, near the spread of the data rather than its offset) and 0 elsewhere.
+// Tiles of points against panels of centres are multiplied in registers (MR points × NR centres,
+// FMA where the instruction set has it), so each loaded value serves many products: measured 5×
+// the exact pairwise kernel's speed on Lloyd's assignment at d = 128, k = 1024.
+//
+// The bound. With u = 2^-24 (float32), x̃ and c̃ the shifted vectors rounded to float32,
+// n_x = ‖x̃‖², n_c = ‖c̃‖² (in double) and S = fl32(n_c − 2 fl32(x̃·c̃)) what the tile holds:
+//   |S + n_x − exact(x, c)| ≤ β (n_x + n_c) + η
+// where exact() is the double-precision distance of native/distance.hpp, and
+//   β = 1.01 (γ_d + 32u + (d + 8) 2^-50),  γ_d = d u / (1 − d u),  η = (8d + 64) 2^-149.
+// γ_d bounds the float32 dot product whatever its summation order (Higham, Accuracy and Stability
+// of Numerical Algorithms, §3.1), with 2|x̃·c̃| ≤ n_x + n_c; rounding the shifted inputs to float32
+// costs at most 4.1u (n_x + n_c), the stored norm u n_c, the final subtraction 2u (n_x + n_c), the
+// exact double distance at most 2(d + 2) 2^-53 (n_x + n_c), and the float32 sums and differences
+// the callers take of S (nearest_candidates) at most 8u (n_x + n_c): about γ_d + 16u in all, so
+// 32u is twice that. η covers products and roundings in float32's subnormal range. The filter is
+// used only where float32 cannot overflow (usable()); elsewhere callers take the exact path.
+#pragma once
+
+#include "isa.hpp"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <type_traits>
+#include <vector>
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#endif
+
+#include "distance.hpp"
+
+namespace ekm {
+inline namespace EKM_ISA {
+
+#if defined(__GNUC__)
+#define EKM_FILTER_VECTORS 1
+#if defined(__AVX512F__)
+constexpr std::size_t FILTER_LANES = 16;
+#elif defined(__AVX2__)
+constexpr std::size_t FILTER_LANES = 8;
+#else
+constexpr std::size_t FILTER_LANES = 4;
+#endif
+typedef float FilterLanes __attribute__((vector_size(FILTER_LANES * sizeof(float))));
+
+inline FilterLanes load_lanes(const float* p) {
+  FilterLanes v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+inline void store_lanes(float* p, FilterLanes v) { std::memcpy(p, &v, sizeof v); }
+
+inline FilterLanes splat(float x) {
+#if defined(__AVX512F__)
+  return _mm512_set1_ps(x);
+#elif defined(__AVX2__)
+  return _mm256_set1_ps(x);
+#else
+  FilterLanes v = {x, x, x, x};
+  return v;
+#endif
+}
+
+// a × b + c: fused where the instruction set has it (the build's -ffp-contract=off never fuses on
+// its own); rounded twice elsewhere, which the bound allows.
+inline FilterLanes multiply_add(FilterLanes a, FilterLanes b, FilterLanes c) {
+#if defined(__AVX512F__)
+  return _mm512_fmadd_ps(a, b, c);
+#elif defined(__FMA__)
+  return _mm256_fmadd_ps(a, b, c);
+#else
+  return a * b + c;
+#endif
+}
+#else
+constexpr std::size_t FILTER_LANES = 4;
+#endif
+
+// Register tiles: MR points × NV vectors of centres, MR × NV accumulators plus NV panel loads and a
+// broadcast within the register file (16 vector registers with AVX2, 32 with AVX-512). One vector
+// of centres (NV = 1) serves the narrow case, such as k-means++'s few candidates; two otherwise.
+#if defined(__AVX512F__)
+constexpr std::size_t FILTER_TILE_ROWS_WIDE = 12, FILTER_TILE_ROWS_NARROW = 24;
+#else
+constexpr std::size_t FILTER_TILE_ROWS_WIDE = 6, FILTER_TILE_ROWS_NARROW = 12;
+#endif
+// Points per block: the rows a thread multiplies against every panel before reading the tile,
+// a multiple of both tile heights, small enough for the rows and the tile to stay in L2.
+constexpr std::size_t FILTER_BLOCK_ROWS = 4 * FILTER_TILE_ROWS_NARROW;
+
+// tile[m][c] = n_c − 2 x_m·c for MR points against one panel (d × NV·FILTER_LANES centres). The
+// points are interleaved (rows[j × MR + m]), as the panel is, so that every load in the loop is
+// at a fixed offset from one of two pointers.
+template <std::size_t MR, std::size_t NV>
+inline void multiply_tile(const float* rows, std::size_t d, const float* panel, const float* norms, float* tile, std::size_t tile_stride) {
+  constexpr std::size_t W = NV * FILTER_LANES;
+#ifdef EKM_FILTER_VECTORS
+  FilterLanes acc[MR][NV];
+  for (std::size_t m = 0; m < MR; ++m) {
+    for (std::size_t v = 0; v < NV; ++v) acc[m][v] = FilterLanes{};
+  }
+  for (std::size_t j = 0; j < d; ++j) {
+    FilterLanes c[NV];
+    for (std::size_t v = 0; v < NV; ++v) c[v] = load_lanes(panel + j * W + v * FILTER_LANES);
+    for (std::size_t m = 0; m < MR; ++m) {
+      const FilterLanes x = splat(rows[j * MR + m]);
+      for (std::size_t v = 0; v < NV; ++v) acc[m][v] = multiply_add(x, c[v], acc[m][v]);
+    }
+  }
+  for (std::size_t v = 0; v < NV; ++v) {
+    const FilterLanes norm = load_lanes(norms + v * FILTER_LANES);
+    for (std::size_t m = 0; m < MR; ++m) store_lanes(tile + m * tile_stride + v * FILTER_LANES, norm - (acc[m][v] + acc[m][v]));
+  }
+#else
+  float acc[MR][W] = {};
+  for (std::size_t j = 0; j < d; ++j) {
+    for (std::size_t m = 0; m < MR; ++m) {
+      for (std::size_t r = 0; r < W; ++r) acc[m][r] += rows[j * MR + m] * panel[j * W + r];
+    }
+  }
+  for (std::size_t m = 0; m < MR; ++m) {
+    for (std::size_t r = 0; r < W; ++r) tile[m * tile_stride + r] = norms[r] - (acc[m][r] + acc[m][r]);
+  }
+#endif
+}
+
+// Whether some lane of a is at most the same lane of b.
+#ifdef EKM_FILTER_VECTORS
+inline bool any_at_most(FilterLanes a, FilterLanes b) {
+#if defined(__AVX512F__)
+  return _mm512_cmp_ps_mask(a, b, _CMP_LE_OQ) != 0;
+#elif defined(__AVX2__)
+  return _mm256_movemask_ps(_mm256_cmp_ps(a, b, _CMP_LE_OQ)) != 0;
+#elif defined(__SSE2__)
+  return _mm_movemask_ps(_mm_cmple_ps(a, b)) != 0;
+#else
+  const auto at_most = a <= b;
+  for (std::size_t l = 0; l < FILTER_LANES; ++l) {
+    if (at_most[l]) return true;
+  }
+  return false;
+#endif
+}
+#endif
+
+// One point's row of the filter: S for every centre, and the point's own norm.
+struct FilterRow {
+  const float* s;
+  double norm;
+};
+
+// Per-thread working memory: a block of packed points and its tile.
+struct FilterScratch {
+  std::vector<float> rows;
+  std::vector<float> tile;
+};
+
+// The shift and scale of a fit's points, measured once; the centres are packed at every
+// assignment (set_centers).
+template <class T>
+class DistanceFilter {
+ public:
+  // Below these sizes the exact kernel is as fast (measured by the benchmark's throughput table).
+  static constexpr std::size_t MIN_DIMENSIONS = 8;
+  static constexpr std::size_t MIN_CENTERS = 4;
+
+  DistanceFilter(const T* data, std::size_t n, std::size_t d, int threads) : data_(data), n_(n), d_(d), shift_(d, 0.0) {
+    if (n == 0 || d < MIN_DIMENSIONS || d >= (std::size_t{1} << 20)) return;
+    std::vector<double> low(d, INFINITY), high(d, -INFINITY);
+    const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
+#pragma omp parallel num_threads(threads)
+    {
+      std::vector<double> lo(d, INFINITY), hi(d, -INFINITY);
+#pragma omp for schedule(static) nowait
+      for (std::ptrdiff_t i = 0; i < sn; ++i) {
+        const T* x = data + static_cast<std::size_t>(i) * d;
+        for (std::size_t j = 0; j < d; ++j) {
+          const double v = static_cast<double>(x[j]);
+          lo[j] = v < lo[j] ? v : lo[j];
+          hi[j] = v > hi[j] ? v : hi[j];
+        }
+      }
+#pragma omp critical
+      for (std::size_t j = 0; j < d; ++j) {
+        low[j] = std::min(low[j], lo[j]);
+        high[j] = std::max(high[j], hi[j]);
+      }
+    }
+    // Shifting to the midrange pays where the data sits far from the origin (coordinates on a
+    // map); where it would shrink the largest norms less than 4-fold, it is not worth its rounding.
+    double spread = 0, offset = 0, shifted_reach = 0, reach = 0;
+    for (std::size_t j = 0; j < d; ++j) {
+      const double mid = 0.5 * low[j] + 0.5 * high[j], half = std::max(high[j] - mid, mid - low[j]), far = std::max(std::abs(low[j]), std::abs(high[j]));
+      spread += half * half;
+      offset += far * far;
+      shifted_reach = std::max(shifted_reach, half);
+      reach = std::max(reach, far);
+    }
+    const bool shift = !(offset <= 4 * spread);
+    if (shift) {
+      for (std::size_t j = 0; j < d; ++j) shift_[j] = 0.5 * low[j] + 0.5 * high[j];
+    }
+    shifted_ = shift;
+    point_reach_ = shift ? shifted_reach : reach;
+    if (!(point_reach_ * point_reach_ * static_cast<double>(d) * 16 < static_cast<double>(FLT_MAX))) return;
+    point_norms_.resize(n);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (std::ptrdiff_t i = 0; i < sn; ++i) point_norms_[static_cast<std::size_t>(i)] = row_norm(static_cast<std::size_t>(i));
+    const double u = 0x1p-24, dd = static_cast<double>(d);
+    const double gamma = dd * u / (1 - dd * u);
+    beta_ = 1.01 * (gamma + 32 * u + (dd + 8) * 0x1p-50);
+    eta_ = (8 * dd + 64) * 0x1p-149;
+    enabled_ = true;
+  }
+
+  // Packs the centres (k × d, double) into panels for the tiles. Returns usable().
+  bool set_centers(const double* centers, std::size_t k) {
+    k_ = k;
+    usable_ = false;
+    if (!enabled_ || k < MIN_CENTERS) return false;
+    width_ = k <= FILTER_LANES ? FILTER_LANES : 2 * FILTER_LANES;
+    const std::size_t d = d_, width = width_, panels = (k + width - 1) / width;
+    double reach = point_reach_;
+    for (std::size_t i = 0; i < k * d; ++i) reach = std::max(reach, std::abs(centers[i] - shift_[i % d]));
+    // Every float32 value, square, norm and product stays finite: |v| ≤ reach and d reach² well
+    // below FLT_MAX.
+    if (!(reach * reach * static_cast<double>(d) * 16 < static_cast<double>(FLT_MAX))) return false;
+    packed_.assign(panels * d * width, 0.0f);
+    norms_.assign(panels * width, INFINITY);
+    stride_ = panels * width;
+    norms64_.assign(k, 0.0);
+    slack_.assign(panels * width, 0.0f);
+    for (std::size_t c = 0; c < k; ++c) {
+      float* panel = &packed_[(c / width) * d * width];
+      double norm = 0;
+      for (std::size_t j = 0; j < d; ++j) {
+        const float v = static_cast<float>(centers[c * d + j] - shift_[j]);
+        panel[j * width + c % width] = v;
+        norm += static_cast<double>(v) * static_cast<double>(v);
+      }
+      norms64_[c] = norm;
+      norms_[c] = static_cast<float>(norm);
+      slack_[c] = round_up(beta_ * norm);
+    }
+    usable_ = true;
+    return true;
+  }
+
+  bool usable() const { return usable_; }
+  std::size_t centers() const { return k_; }
+
+  // Runs the filter over points [begin, end) (any range; callers choose blocks) and calls
+  // visit(i, row) for each point in order.
+  template <class Visit>
+  void scan(std::size_t begin, std::size_t end, FilterScratch& scratch, Visit visit) const {
+    for (std::size_t start = begin; start < end; start += FILTER_BLOCK_ROWS) {
+      const std::size_t count = std::min(FILTER_BLOCK_ROWS, end - start);
+      scan_block(count, [&](std::size_t m) { return start + m; }, scratch, visit);
+    }
+  }
+
+  // The same over a list of point indices.
+  template <class Visit>
+  void scan_list(const std::uint32_t* indices, std::size_t count, FilterScratch& scratch, Visit visit) const {
+    for (std::size_t start = 0; start < count; start += FILTER_BLOCK_ROWS) {
+      const std::size_t size = std::min(FILTER_BLOCK_ROWS, count - start);
+      scan_block(size, [&](std::size_t m) { return static_cast<std::size_t>(indices[start + m]); }, scratch, visit);
+    }
+  }
+
+  // Writes to `out` every centre that may be (or tie with) the nearest to the point, in index
+  // order, and returns their count: those whose fast value, less its bound, is not above the
+  // least fast value plus its bound.
+  std::size_t nearest_candidates(const FilterRow& row, std::uint32_t* out) const {
+    // The row runs on past k to a whole panel; there the centres' norms are infinite, so the
+    // padding is never the least nor a candidate.
+    const std::size_t length = stride_;
+    const float* s = row.s;
+    const float* slack = slack_.data();
+#ifdef EKM_FILTER_VECTORS
+    FilterLanes lanes = splat(INFINITY);
+    for (std::size_t c = 0; c < length; c += FILTER_LANES) {
+      const FilterLanes high = load_lanes(s + c) + load_lanes(slack + c);
+      lanes = high < lanes ? high : lanes;
+    }
+    float least = lanes[0];
+    for (std::size_t l = 1; l < FILTER_LANES; ++l) least = std::min(least, lanes[l]);
+#else
+    float least = INFINITY;
+    for (std::size_t c = 0; c < length; ++c) least = std::min(least, s[c] + slack[c]);
+#endif
+    const double threshold = static_cast<double>(least) + (2 * beta_ * row.norm + 2 * eta_) * (1 + 0x1p-40) + std::abs(static_cast<double>(least)) * 0x1p-50;
+    const float limit = round_up(threshold);
+    std::size_t count = 0;
+#ifdef EKM_FILTER_VECTORS
+    const FilterLanes limits = splat(limit);
+    for (std::size_t c0 = 0; c0 < length; c0 += FILTER_LANES) {
+      if (!any_at_most(load_lanes(s + c0) - load_lanes(slack + c0), limits)) continue;
+      for (std::size_t c = c0; c < c0 + FILTER_LANES; ++c) {
+        if (s[c] - slack[c] <= limit) out[count++] = static_cast<std::uint32_t>(c);
+      }
+    }
+#else
+    for (std::size_t c = 0; c < length; ++c) {
+      if (s[c] - slack[c] <= limit) out[count++] = static_cast<std::uint32_t>(c);
+    }
+#endif
+    return count;
+  }
+
+  // A lower bound on the exact squared distance from the point to centre c.
+  double lower_squared(const FilterRow& row, std::size_t c) const {
+    const double norm = row.norm + norms64_[c];
+    const double approx = static_cast<double>(row.s[c]) + row.norm;
+    return approx - (beta_ * norm + eta_) * (1 + 0x1p-40) - std::abs(approx) * 0x1p-50;
+  }
+
+  // A lower bound on the exact (non-squared) distance, 0 where the bound allows 0.
+  double lower_distance(const FilterRow& row, std::size_t c) const {
+    const double squared = lower_squared(row, c);
+    return squared > 0 ? std::sqrt(squared) * (1 - 0x1p-50) : 0.0;
+  }
+
+ private:
+  static float round_up(double x) {
+    float f = static_cast<float>(x);
+    if (static_cast<double>(f) < x) f = std::nextafter(f, INFINITY);
+    return f;
+  }
+
+  // The squared norm of row i as the tiles see it (shifted, rounded to float32), in double.
+  double row_norm(std::size_t i) const {
+    const T* x = data_ + i * d_;
+    double norm = 0;
+    for (std::size_t j = 0; j < d_; ++j) {
+      const double v = static_cast<double>(shifted_ ? static_cast<float>(static_cast<double>(x[j]) - shift_[j]) : static_cast<float>(x[j]));
+      norm += v * v;
+    }
+    return norm;
+  }
+
+  template <class Index, class Visit>
+  void scan_block(std::size_t count, Index index, FilterScratch& scratch, Visit visit) const {
+    if (width_ == FILTER_LANES) {
+      scan_block<FILTER_TILE_ROWS_NARROW, 1>(count, index, scratch, visit);
+    } else {
+      scan_block<FILTER_TILE_ROWS_WIDE, 2>(count, index, scratch, visit);
+    }
+  }
+
+  template <std::size_t MR, std::size_t NV, class Index, class Visit>
+  void scan_block(std::size_t count, Index index, FilterScratch& scratch, Visit visit) const {
+    const std::size_t d = d_, width = NV * FILTER_LANES, panels = stride_ / width, stride = stride_;
+    const std::size_t tiles = (count + MR - 1) / MR;
+    scratch.rows.resize(tiles * MR * d);
+    scratch.tile.resize(tiles * MR * stride);
+    for (std::size_t t = 0; t < tiles; ++t) {
+      float* rows = &scratch.rows[t * MR * d];
+      const T* x[MR];
+      const std::size_t present = std::min(MR, count - t * MR);
+      for (std::size_t m = 0; m < MR; ++m) x[m] = data_ + index(t * MR + std::min(m, present - 1)) * d;
+      // Written in the tile's order, read as MR streams; the padding repeats a point, whose
+      // results are never read.
+      if (shifted_) {
+        for (std::size_t j = 0; j < d; ++j) {
+          for (std::size_t m = 0; m < MR; ++m) rows[j * MR + m] = static_cast<float>(static_cast<double>(x[m][j]) - shift_[j]);
+        }
+      } else {
+        for (std::size_t j = 0; j < d; ++j) {
+          for (std::size_t m = 0; m < MR; ++m) rows[j * MR + m] = static_cast<float>(x[m][j]);
+        }
+      }
+    }
+    for (std::size_t panel = 0; panel < panels; ++panel) {
+      const float* centers = &packed_[panel * d * width];
+      const float* norms = &norms_[panel * width];
+      for (std::size_t t = 0; t < tiles; ++t) {
+        multiply_tile<MR, NV>(&scratch.rows[t * MR * d], d, centers, norms, &scratch.tile[t * MR * stride + panel * width], stride);
+      }
+    }
+    for (std::size_t m = 0; m < count; ++m) {
+      const std::size_t i = index(m);
+      visit(i, FilterRow{&scratch.tile[m * stride], point_norms_[i]});
+    }
+  }
+
+  const T* data_;
+  std::size_t n_, d_, k_ = 0;
+  std::vector<double> shift_;
+  double point_reach_ = 0, beta_ = 0, eta_ = 0;
+  bool enabled_ = false, usable_ = false, shifted_ = false;
+  std::size_t width_ = 2 * FILTER_LANES, stride_ = 0;  // centres per panel, and per tile row
+  std::vector<double> point_norms_;
+  std::vector<float> packed_, norms_, slack_;
+  std::vector<double> norms64_;
+};
+
+}  // namespace EKM_ISA
+}  // namespace ekm
