@@ -27,6 +27,7 @@
 
 #include "center_distances.hpp"
 #include "distance.hpp"
+#include "distance_filter.hpp"
 #include "types.hpp"
 
 namespace ekm {
@@ -37,18 +38,22 @@ class ElkanAssigner {
  public:
   explicit ElkanAssigner(const Problem<T>& p)
       : p_(p), upper_(p.n), lower_(p.n * p.k), half_center_(p.k * p.k), half_nearest_(p.k), shifts_(p.k, 0.0),
-        moved_(p.k, 0.0), moved_generously_(p.k, 0.0) {}
+        moved_(p.k, 0.0), moved_generously_(p.k, 0.0), filter_(p.data, p.n, p.d, p.threads) {}
 
   void assign(const T* centers, std::int32_t* labels) {
     const double* centers64 = centers_as_double_(centers, p_.k * p_.d);
     measure_centers(centers64);
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
     if (!bounds_ready_) {
+      if (filter_.set_centers(centers64, p_.k)) {
+        init_bounds_filtered(centers64, labels);
+      } else {
 #pragma omp parallel num_threads(p_.threads)
-      {
-        AsDouble<T> row;
+        {
+          AsDouble<T> row;
 #pragma omp for schedule(static)
-        for (std::ptrdiff_t i = 0; i < n; ++i) init_bounds(static_cast<std::size_t>(i), row, centers64, labels);
+          for (std::ptrdiff_t i = 0; i < n; ++i) init_bounds(static_cast<std::size_t>(i), row, centers64, labels);
+        }
       }
       bounds_ready_ = true;
       return;
@@ -93,6 +98,42 @@ class ElkanAssigner {
     });
     labels[i] = static_cast<std::int32_t>(label);
     upper_[i] = std::sqrt(nearest);
+  }
+
+  // The first assignment through the distance filter: the fast distances' lower bounds start every
+  // lower bound, and only the centres that may be nearest are measured (and their bounds made
+  // exact), so the labels are Lloyd's.
+  void init_bounds_filtered(const double* centers, std::int32_t* labels) {
+    const std::size_t n = p_.n, k = p_.k, d = p_.d;
+    const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>((n + FILTER_BLOCK_ROWS - 1) / FILTER_BLOCK_ROWS);
+#pragma omp parallel num_threads(p_.threads)
+    {
+      AsDouble<T> row;
+      FilterScratch scratch;
+      std::vector<std::uint32_t> candidates(k);
+#pragma omp for schedule(static)
+      for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+        const std::size_t start = static_cast<std::size_t>(b) * FILTER_BLOCK_ROWS;
+        filter_.scan(start, std::min(n, start + FILTER_BLOCK_ROWS), scratch, [&](std::size_t i, const FilterRow& fast) {
+          float* lower = &lower_[i * k];
+          for (std::size_t c = 0; c < k; ++c) lower[c] = stored_lower_bound(filter_.lower_distance(fast, c), c);
+          const std::size_t count = filter_.nearest_candidates(fast, candidates.data());
+          std::size_t label = 0;
+          double nearest = INFINITY;
+          bool first = true;
+          for_each_listed_distance(row(p_.row(i), d), centers, d, candidates.data(), count, [&](std::size_t c, double squared) {
+            lower[c] = stored_lower_bound(std::sqrt(squared), c);
+            if (first || squared < nearest) {
+              nearest = squared;
+              label = c;
+              first = false;
+            }
+          });
+          labels[i] = static_cast<std::int32_t>(label);
+          upper_[i] = std::sqrt(nearest);
+        });
+      }
+    }
   }
 
   // Elkan's step for point i: grow its upper bound by its centre's shift; unless a bound rules
@@ -198,6 +239,7 @@ class ElkanAssigner {
   std::vector<double> shifts_;            // each centre's last shift
   std::vector<double> moved_;             // each centre's total shift so far
   std::vector<double> moved_generously_;  // moved_ with a margin for its rounding
+  DistanceFilter<T> filter_;
   AsDouble<T> centers_as_double_;
   bool bounds_ready_ = false;
 };

@@ -13,6 +13,7 @@
 
 #include "center_distances.hpp"
 #include "distance.hpp"
+#include "distance_filter.hpp"
 #include "types.hpp"
 
 namespace ekm {
@@ -21,12 +22,17 @@ inline namespace EKM_ISA {
 template <class T>
 class HamerlyAssigner {
  public:
-  explicit HamerlyAssigner(const Problem<T>& p) : p_(p), upper_(p.n), lower_(p.n), half_nearest_(p.k) {}
+  explicit HamerlyAssigner(const Problem<T>& p)
+      : p_(p), upper_(p.n), lower_(p.n), half_nearest_(p.k), filter_(p.data, p.n, p.d, p.threads) {}
 
   void assign(const T* centers, std::int32_t* labels) {
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
     const std::size_t d = p_.d;
     const double* centers64 = centers_as_double_(centers, p_.k * d);
+    if (filter_.set_centers(centers64, p_.k)) {
+      assign_filtered(centers64, labels);
+      return;
+    }
     if (!bounds_ready_) {
 #pragma omp parallel num_threads(p_.threads)
       {
@@ -78,6 +84,88 @@ class HamerlyAssigner {
   }
 
  private:
+  // assign() through the distance filter: the points whose bounds fail are collected first and then
+  // scanned in blocks, so that their distances to every centre come from the fast tiles.
+  void assign_filtered(const double* centers, std::int32_t* labels) {
+    const std::size_t n = p_.n, d = p_.d;
+    const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
+    rescan_.clear();
+    if (!bounds_ready_) {
+      rescan_.resize(n);
+      for (std::size_t i = 0; i < n; ++i) rescan_[i] = static_cast<std::uint32_t>(i);
+      bounds_ready_ = true;
+    } else {
+      measure_centers(centers);
+      flags_.resize(n);
+#pragma omp parallel num_threads(p_.threads)
+      {
+        AsDouble<T> row;
+#pragma omp for schedule(dynamic, 512)
+        for (std::ptrdiff_t i = 0; i < sn; ++i) {
+          flags_[i] = 0;
+          const std::size_t label = static_cast<std::size_t>(labels[i]);
+          const double bound = std::max(half_nearest_[label], lower_[i]);
+          if (upper_[i] * PRUNE_MARGIN < bound) continue;
+          const double* x = row(p_.row(static_cast<std::size_t>(i)), d);
+          upper_[i] = std::sqrt(squared_distance(x, centers + label * d, d));
+          if (upper_[i] * PRUNE_MARGIN < bound) continue;
+          flags_[i] = 1;
+        }
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        if (flags_[i]) rescan_.push_back(static_cast<std::uint32_t>(i));
+      }
+    }
+    const std::size_t count = rescan_.size();
+    const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>((count + FILTER_BLOCK_ROWS - 1) / FILTER_BLOCK_ROWS);
+#pragma omp parallel num_threads(p_.threads)
+    {
+      AsDouble<T> row;
+      FilterScratch scratch;
+      std::vector<std::uint32_t> candidates(p_.k);
+#pragma omp for schedule(dynamic, 4)
+      for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+        const std::size_t start = static_cast<std::size_t>(b) * FILTER_BLOCK_ROWS;
+        filter_.scan_list(&rescan_[start], std::min(FILTER_BLOCK_ROWS, count - start), scratch, [&](std::size_t i, const FilterRow& fast) {
+          scan_filtered(i, row(p_.row(i), d), fast, centers, labels, candidates.data());
+        });
+      }
+    }
+  }
+
+  // scan() for a point whose fast distances are known: the candidates for nearest are measured, and
+  // the second nearest's distance is bounded below by the measured candidates and the fast lower
+  // bounds of the rest.
+  void scan_filtered(std::size_t i, const double* x, const FilterRow& fast, const double* centers, std::int32_t* labels, std::uint32_t* candidates) {
+    const std::size_t k = p_.k, d = p_.d;
+    const std::size_t count = filter_.nearest_candidates(fast, candidates);
+    std::size_t best = 0;
+    double best_distance = INFINITY, second_distance = INFINITY;
+    bool first = true;
+    for_each_listed_distance(x, centers, d, candidates, count, [&](std::size_t c, double dist) {
+      if (first || dist < best_distance) {
+        if (!first) second_distance = best_distance;
+        best_distance = dist;
+        best = c;
+        first = false;
+      } else if (dist < second_distance) {
+        second_distance = dist;
+      }
+    });
+    double other = INFINITY;  // least fast lower bound over the centres not measured
+    for (std::size_t c = 0, next = 0; c < k; ++c) {
+      if (next < count && candidates[next] == c) {
+        ++next;
+        continue;
+      }
+      other = std::min(other, filter_.lower_squared(fast, c));
+    }
+    labels[i] = static_cast<std::int32_t>(best);
+    upper_[i] = std::sqrt(best_distance);
+    const double second = std::sqrt(second_distance);
+    lower_[i] = std::min(second, other > 0 ? std::sqrt(other) * (1 - 0x1p-50) : 0.0);
+  }
+
   // Compares point i with every centre: the nearest becomes its label, the second nearest its
   // lower bound.
   void scan(std::size_t i, const double* x, const double* centers, std::int32_t* labels) {
@@ -109,6 +197,9 @@ class HamerlyAssigner {
   std::vector<double> upper_;
   std::vector<double> lower_;
   std::vector<double> half_nearest_;
+  DistanceFilter<T> filter_;
+  std::vector<std::uint8_t> flags_;     // per point: its bounds failed in this assignment
+  std::vector<std::uint32_t> rescan_;  // the points to compare with every centre
   AsDouble<T> centers_as_double_;
   bool bounds_ready_ = false;
 };

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "distance.hpp"
+#include "distance_filter.hpp"
 #include "parallel.hpp"
 #include "types.hpp"
 #include "random.hpp"
@@ -22,6 +23,11 @@ inline namespace EKM_ISA {
 template <class T>
 void copy_row(const T* data, std::size_t src, T* centers, std::size_t dst, std::size_t d) {
   std::copy(data + src * d, data + src * d + d, centers + dst * d);
+}
+
+template <class T>
+void copy_row_as_double(const T* data, std::size_t src, double* rows, std::size_t dst, std::size_t d) {
+  for (std::size_t j = 0; j < d; ++j) rows[dst * d + j] = static_cast<double>(data[src * d + j]);
 }
 
 // k distinct points drawn uniformly (weights do not bias the draw): a partial Fisher-Yates shuffle.
@@ -113,6 +119,9 @@ void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers, cons
   std::vector<double> partial(static_cast<std::size_t>(blocks) * trials);
   std::vector<double> reach(trials * k);  // per candidate and chosen centre: half their distance, less a margin
   std::vector<double> reach_all(k);      // per chosen centre: the least reach over the candidates
+  DistanceFilter<T> filter(p.data, n, d, threads);
+  std::vector<double> trial_rows(trials * d);
+  std::vector<std::uint32_t> nearer(n, 0);  // per point: the candidates that may be nearer than its nearest centre
   for (std::size_t c = 1; c < k; ++c) {
     // Seeding a large k takes as long as many iterations: it must stop when asked, too.
     if (cancel != nullptr && cancel->load()) throw Cancelled();
@@ -131,26 +140,61 @@ void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers, cons
       for (std::size_t t = 1; t < trials; ++t) reach_all[chosen] = std::min(reach_all[chosen], reach[t * k + chosen]);
     }
 
-    // Each block sums every candidate's potential over its rows in row order; the distances to
-    // four candidates are measured together (squared_distances4), which changes no sum.
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (std::ptrdiff_t b = 0; b < blocks; ++b) {
-      const std::size_t start = static_cast<std::size_t>(b) * ROW_BLOCK;
-      const std::size_t end = std::min(n, start + ROW_BLOCK);
-      double* sums = &partial[static_cast<std::size_t>(b) * trials];
-      std::fill(sums, sums + trials, 0.0);
-      for (std::size_t t0 = 0; t0 < trials; t0 += 4) {
-        const std::size_t group = std::min<std::size_t>(4, trials - t0);
-        const T* rows[4];
-        for (std::size_t r = 0; r < 4; ++r) rows[r] = p.row(candidates[t0 + std::min(r, group - 1)]);
-        double dist[4];
-        for (std::size_t i = start; i < end; ++i) {
-          if (radius[i] <= reach_all[nearest[i]]) {
-            for (std::size_t r = 0; r < group; ++r) sums[t0 + r] += p.weight(i) * closest[i];
-            continue;
+    // Each block sums every candidate's potential over its rows in row order. Where the distance
+    // filter is usable, the points outside some candidate's reach are run through it first, and
+    // only those that a candidate may bring nearer are measured (`nearer` marks them), which
+    // changes no sum either.
+    for (std::size_t t = 0; t < trials; ++t) copy_row_as_double(p.data, candidates[t], trial_rows.data(), t, d);
+    const bool fast = filter.set_centers(trial_rows.data(), trials);
+#pragma omp parallel num_threads(threads)
+    {
+      FilterScratch scratch;
+      std::vector<std::uint32_t> outside;
+      std::vector<double> measured(ROW_BLOCK * trials);
+#pragma omp for schedule(static)
+      for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+        const std::size_t start = static_cast<std::size_t>(b) * ROW_BLOCK;
+        const std::size_t end = std::min(n, start + ROW_BLOCK);
+        double* sums = &partial[static_cast<std::size_t>(b) * trials];
+        std::fill(sums, sums + trials, 0.0);
+        if (fast) {
+          outside.clear();
+          for (std::size_t i = start; i < end; ++i) {
+            nearer[i] = 0;
+            if (radius[i] > reach_all[nearest[i]]) outside.push_back(static_cast<std::uint32_t>(i));
           }
-          squared_distances4(p.row(i), rows, d, dist);
-          for (std::size_t r = 0; r < group; ++r) sums[t0 + r] += p.weight(i) * std::min(closest[i], dist[r]);
+          filter.scan_list(outside.data(), outside.size(), scratch, [&](std::size_t i, const FilterRow& row) {
+            std::uint32_t mask = 0;
+            for (std::size_t t = 0; t < trials; ++t) {
+              if (radius[i] <= reach[t * k + nearest[i]] || filter.lower_squared(row, t) >= closest[i]) continue;
+              measured[(i - start) * trials + t] = squared_distance(p.row(i), p.row(candidates[t]), d);
+              mask |= std::uint32_t{1} << t;
+            }
+            nearer[i] = mask;
+          });
+          for (std::size_t i = start; i < end; ++i) {
+            const std::uint32_t mask = nearer[i];
+            for (std::size_t t = 0; t < trials; ++t) {
+              sums[t] += p.weight(i) * ((mask >> t & 1) ? std::min(closest[i], measured[(i - start) * trials + t]) : closest[i]);
+            }
+          }
+          continue;
+        }
+        // Without the filter, the distances to four candidates are measured together
+        // (squared_distances4).
+        for (std::size_t t0 = 0; t0 < trials; t0 += 4) {
+          const std::size_t group = std::min<std::size_t>(4, trials - t0);
+          const T* rows[4];
+          for (std::size_t r = 0; r < 4; ++r) rows[r] = p.row(candidates[t0 + std::min(r, group - 1)]);
+          double dist[4];
+          for (std::size_t i = start; i < end; ++i) {
+            if (radius[i] <= reach_all[nearest[i]]) {
+              for (std::size_t r = 0; r < group; ++r) sums[t0 + r] += p.weight(i) * closest[i];
+              continue;
+            }
+            squared_distances4(p.row(i), rows, d, dist);
+            for (std::size_t r = 0; r < group; ++r) sums[t0 + r] += p.weight(i) * std::min(closest[i], dist[r]);
+          }
         }
       }
     }
@@ -171,7 +215,7 @@ void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers, cons
     const T* chosen = p.row(best);
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (std::ptrdiff_t i = 0; i < sn; ++i) {
-      if (radius[i] <= reach[best_trial * k + nearest[i]]) continue;
+      if (fast ? !(nearer[i] >> best_trial & 1) : radius[i] <= reach[best_trial * k + nearest[i]]) continue;
       const double dist = squared_distance(p.row(i), chosen, d);
       if (dist < closest[i]) {
         closest[i] = dist;
