@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Random } from '../lib/random.js';
+import { Random } from '../lib/core/random.js';
 import type { DatasetFiles, ElementType } from './protocol.js';
 
 export type Floats = Float32Array | Float64Array;

@@ -1,4 +1,4 @@
-import type { Floats } from './distance.js';
+import type { Floats } from './core/distance.js';
 import type { Algorithm, BackendName, InitMethod, IterationInfo } from './types.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { FitHooks, FitOutput, FitRequest } from './backend.js';
-import { type Floats, squaredDistance } from './distance.js';
-import { blockedSum } from './reduction.js';
+import { type Floats, squaredDistance } from './core/distance.js';
+import { blockedSum } from './core/parallel.js';
 
 /**
  * Multiplying values by a power of two changes no digit of them, and every product, sum and

@@ -4,7 +4,7 @@ import { types } from 'node:util';
 import { chooseAlgorithm } from './algorithm-choice.js';
 import type { FitRequest } from './backend.js';
 import { closestName } from './suggestion.js';
-import type { Floats } from './distance.js';
+import type { Floats } from './core/distance.js';
 import type { BackendName, InitMethod, IterationInfo, KMeansOptions } from './types.js';
 
 /** Points in the one shape the backends take: a row-major typed array read in place. */

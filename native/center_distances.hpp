@@ -1,6 +1,6 @@
 // Half the distance from each centre to its nearest other centre and, when asked, between every
 // pair of centres (k × k): the centre-side terms of Elkan's and Hamerly's tests, as
-// lib/center-distances.ts computes them. Parallel over centres; each pair is measured from its
+// lib/core/center-distances.ts computes them. Parallel over centres; each pair is measured from its
 // lower index, so both halves of the matrix hold the same bits as the serial version.
 #pragma once
 
@@ -16,7 +16,7 @@ namespace ekm {
 inline namespace EKM_ISA {
 
 // The factor on a point's upper bound in every pruning test of Elkan and Hamerly
-// (lib/center-distances.ts holds the same): a centre that the bounds put no further than the
+// (lib/core/center-distances.ts holds the same): a centre that the bounds put no further than the
 // point's own one, give or take rounding, is measured rather than ruled out, and a tie counts as
 // "not further". Then ties and near-ties are decided as Lloyd decides them, on squared distances
 // and to the lowest index, and the accelerated algorithms reach Lloyd's labels on any data.

@@ -1,4 +1,4 @@
-// The M-step shared by every algorithm (lib/centroid-update.ts specifies it): each centre becomes
+// The M-step shared by every algorithm (lib/core/centroid-update.ts specifies it): each centre becomes
 // the weighted mean of its points, summed in double over fixed chunks of consecutive points (in
 // index order within a chunk), the chunk sums added in chunk order. Chunks are summed in parallel,
 // each thread streaming only its own rows; the chunks depend on the shape, never on the thread
@@ -31,7 +31,7 @@ constexpr std::size_t MAX_SUM_CHUNKS = 64;
 constexpr std::size_t SUM_CHUNK_BYTES = 32 * 1024 * 1024;
 
 // Rows per chunk of the centroid sums: whole ROW_BLOCKs, as many chunks as MAX_SUM_CHUNKS and
-// SUM_CHUNK_BYTES of k × (d + 1) doubles each allow (lib/centroid-update.ts: sumChunkRows).
+// SUM_CHUNK_BYTES of k × (d + 1) doubles each allow (lib/core/centroid-update.ts: sumChunkRows).
 inline std::size_t sum_chunk_rows(std::size_t n, std::size_t d, std::size_t k) {
   const std::size_t blocks = std::max<std::size_t>(1, block_count(n));
   const std::size_t affordable = std::max<std::size_t>(1, SUM_CHUNK_BYTES / (8 * k * (d + 1)));
@@ -65,7 +65,7 @@ class CentroidUpdater {
     for (std::size_t c = 0; c < k; ++c) {
       if (weights[c] == 0) empty.push_back(c);
     }
-    // Only points of positive weight off their centre re-seed (lib/centroid-update.ts says why);
+    // Only points of positive weight off their centre re-seed (lib/core/centroid-update.ts says why);
     // empty clusters beyond their number keep their old centres.
     std::vector<std::size_t> far;
     if (!empty.empty()) far = farthest_points(p, labels, old_centers, empty.size());

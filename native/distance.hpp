@@ -1,4 +1,4 @@
-// Squared Euclidean distance in the summation order that lib/distance.ts specifies: four partial
+// Squared Euclidean distance in the summation order that lib/core/distance.ts specifies: four partial
 // sums (lane r holds columns j ≡ r mod 4, in increasing j), combined as (s0 + s1) + (s2 + s3).
 // Float32 values are converted to double first: differences, squares and sums are all taken in
 // double (a float32 difference of values near ±3.4e38 would overflow). The four partial sums

@@ -1,4 +1,4 @@
-// Elkan's algorithm (ICML 2003), the steps of lib/elkan.ts: exact k-means that skips distance
+// Elkan's algorithm (ICML 2003), the steps of lib/core/elkan.ts: exact k-means that skips distance
 // computations with the triangle inequality. Per point: an upper bound on the distance to its own
 // centre and a lower bound to every centre (n × k). Every phase runs in parallel: the initial and
 // bounded assignments over points, the centre-to-centre distances over centres. Each point's work

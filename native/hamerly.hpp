@@ -1,4 +1,4 @@
-// Hamerly's algorithm (SDM 2010), the steps of lib/hamerly.ts: exact k-means with an upper bound
+// Hamerly's algorithm (SDM 2010), the steps of lib/core/hamerly.ts: exact k-means with an upper bound
 // to the point's own centre and one lower bound to all the others, so memory grows with n, not
 // n × k. When the bounds fail the point is compared with every centre, ties to the lowest index,
 // as in Lloyd. Each point's work touches only its own bounds, so threads never change a result.

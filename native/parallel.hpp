@@ -1,5 +1,5 @@
 // OpenMP plumbing shared by every algorithm, and the blocked reduction order of
-// lib/reduction.ts: sums over points are taken per block of ROW_BLOCK rows, and block sums are
+// lib/core/parallel.ts: sums over points are taken per block of ROW_BLOCK rows, and block sums are
 // added in block order, so results do not depend on the thread count. Without OpenMP the pragmas
 // are ignored and everything runs on the calling thread.
 #pragma once

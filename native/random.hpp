@@ -1,5 +1,5 @@
 // The project's random generator: xoshiro128** seeded through splitmix32, the same stream as
-// lib/random.ts bit for bit, so a seed gives the same result on every backend.
+// lib/core/random.ts bit for bit, so a seed gives the same result on every backend.
 #pragma once
 
 #include "isa.hpp"

@@ -1,5 +1,5 @@
 // Initial centres: uniform random points and greedy k-means++, the same draws as
-// lib/seeding.ts. The k-means++ potentials are blocked sums, so the parallel version picks the
+// lib/core/seeding.ts. The k-means++ potentials are blocked sums, so the parallel version picks the
 // same candidates as the serial one for every thread count.
 #pragma once
 

@@ -1,4 +1,4 @@
-// scikit-learn's tolerance, as lib/tolerance.ts computes it: relative × mean of the per-feature
+// scikit-learn's tolerance, as lib/core/tolerance.ts computes it: relative × mean of the per-feature
 // variances (unweighted), with column sums taken per block of rows and added in block order.
 #pragma once
 

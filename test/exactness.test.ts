@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { sumChunkRows } from '../lib/centroid-update.js';
+import { sumChunkRows } from '../lib/core/centroid-update.js';
 import { kmeansSync } from '../lib/index.js';
 import { loadNative } from '../lib/native-loader.js';
-import { Random } from '../lib/random.js';
+import { Random } from '../lib/core/random.js';
 import type { KMeansOptions, KMeansResult, Matrix } from '../lib/types.js';
 import { type FloatArrayType, gaussianBlobs, s1Like, tiedData } from './helpers.js';
 

@@ -1,4 +1,4 @@
-import { Random } from '../lib/random.js';
+import { Random } from '../lib/core/random.js';
 import type { Matrix } from '../lib/types.js';
 import { S1_CENTROIDS, S1_POINTS, S1_SPREAD } from './fixtures/s1-centroids.js';
 

@@ -17,10 +17,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { squaredDistance } from '../lib/distance.js';
+import { squaredDistance } from '../lib/core/distance.js';
 import { exactlyScaledPair, timesPowerOfTwo } from '../lib/exact-scaling.js';
 import { kmeans, kmeansSync, predict } from '../lib/index.js';
-import { Random } from '../lib/random.js';
+import { Random } from '../lib/core/random.js';
 import type { Algorithm, BackendName, KMeansOptions, KMeansResult, PointsInput } from '../lib/types.js';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261125);

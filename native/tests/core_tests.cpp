@@ -192,7 +192,7 @@ void thread_counts() {
 }
 
 void centroid_sum_chunks() {
-  // The same rows per chunk as lib/centroid-update.ts (test/exactness.test.ts checks this table):
+  // The same rows per chunk as lib/core/centroid-update.ts (test/exactness.test.ts checks this table):
   // one chunk below ROW_BLOCK rows, MAX_SUM_CHUNKS chunks, and fewer when the sums get large.
   check(ekm::sum_chunk_rows(1000, 3, 4) == 1024, "one chunk for fewer than ROW_BLOCK points");
   check(ekm::sum_chunk_rows(100000, 32, 100) == 2048, "64 chunks of whole blocks");

@@ -22,7 +22,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { kmeans, kmeansSync } from '../../lib/index.js';
-import { Random } from '../../lib/random.js';
+import { Random } from '../../lib/core/random.js';
 import type { Algorithm, KMeansOptions, Matrix } from '../../lib/types.js';
 import { gaussianBlobs } from '../helpers.js';
 

@@ -2,7 +2,7 @@
 // shape, element type and option, and the check that a native result is the TypeScript
 // reference's, bit for bit.
 require('tsx/cjs');
-const { Random } = require('../../lib/random.ts');
+const { Random } = require('../../lib/core/random.ts');
 const { gaussianBlobs, tiedData } = require('../helpers.ts');
 const { kmeansSync } = require('../../lib/index.ts');
 

@@ -1,7 +1,7 @@
 import type { Assigner } from './assigner.js';
 import { halfCenterDistances, PRUNE_MARGIN } from './center-distances.js';
 import { type Floats, squaredDistance } from './distance.js';
-import type { Problem } from './problem.js';
+import type { Problem } from './types.js';
 
 /**
  * Elkan's algorithm (ICML 2003): exact k-means that skips distance computations with the triangle

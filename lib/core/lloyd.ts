@@ -1,6 +1,6 @@
 import { type Assigner, nearestCenter } from './assigner.js';
 import type { Floats } from './distance.js';
-import type { Problem } from './problem.js';
+import type { Problem } from './types.js';
 
 /** Lloyd's algorithm: every point against every centre. The oracle of every accelerated variant. */
 export class LloydAssigner implements Assigner {

@@ -1,10 +1,10 @@
 import type { Floats } from './distance.js';
-import { ROW_BLOCK } from './reduction.js';
+import { ROW_BLOCK } from './parallel.js';
 
 /**
  * scikit-learn's tolerance: `relative × mean of the per-feature variances` (unweighted), the
  * bound on the summed squared centre shift. Means and variances are summed in the blocked order
- * of lib/reduction.ts, one partial vector per block.
+ * of lib/core/parallel.ts, one partial vector per block.
  */
 export function absoluteTolerance(data: Floats, n: number, d: number, relative: number): number {
   if (relative === 0) return 0;

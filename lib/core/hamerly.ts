@@ -1,7 +1,7 @@
 import type { Assigner } from './assigner.js';
 import { halfCenterDistances, PRUNE_MARGIN } from './center-distances.js';
 import { type Floats, squaredDistance } from './distance.js';
-import type { Problem } from './problem.js';
+import type { Problem } from './types.js';
 
 /**
  * Hamerly's algorithm (SDM 2010): exact k-means with two bounds per point, an upper bound on the

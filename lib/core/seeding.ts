@@ -1,7 +1,7 @@
 import { type Floats, squaredDistance } from './distance.js';
-import type { Problem } from './problem.js';
+import { blockedSum, searchBlockedCumulative } from './parallel.js';
 import type { Random } from './random.js';
-import { blockedSum, searchBlockedCumulative } from './reduction.js';
+import type { Problem } from './types.js';
 
 /** Writes row `src` of `data` as row `dst` of `centers`. */
 function copyRow(data: Floats, src: number, centers: Floats, dst: number, d: number): void {

@@ -1,6 +1,6 @@
 import { type Floats, squaredDistance } from './distance.js';
-import type { Problem } from './problem.js';
-import { ROW_BLOCK } from './reduction.js';
+import { ROW_BLOCK } from './parallel.js';
+import type { Problem } from './types.js';
 
 /** At most this many chunks, and at most SUM_CHUNK_BYTES of chunk sums (native/centroid_update.hpp). */
 export const MAX_SUM_CHUNKS = 64;

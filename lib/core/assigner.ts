@@ -1,5 +1,5 @@
 import { type Floats, squaredDistance } from './distance.js';
-import type { Problem } from './problem.js';
+import type { Problem } from './types.js';
 
 /**
  * The E-step of one exact algorithm. Lloyd and Elkan differ only here; the update step, the
