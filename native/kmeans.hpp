@@ -1,4 +1,4 @@
-// The whole fit, as lib/js-backend.ts runs it: seeding, nInit runs of alternating assignment and
+// The whole fit, as lib/core/kmeans.ts runs it: seeding, nInit runs of alternating assignment and
 // update steps (scikit-learn's loop), the lowest inertia kept. Plain C++17 without Node headers,
 // so it can be tested and profiled on its own (native/tests).
 #pragma once

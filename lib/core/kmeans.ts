@@ -1,16 +1,16 @@
 import { types } from 'node:util';
-import { type Assigner, nearestCenter } from './core/assigner.js';
-import { type Backend, type FitHooks, type FitOutput, type FitRequest, abortError } from './backend.js';
-import { updateCenters } from './core/centroid-update.js';
-import { type Floats, squaredDistance } from './core/distance.js';
-import { ElkanAssigner } from './core/elkan.js';
-import { HamerlyAssigner } from './core/hamerly.js';
-import { LloydAssigner } from './core/lloyd.js';
-import type { Problem } from './core/types.js';
-import { Random } from './core/random.js';
-import { blockedSum } from './core/parallel.js';
-import { kmeansPlusPlusCenters, randomCenters } from './core/seeding.js';
-import { absoluteTolerance } from './core/tolerance.js';
+import { type Assigner, nearestCenter } from './assigner.js';
+import { type Backend, type FitHooks, type FitOutput, type FitRequest, abortError } from '../backend.js';
+import { updateCenters } from './centroid-update.js';
+import { type Floats, squaredDistance } from './distance.js';
+import { ElkanAssigner } from './elkan.js';
+import { HamerlyAssigner } from './hamerly.js';
+import { LloydAssigner } from './lloyd.js';
+import type { Problem } from './types.js';
+import { Random } from './random.js';
+import { blockedSum } from './parallel.js';
+import { kmeansPlusPlusCenters, randomCenters } from './seeding.js';
+import { absoluteTolerance } from './tolerance.js';
 
 interface RunResult {
   labels: Int32Array;
