@@ -1,6 +1,6 @@
 import type { Backend, FitOutput } from './backend.js';
 import { exactlyScaledFit, exactlyScaledPair } from './exact-scaling.js';
-import { jsBackend } from './core/kmeans.js';
+import { jsBackend } from './js-backend.js';
 import { createNativeBackend } from './native-backend.js';
 import { loadNative } from './native-loader.js';
 import type { BackendName, KMeansOptions, KMeansResult, PointsInput } from './types.js';

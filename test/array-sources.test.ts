@@ -7,7 +7,7 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { kmeans, kmeansSync, predict } from '../lib/index.js';
-import { jsBackend } from '../lib/core/kmeans.js';
+import { jsBackend } from '../lib/js-backend.js';
 import type { Matrix } from '../lib/types.js';
 import { gaussianBlobs } from './helpers.js';
 

@@ -1,6 +1,6 @@
-import type { Assigner } from './assigner.js';
 import { halfCenterDistances, PRUNE_MARGIN } from './center-distances.js';
 import { type Floats, squaredDistance } from './distance.js';
+import type { Assigner } from './kmeans.js';
 import type { Problem } from './types.js';
 
 /**

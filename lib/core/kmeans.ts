@@ -1,16 +1,26 @@
-import { types } from 'node:util';
-import { type Assigner, nearestCenter } from './assigner.js';
-import { type Backend, type FitHooks, type FitOutput, type FitRequest, abortError } from '../backend.js';
+import { type FitHooks, type FitOutput, type FitRequest, abortError } from '../backend.js';
 import { updateCenters } from './centroid-update.js';
 import { type Floats, squaredDistance } from './distance.js';
 import { ElkanAssigner } from './elkan.js';
 import { HamerlyAssigner } from './hamerly.js';
-import { LloydAssigner } from './lloyd.js';
-import type { Problem } from './types.js';
-import { Random } from './random.js';
+import { LloydAssigner, nearestCenter } from './lloyd.js';
 import { blockedSum } from './parallel.js';
+import { Random } from './random.js';
 import { kmeansPlusPlusCenters, randomCenters } from './seeding.js';
 import { absoluteTolerance } from './tolerance.js';
+import type { Problem } from './types.js';
+
+/**
+ * The assignment step of one exact algorithm: what `iterate` asks of Lloyd, Elkan and Hamerly
+ * (native/kmeans.hpp takes it as a template parameter). They differ only here; the update step,
+ * the convergence test and everything around them are shared.
+ */
+export interface Assigner {
+  /** Writes the index of the nearest centre of every point into `labels`. */
+  assign(centers: Floats, labels: Int32Array): void;
+  /** Tells the algorithm the centres moved to `centers`, each by `shifts[c]` (a distance, not squared). */
+  centersMoved(centers: Floats, shifts: Float64Array, labels: Int32Array): void;
+}
 
 interface RunResult {
   labels: Int32Array;
@@ -21,11 +31,12 @@ interface RunResult {
 }
 
 /**
- * The whole fit as a generator that yields after every iteration and every k-means++ centre: the
- * synchronous driver runs it straight through, the asynchronous one returns to the event loop at
- * each yield.
+ * The whole fit, as native/kmeans.hpp's `fit` runs it: seeding, nInit runs of alternating
+ * assignment and update steps, the lowest inertia kept. A generator that yields after every
+ * iteration and every k-means++ centre: the synchronous driver runs it straight through, the
+ * asynchronous one returns to the event loop at each yield.
  */
-function* fitSteps(request: FitRequest, hooks: FitHooks): Generator<void, FitOutput> {
+export function* fit(request: FitRequest, hooks: FitHooks): Generator<void, FitOutput> {
   const { data, n, d, k, nInit } = request;
   const weights = request.weights ?? new Float64Array(n).fill(1);
   const input = { data, n, d, k, weights };
@@ -110,68 +121,10 @@ function* iterate(
   return { labels, centers, inertia, iterations, converged };
 }
 
-/**
- * The points an asynchronous fit reads while the caller's code runs on: its own copy of points on
- * an ArrayBuffer, which the caller may transfer or resize meanwhile; points on a
- * SharedArrayBuffer, which can be neither, in place. The native addon applies the same rule to
- * every array it is given (native/binding.cpp).
- */
-function readableThroughout(data: Floats): Floats {
-  return types.isSharedArrayBuffer(data.buffer) ? data : data.slice();
+/** Index of the nearest centre for every point, the lowest index on ties. */
+export function predict(data: Floats, n: number, d: number, centers: Float64Array, k: number): Int32Array {
+  const input = { data, d, k };
+  const labels = new Int32Array(n);
+  for (let i = 0; i < n; i++) labels[i] = nearestCenter(input, i, centers);
+  return labels;
 }
-
-/** The error when onIteration detaches or shrinks the points under a synchronous fit (native/binding.cpp has the same text). */
-const DETACHED_DURING_SYNC_FIT =
-  'The points (or weights) were detached or resized while the fit read them, by onIteration: leave their ArrayBuffer ' +
-  'alone until kmeansSync returns, or use kmeans(), which works on its own copy.';
-
-/**
- * What a synchronous fit does after every onIteration call, since it reads the points in place:
- * a callback that transfers or shrinks their ArrayBuffer would leave it reading nothing (NaN).
- */
-function checkedAfterEachCallback(request: FitRequest, hooks: FitHooks): FitHooks {
-  const { onIteration } = hooks;
-  if (!onIteration) return hooks;
-  const { data } = request;
-  const length = data.length;
-  return {
-    ...hooks,
-    onIteration: (info) => {
-      onIteration(info);
-      if (data.length !== length) throw new TypeError(DETACHED_DURING_SYNC_FIT);
-    },
-  };
-}
-
-function runToEnd<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
-}
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/** The pure TypeScript backend: the reference implementation and the fallback. */
-export const jsBackend: Backend = {
-  name: 'js',
-  fitSync(request, hooks) {
-    if (hooks.signal?.aborted) throw abortError(hooks.signal);
-    return runToEnd(fitSteps(request, checkedAfterEachCallback(request, hooks)));
-  },
-  async fit(request, hooks) {
-    const steps = fitSteps({ ...request, data: readableThroughout(request.data) }, hooks);
-    for (;;) {
-      await yieldToEventLoop();
-      if (hooks.signal?.aborted) throw abortError(hooks.signal);
-      const step = steps.next();
-      if (step.done) return step.value;
-    }
-  },
-  predict(data, n, d, centers, k) {
-    const input = { data, d, k };
-    const labels = new Int32Array(n);
-    for (let i = 0; i < n; i++) labels[i] = nearestCenter(input, i, centers);
-    return labels;
-  },
-};

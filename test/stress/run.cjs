@@ -10,7 +10,7 @@ const path = require('node:path');
 const { Worker } = require('node:worker_threads');
 const { Random, randomProblem, onBuffer, reference, difference, describe, pick } = require('./cases.cjs');
 const { kmeans, kmeansSync, predict } = require('../../lib/index.ts');
-const { jsBackend } = require('../../lib/core/kmeans.ts');
+const { jsBackend } = require('../../lib/js-backend.ts');
 
 const seconds = Number(process.argv[2] ?? 600);
 const seed = Number(process.argv[3] ?? Date.now() % 2 ** 32);

@@ -1,0 +1,70 @@
+import { types } from 'node:util';
+import { type Backend, type FitHooks, type FitRequest, abortError } from './backend.js';
+import type { Floats } from './core/distance.js';
+import * as kmeans from './core/kmeans.js';
+
+/**
+ * The points an asynchronous fit reads while the caller's code runs on: its own copy of points on
+ * an ArrayBuffer, which the caller may transfer or resize meanwhile; points on a
+ * SharedArrayBuffer, which can be neither, in place. The native addon applies the same rule to
+ * every array it is given (native/binding.cpp).
+ */
+function readableThroughout(data: Floats): Floats {
+  return types.isSharedArrayBuffer(data.buffer) ? data : data.slice();
+}
+
+/** The error when onIteration detaches or shrinks the points under a synchronous fit (native/binding.cpp has the same text). */
+const DETACHED_DURING_SYNC_FIT =
+  'The points (or weights) were detached or resized while the fit read them, by onIteration: leave their ArrayBuffer ' +
+  'alone until kmeansSync returns, or use kmeans(), which works on its own copy.';
+
+/**
+ * What a synchronous fit does after every onIteration call, since it reads the points in place:
+ * a callback that transfers or shrinks their ArrayBuffer would leave it reading nothing (NaN).
+ */
+function checkedAfterEachCallback(request: FitRequest, hooks: FitHooks): FitHooks {
+  const { onIteration } = hooks;
+  if (!onIteration) return hooks;
+  const { data } = request;
+  const length = data.length;
+  return {
+    ...hooks,
+    onIteration: (info) => {
+      onIteration(info);
+      if (data.length !== length) throw new TypeError(DETACHED_DURING_SYNC_FIT);
+    },
+  };
+}
+
+function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The pure TypeScript backend: the reference algorithms of lib/core/ on the calling thread, behind
+ * the Backend interface. The reference implementation and the fallback.
+ */
+export const jsBackend: Backend = {
+  name: 'js',
+  fitSync(request, hooks) {
+    if (hooks.signal?.aborted) throw abortError(hooks.signal);
+    return runToEnd(kmeans.fit(request, checkedAfterEachCallback(request, hooks)));
+  },
+  async fit(request, hooks) {
+    const steps = kmeans.fit({ ...request, data: readableThroughout(request.data) }, hooks);
+    for (;;) {
+      await yieldToEventLoop();
+      if (hooks.signal?.aborted) throw abortError(hooks.signal);
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  },
+  predict(data, n, d, centers, k) {
+    return kmeans.predict(data, n, d, centers, k);
+  },
+};
