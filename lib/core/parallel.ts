@@ -18,25 +18,3 @@ export function blockedSum(n: number, term: (i: number) => number): number {
   return total;
 }
 
-/**
- * First i whose running blocked sum of `mass` exceeds `target`, or -1 when none does. The running
- * sum at i is (sum of the earlier blocks) + (sum of its own block up to i), which is how a
- * parallel backend forms it from per-block sums.
- */
-export function searchBlockedCumulative(n: number, mass: (i: number) => number, target: number): number {
-  let before = 0;
-  for (let start = 0; start < n; start += ROW_BLOCK) {
-    const end = Math.min(n, start + ROW_BLOCK);
-    let block = 0;
-    for (let i = start; i < end; i++) block += mass(i);
-    if (before + block > target) {
-      let running = 0;
-      for (let i = start; i < end; i++) {
-        running += mass(i);
-        if (before + running > target) return i;
-      }
-    }
-    before += block;
-  }
-  return -1;
-}

@@ -1,5 +1,5 @@
 import { type Floats, squaredDistance } from './distance.js';
-import { blockedSum, searchBlockedCumulative } from './parallel.js';
+import { blockedSum, ROW_BLOCK } from './parallel.js';
 import type { Random } from './random.js';
 import type { Problem } from './types.js';
 
@@ -25,10 +25,28 @@ export function randomCenters(input: Problem, rng: Random, centers: Floats): voi
   }
 }
 
-/** Index drawn with probability proportional to `mass`; the last point with mass when rounding runs off the end. */
+/**
+ * Index drawn in proportion to `mass`: the first i whose running blocked sum exceeds u × total, or
+ * the last point with mass when rounding runs off the end. The running sum at i is (sum of the
+ * earlier blocks) + (sum of its own block up to i), which is how a parallel backend forms it from
+ * per-block sums (native/seeding.hpp's block_sums and draw_proportional).
+ */
 function drawProportional(n: number, mass: (i: number) => number, total: number, rng: Random): number {
-  const picked = searchBlockedCumulative(n, mass, rng.nextDouble() * total);
-  if (picked >= 0) return picked;
+  const target = rng.nextDouble() * total;
+  let before = 0;
+  for (let start = 0; start < n; start += ROW_BLOCK) {
+    const end = Math.min(n, start + ROW_BLOCK);
+    let block = 0;
+    for (let i = start; i < end; i++) block += mass(i);
+    if (before + block > target) {
+      let running = 0;
+      for (let i = start; i < end; i++) {
+        running += mass(i);
+        if (before + running > target) return i;
+      }
+    }
+    before += block;
+  }
   for (let i = n - 1; i >= 0; i--) if (mass(i) > 0) return i;
   return n - 1;
 }
