@@ -5,7 +5,7 @@
  * identical call.
  */
 import { createRequire } from 'node:module';
-import type { NativeBinding } from '../binding.js';
+import type { NativeBinding } from '../lib/binding.js';
 import { loadDataset, blobs } from './datasets.js';
 
 const [addonPath, algorithm, repetitions] = process.argv.slice(2);

@@ -2,8 +2,9 @@ import type { Floats } from './core/distance.js';
 import type { Algorithm, BackendName, InitMethod, IterationInfo } from './types.js';
 
 /**
- * A fit request after validation: what every backend receives. Data is read in place; explicit
- * initial centres are already in the data's element type.
+ * A fit request after validation: what every backend receives, the native addon as is
+ * (lib/binding.ts). Data is read in place; explicit initial centres are already in the data's
+ * element type.
  */
 export interface FitRequest {
   data: Floats;

@@ -1,4 +1,4 @@
-import type { NativeBinding, NativeIterationCallback } from '../binding.js';
+import type { NativeBinding, NativeIterationCallback } from './binding.js';
 import { type Backend, type FitHooks, abortError } from './backend.js';
 
 /** What onIteration threw, kept to end the fit with. */

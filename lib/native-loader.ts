@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { NativeBinding } from '../binding.js';
+import type { NativeBinding } from './binding.js';
 
 type LoadOutcome = { binding: NativeBinding; error?: undefined } | { binding?: undefined; error: Error };
 

@@ -2,36 +2,13 @@
  * The native addon's interface (native/binding.cpp). Only lib/native-backend.ts calls it; users
  * call the public API in lib/index.ts. Every argument arrives validated.
  */
-export interface NativeFitRequest {
-  data: Float32Array | Float64Array;
-  n: number;
-  d: number;
-  k: number;
-  weights: Float64Array | null;
-  /** 'k-means++', 'random', or explicit k × d centres in the data's element type. */
-  init: 'k-means++' | 'random' | Float32Array | Float64Array;
-  nInit: number;
-  maxIterations: number;
-  tolerance: number;
-  seed: number;
-  algorithm: 'elkan' | 'hamerly' | 'lloyd';
-  threads: number;
-}
-
-export interface NativeFitOutput {
-  labels: Int32Array;
-  centroids: Float32Array | Float64Array;
-  inertia: number;
-  iterations: number;
-  converged: boolean;
-  threads: number;
-}
+import type { FitOutput, FitRequest } from './backend.js';
 
 /** Per-iteration report: run, iteration, changed, centerShift. Returning true stops the fit (code ABORT_ERR). */
 export type NativeIterationCallback = (run: number, iteration: number, changed: number, centerShift: number) => boolean | void;
 
 export interface NativeFitHandle {
-  promise: Promise<NativeFitOutput>;
+  promise: Promise<FitOutput>;
   /**
    * Asks the fit to stop at its next iteration or k-means++ centre (a fit still waiting for threads
    * stops at once); the promise then rejects with an error whose code is 'ABORT_ERR'.
@@ -49,13 +26,17 @@ export interface NativeThreadBudget {
 }
 
 export interface NativeBinding {
-  /** Runs on the calling thread, reading the arrays in place; takes the free threads of the budget without waiting. */
-  fitSync(request: NativeFitRequest, onIteration: NativeIterationCallback | null): NativeFitOutput;
+  /**
+   * Runs on the calling thread, reading the arrays in place; takes the free threads of the budget
+   * without waiting. The request is the one every backend takes, not a copy of its declaration, so
+   * that the two cannot drift apart: native/binding.cpp reads each of its fields by name.
+   */
+  fitSync(request: FitRequest, onIteration: NativeIterationCallback | null): FitOutput;
   /**
    * Queues the fit for the budget's threads and runs it on a thread of its own. Arrays on an
    * ArrayBuffer are copied first; arrays on a SharedArrayBuffer are read in place.
    */
-  fit(request: NativeFitRequest, onIteration: NativeIterationCallback | null): NativeFitHandle;
+  fit(request: FitRequest, onIteration: NativeIterationCallback | null): NativeFitHandle;
   /** Centres are float64 whatever the points' element type. */
   predict(data: Float32Array | Float64Array, n: number, d: number, centers: Float64Array, k: number, threads: number): Int32Array;
   threadBudget(): NativeThreadBudget;
