@@ -1,4 +1,5 @@
 import { totalmem } from 'node:os';
+import type { Backend } from './backend.js';
 import type { Algorithm } from './types.js';
 
 /**
@@ -14,15 +15,6 @@ export const ELKAN_MIN_CENTERS = 32;
 /** The most memory an algorithm's bounds may take: half of this machine's memory. */
 export const BOUNDS_BUDGET_BYTES = totalmem() / 2;
 
-/** Bytes an exact algorithm keeps beyond the data and labels: its bounds and centre tables. */
-export function boundsBytes(algorithm: Algorithm, n: number, k: number): number {
-  switch (algorithm) {
-    case 'elkan': return 8 * n * (k + 1) + 8 * k * (k + 2);
-    case 'hamerly': return 16 * n + 8 * k;
-    case 'lloyd': return 0;
-  }
-}
-
 function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
@@ -37,16 +29,19 @@ function formatBytes(bytes: number): string {
 /**
  * The algorithm a fit runs: 'auto' takes Elkan from 16 dimensions and 32 centres when its n × k
  * bounds fit the budget, else Hamerly (n bounds). An explicit 'elkan' that does not fit is refused up front
- * rather than left to exhaust the machine's memory.
+ * rather than left to exhaust the machine's memory. The bytes are those of the backend that will
+ * run the fit: the native core stores Elkan's bounds in half the bytes of the TypeScript one.
  */
-export function chooseAlgorithm(requested: Algorithm | 'auto', n: number, d: number, k: number, budget = BOUNDS_BUDGET_BYTES): Algorithm {
-  const elkanBytes = boundsBytes('elkan', n, k);
+export function chooseAlgorithm(
+  requested: Algorithm | 'auto', n: number, d: number, k: number, backend: Pick<Backend, 'boundsBytes'>, budget = BOUNDS_BUDGET_BYTES,
+): Algorithm {
+  const elkanBytes = backend.boundsBytes('elkan', n, k);
   if (requested === 'auto') return d >= ELKAN_MIN_DIMENSIONS && k >= ELKAN_MIN_CENTERS && elkanBytes <= budget ? 'elkan' : 'hamerly';
   if (requested === 'elkan' && elkanBytes > budget) {
     throw new RangeError(
       `options.algorithm 'elkan' needs ${formatBytes(elkanBytes)} for its n × k bounds (n = ${n}, k = ${k}), ` +
       `more than the ${formatBytes(budget)} allowed (half of this machine's memory); ` +
-      `use algorithm: 'hamerly' (${formatBytes(boundsBytes('hamerly', n, k))}, as exact) or 'auto'.`,
+      `use algorithm: 'hamerly' (${formatBytes(backend.boundsBytes('hamerly', n, k))}, as exact) or 'auto'.`,
     );
   }
   return requested;

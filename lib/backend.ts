@@ -42,6 +42,12 @@ export interface Backend {
   readonly name: BackendName;
   fitSync(request: FitRequest, hooks: FitHooks): FitOutput;
   fit(request: FitRequest, hooks: FitHooks): Promise<FitOutput>;
+  /**
+   * Bytes `algorithm` keeps on this backend beyond the data and labels (its bounds and centre
+   * tables) for n points and k centres: what the choice of algorithm weighs against the memory
+   * budget (lib/algorithm-choice.ts). Each backend stores its bounds its own way.
+   */
+  boundsBytes(algorithm: Algorithm, n: number, k: number): number;
   /** Centres are float64 whatever the points' element type, so float32 points meet the centroids as given. */
   predict(data: Floats, n: number, d: number, centers: Float64Array, k: number): Int32Array;
 }

@@ -1,4 +1,5 @@
-import type { Backend, FitOutput } from './backend.js';
+import { chooseAlgorithm } from './algorithm-choice.js';
+import type { Backend, FitOutput, FitRequest } from './backend.js';
 import { exactlyScaledFit, exactlyScaledPair } from './exact-scaling.js';
 import { jsBackend } from './js-backend.js';
 import { createNativeBackend } from './native-backend.js';
@@ -29,8 +30,15 @@ function resolveBackend(requested: BackendName | 'auto'): Backend {
   return jsBackend;
 }
 
-function toResult(output: FitOutput, fit: NormalizedFit, backend: Backend): KMeansResult {
-  const { k, d, seed, algorithm } = fit.request;
+/** The backend a fit runs on, and its request with the algorithm chosen for that backend's memory. */
+function prepare(fit: NormalizedFit): { backend: Backend; request: FitRequest } {
+  const backend = resolveBackend(fit.backend);
+  const { n, d, k } = fit.request;
+  return { backend, request: { ...fit.request, algorithm: chooseAlgorithm(fit.algorithm, n, d, k, backend) } };
+}
+
+function toResult(output: FitOutput, request: FitRequest, backend: Backend): KMeansResult {
+  const { k, d, seed, algorithm } = request;
   return {
     labels: output.labels,
     centroids: { data: output.centroids, shape: [k, d] },
@@ -50,9 +58,9 @@ function toResult(output: FitOutput, fit: NormalizedFit, backend: Backend): KMea
  */
 export function kmeansSync(points: PointsInput, k: number, options?: KMeansOptions): KMeansResult {
   const fit = normalizeFit(points, k, options);
-  const backend = resolveBackend(fit.backend);
-  const scaled = exactlyScaledFit(fit.request, fit);
-  return toResult(scaled.restore(backend.fitSync(scaled.request, scaled.hooks)), fit, backend);
+  const { backend, request } = prepare(fit);
+  const scaled = exactlyScaledFit(request, fit);
+  return toResult(scaled.restore(backend.fitSync(scaled.request, scaled.hooks)), request, backend);
 }
 
 /**
@@ -62,9 +70,9 @@ export function kmeansSync(points: PointsInput, k: number, options?: KMeansOptio
  */
 export async function kmeans(points: PointsInput, k: number, options?: KMeansOptions): Promise<KMeansResult> {
   const fit = normalizeFit(points, k, options);
-  const backend = resolveBackend(fit.backend);
-  const scaled = exactlyScaledFit(fit.request, fit);
-  return toResult(scaled.restore(await backend.fit(scaled.request, scaled.hooks)), fit, backend);
+  const { backend, request } = prepare(fit);
+  const scaled = exactlyScaledFit(request, fit);
+  return toResult(scaled.restore(await backend.fit(scaled.request, scaled.hooks)), request, backend);
 }
 
 /** Index of the nearest centroid for every point (the lowest index on ties). */

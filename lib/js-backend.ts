@@ -2,6 +2,7 @@ import { types } from 'node:util';
 import { type Backend, type FitHooks, type FitRequest, abortError } from './backend.js';
 import type { Floats } from './core/distance.js';
 import * as kmeans from './core/kmeans.js';
+import type { Algorithm } from './types.js';
 
 /**
  * The points an asynchronous fit reads while the caller's code runs on: its own copy of points on
@@ -46,6 +47,19 @@ function runToEnd<T>(steps: Generator<void, T>): T {
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
+ * The Float64Arrays lib/core/elkan.ts and lib/core/hamerly.ts allocate: Elkan's upper bounds (n),
+ * lower bounds (n × k), centre-to-centre table (k × k) and nearest-centre distances (k); Hamerly's
+ * two bounds per point and its nearest-centre distances.
+ */
+function boundsBytes(algorithm: Algorithm, n: number, k: number): number {
+  switch (algorithm) {
+    case 'elkan': return 8 * n * (k + 1) + 8 * k * (k + 1);
+    case 'hamerly': return 16 * n + 8 * k;
+    case 'lloyd': return 0;
+  }
+}
+
+/**
  * The pure TypeScript backend: the reference algorithms of lib/core/ on the calling thread, behind
  * the Backend interface. The reference implementation and the fallback.
  */
@@ -64,6 +78,7 @@ export const jsBackend: Backend = {
       if (step.done) return step.value;
     }
   },
+  boundsBytes,
   predict(data, n, d, centers, k) {
     return kmeans.predict(data, n, d, centers, k);
   },

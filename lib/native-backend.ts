@@ -1,5 +1,6 @@
-import type { NativeBinding, NativeIterationCallback } from './binding.js';
 import { type Backend, type FitHooks, abortError } from './backend.js';
+import type { NativeBinding, NativeIterationCallback } from './binding.js';
+import type { Algorithm } from './types.js';
 
 /** What onIteration threw, kept to end the fit with. */
 type Failure = { thrown?: { value: unknown } };
@@ -27,6 +28,20 @@ function iterationCallback(hooks: FitHooks, failure: Failure): NativeIterationCa
 
 function isNativeAbort(error: unknown): boolean {
   return error instanceof Error && (error as { code?: string }).code === 'ABORT_ERR';
+}
+
+/**
+ * What native/elkan.hpp and native/hamerly.hpp allocate: Elkan's lower bounds (n × k) are float32,
+ * half the bytes of the TypeScript ones, and its upper bounds (n), centre-to-centre table (k × k)
+ * and four per-centre arrays (nearest centre, last shift, total shift and its margin) double;
+ * Hamerly keeps two double bounds per point and its nearest-centre distances.
+ */
+export function nativeBoundsBytes(algorithm: Algorithm, n: number, k: number): number {
+  switch (algorithm) {
+    case 'elkan': return 8 * n + 4 * n * k + 8 * k * (k + 4);
+    case 'hamerly': return 16 * n + 8 * k;
+    case 'lloyd': return 0;
+  }
 }
 
 /**
@@ -69,6 +84,7 @@ export function createNativeBackend(binding: NativeBinding): Backend {
         signal?.removeEventListener('abort', cancel);
       }
     },
+    boundsBytes: nativeBoundsBytes,
     predict(data, n, d, centers, k) {
       return binding.predict(data, n, d, centers, k, binding.maxThreads);
     },

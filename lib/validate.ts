@@ -1,11 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { types } from 'node:util';
-import { chooseAlgorithm } from './algorithm-choice.js';
 import type { FitRequest } from './backend.js';
 import { closestName } from './suggestion.js';
 import type { Floats } from './core/distance.js';
-import type { BackendName, InitMethod, IterationInfo, KMeansOptions } from './types.js';
+import type { Algorithm, BackendName, InitMethod, IterationInfo, KMeansOptions } from './types.js';
 
 /** Points in the one shape the backends take: a row-major typed array read in place. */
 export interface NormalizedMatrix {
@@ -16,7 +15,9 @@ export interface NormalizedMatrix {
 
 /** A validated fit: the backend request plus what the API layer itself acts on. */
 export interface NormalizedFit {
-  request: FitRequest;
+  /** All but the algorithm, which depends on the memory of the backend that runs it (lib/index.ts). */
+  request: Omit<FitRequest, 'algorithm'>;
+  algorithm: Algorithm | 'auto';
   backend: BackendName | 'auto';
   signal?: AbortSignal;
   onIteration?: (info: IterationInfo) => void;
@@ -275,9 +276,9 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
   return {
     request: {
       data: points.data, n: points.n, d: points.d, k, weights, init, nInit, maxIterations, tolerance, seed,
-      algorithm: chooseAlgorithm(algorithm, points.n, points.d, k),
       threads,
     },
+    algorithm,
     backend,
     signal: options.signal,
     onIteration: options.onIteration,

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BOUNDS_BUDGET_BYTES, boundsBytes, chooseAlgorithm } from '../lib/algorithm-choice.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BOUNDS_BUDGET_BYTES, chooseAlgorithm } from '../lib/algorithm-choice.js';
 import { kmeansSync } from '../lib/index.js';
+import { jsBackend } from '../lib/js-backend.js';
+import { nativeBoundsBytes } from '../lib/native-backend.js';
 import { gaussianBlobs } from './helpers.js';
 
 describe("algorithm: 'auto'", () => {
@@ -11,17 +15,43 @@ describe("algorithm: 'auto'", () => {
   });
 
   it("never takes Elkan when its n × k bounds would not fit the memory budget", () => {
-    expect(chooseAlgorithm('auto', 1000, 128, 100, 1e9)).toBe('elkan');
-    expect(chooseAlgorithm('auto', 2_000_000, 128, 4000, BOUNDS_BUDGET_BYTES)).toBe('hamerly');
-    expect(boundsBytes('hamerly', 2_000_000, 4000)).toBeLessThan(1e8);
+    expect(chooseAlgorithm('auto', 1000, 128, 100, jsBackend, 1e9)).toBe('elkan');
+    expect(chooseAlgorithm('auto', 2_000_000, 128, 4000, jsBackend, BOUNDS_BUDGET_BYTES)).toBe('hamerly');
+    expect(jsBackend.boundsBytes('hamerly', 2_000_000, 4000)).toBeLessThan(1e8);
   });
 });
 
 describe("algorithm: 'elkan' beyond the memory budget", () => {
   it('is refused up front with the bytes it needs and what to use instead', () => {
     const points = { data: new Float32Array(2_000_000), shape: [2_000_000, 1] as const };
-    const call = (): unknown => kmeansSync(points, 4000, { algorithm: 'elkan' });
+    const call = (): unknown => kmeansSync(points, 4000, { algorithm: 'elkan', backend: 'js' });
     expect(call).toThrow(RangeError);
     expect(call).toThrow(/options\.algorithm 'elkan' needs 64 GB for its n × k bounds \(n = 2000000, k = 4000\).*use algorithm: 'hamerly' \(32 MB, as exact\) or 'auto'/);
+  });
+});
+
+describe('the memory budget', () => {
+  const native = { boundsBytes: nativeBoundsBytes };
+
+  it("charges a backend for the bounds it stores: a native Elkan fit that 8 bytes per bound would refuse runs", () => {
+    const [n, d, k] = [1_000_000, 64, 1000];
+    const budget = nativeBoundsBytes('elkan', n, k);
+    expect(jsBackend.boundsBytes('elkan', n, k)).toBeGreaterThan(budget);
+    expect(chooseAlgorithm('elkan', n, d, k, native, budget)).toBe('elkan');
+    expect(chooseAlgorithm('auto', n, d, k, native, budget)).toBe('elkan');
+    expect(() => chooseAlgorithm('elkan', n, d, k, jsBackend, budget)).toThrow(RangeError);
+    expect(chooseAlgorithm('auto', n, d, k, jsBackend, budget)).toBe('hamerly');
+    // One byte less and the native fit is refused too: the budget is a limit, not a hint.
+    expect(() => chooseAlgorithm('elkan', n, d, k, native, budget - 1)).toThrow(/needs 4\.0 GB for its n × k bounds/);
+  });
+
+  it('states the bytes per Elkan lower bound that each core allocates', () => {
+    // The coefficient of n × k: the terms in n alone or k alone cancel.
+    const perBound = (bytes: (algorithm: 'elkan', n: number, k: number) => number): number =>
+      bytes('elkan', 2, 2) - bytes('elkan', 1, 2) - bytes('elkan', 2, 1) + bytes('elkan', 1, 1);
+    const nativeType = /std::vector<(float|double)> lower_;/.exec(readFileSync(join(__dirname, '../native/elkan.hpp'), 'utf8'))?.[1];
+    expect(perBound(nativeBoundsBytes)).toBe({ float: 4, double: 8 }[nativeType ?? 'missing']);
+    const jsType = /this\.lower = new (Float32|Float64)Array\(n \* k\)/.exec(readFileSync(join(__dirname, '../lib/core/elkan.ts'), 'utf8'))?.[1];
+    expect(perBound(jsBackend.boundsBytes)).toBe({ Float32: 4, Float64: 8 }[jsType ?? 'missing']);
   });
 });

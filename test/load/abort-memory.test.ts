@@ -5,8 +5,8 @@
  * reference's result.
  *
  * The size: n = 100 000 points, k = 750 centres. Elkan keeps n × k lower bounds (float32 in the
- * native core: 300 MB; lib/algorithm-choice.ts budgets 8 bytes each, 600 MB) plus per-point upper
- * bounds, so a fit whose bounds were not freed would add about 300 MB of RSS, and 20 of them 6 GB.
+ * native core: 300 MB, as lib/native-backend.ts budgets them) plus per-point upper bounds, so a fit
+ * whose bounds were not freed would add about 300 MB of RSS, and 20 of them 6 GB.
  */
 import { describe, expect, it } from 'vitest';
 import { kmeans } from '../../lib/index.js';
