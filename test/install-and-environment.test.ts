@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(__dirname, '..');
@@ -27,6 +28,22 @@ describe('install', () => {
     const scripts = Object.keys((JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
     const hooks = scripts.filter((name) => /^(pre|post)/.test(name) && scripts.includes(name.replace(/^(pre|post)/, '')));
     expect(hooks).toEqual([]);
+  });
+});
+
+describe('the entry points', () => {
+  it('give the same functions from ES modules as from CommonJS (both as npm ci builds them in dist/)', () => {
+    const script = `
+      const cjs = require(${JSON.stringify(join(ROOT, 'dist/index.js'))});
+      import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist/index.mjs')).href)}).then((esm) => {
+        const same = Object.keys(esm).filter((name) => esm[name] === cjs[name]);
+        process.stdout.write(JSON.stringify({ cjs: Object.keys(cjs).sort(), esm: Object.keys(esm).sort(), same: same.sort() }));
+      });
+    `;
+    const seen = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as Record<string, string[]>;
+    expect(seen.cjs).toContain('kmeans');
+    expect(seen.esm).toEqual(seen.cjs);
+    expect(seen.same).toEqual(seen.cjs);
   });
 });
 
