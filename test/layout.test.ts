@@ -13,6 +13,7 @@ const ROOT = join(__dirname, '..');
 const NATIVE_ONLY: Record<string, string> = {
   'isa.hpp': 'the namespace that keeps each instruction-set build of the core apart; TypeScript is built once',
   'dispatch.hpp': 'picks the build of the core for this CPU at run time; there is one TypeScript build',
+  'distance_filter.hpp': 'fast float32 distances that only choose which centres to measure exactly; the TypeScript reference measures every distance, and its results are the ones the filter must reproduce',
   'thread_budget.hpp': 'shares OpenMP threads among the fits of a process; the TypeScript backend runs on the calling thread',
 };
 

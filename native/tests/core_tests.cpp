@@ -159,6 +159,52 @@ void accelerated_match_lloyd_on_ties() {
   }
 }
 
+// The distance filter against measuring every centre: midpoints of pairs of centres (exact ties
+// in double, rounded products in float32), some moved by one unit in the last place, columns of
+// very different magnitude, data far from the origin; float and double, 1 and 2 threads. The
+// filter must be in use in most cases, or this test would test nothing.
+template <class T>
+void filtered_nearest_centers_are_exact() {
+  std::size_t used = 0, cases = 0;
+  for (std::uint32_t seed = 1; seed <= 40; ++seed) {
+    ekm::Random rng(seed);
+    const std::size_t n = 100 + rng.next_index(500), d = 8 + rng.next_index(seed % 8 == 0 ? 400 : 40), k = 4 + rng.next_index(60);
+    const double offset = seed % 4 == 0 ? std::pow(10.0, static_cast<double>(rng.next_index(6))) : 0;
+    std::vector<double> scale(d);
+    for (std::size_t j = 0; j < d; ++j) scale[j] = seed % 3 == 0 ? std::ldexp(1.0, static_cast<int>(j % 31) - 15) : 1;
+    std::vector<double> centers(k * d);
+    for (std::size_t c = 0; c < k; ++c) {
+      for (std::size_t j = 0; j < d; ++j) {
+        centers[c * d + j] = c == k - 1 ? centers[j] : offset + static_cast<double>(static_cast<int>(rng.next_index(32769)) - 16384) / 256 * scale[j];
+      }
+    }
+    std::vector<T> data(n * d);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t a = rng.next_index(k), b = rng.next_index(k);
+      for (std::size_t j = 0; j < d; ++j) data[i * d + j] = static_cast<T>((centers[a * d + j] + centers[b * d + j]) / 2);
+      if (i % 3 == 0) {
+        T& x = data[i * d + rng.next_index(d)];
+        x = std::nextafter(x, static_cast<T>(INFINITY));
+      }
+    }
+    for (std::size_t i = 0; i < k * d; ++i) centers[i] = static_cast<double>(static_cast<T>(centers[i]));
+    std::vector<std::int32_t> expected(n), labels(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::vector<double> x(data.begin() + static_cast<std::ptrdiff_t>(i * d), data.begin() + static_cast<std::ptrdiff_t>(i * d + d));
+      expected[i] = ekm::nearest_center(x.data(), centers.data(), k, d);
+    }
+    for (const int threads : {1, 2}) {
+      ekm::DistanceFilter<T> filter(data.data(), n, d, threads);
+      ekm::nearest_centers(data.data(), n, d, centers.data(), k, threads, filter, labels.data());
+      ++cases;
+      used += filter.usable() ? 1 : 0;
+      check(labels == expected, std::string("filtered nearest centres are the exact ones (") + (sizeof(T) == 4 ? "float" : "double") + ", seed " +
+                                    std::to_string(seed) + ", d " + std::to_string(d) + ", threads " + std::to_string(threads) + ")");
+    }
+  }
+  check(used * 10 >= cases * 9, "the distance filter was usable in at least 90% of the cases (" + std::to_string(used) + " of " + std::to_string(cases) + ")");
+}
+
 void every_variant_computes_the_same_bits() {
   const std::vector<double> data = blobs<double>(7, 5000, 9, 20, 6);
   ekm::Options options;
@@ -269,6 +315,8 @@ int main(int argc, char** argv) {
     accelerated_match_lloyd_for_every_thread_count<float>();
     accelerated_match_lloyd_on_ties();
     every_variant_computes_the_same_bits();
+    filtered_nearest_centers_are_exact<float>();
+    filtered_nearest_centers_are_exact<double>();
   }
   std::printf("%d passed, %d failed\n", checks - failures, failures);
   return failures == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
