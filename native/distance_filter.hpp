@@ -105,8 +105,11 @@ constexpr std::size_t FILTER_BLOCK_ROWS = 4 * FILTER_TILE_ROWS_NARROW;
 // tile[m][c] = n_c − 2 x_m·c for MR points against one panel (d × NV·FILTER_LANES centres). The
 // points are interleaved (rows[j × MR + m]), as the panel is, so that every load in the loop is
 // at a fixed offset from one of two pointers.
+// Also lowers least[m] (lane by lane) to S + slack where that is less: the least upper bound of
+// nearest_candidates, found while the tile is still in registers.
 template <std::size_t MR, std::size_t NV>
-inline void multiply_tile(const float* rows, std::size_t d, const float* panel, const float* norms, float* tile, std::size_t tile_stride) {
+inline void multiply_tile(const float* rows, std::size_t d, const float* panel, const float* norms, const float* slack, float* tile,
+                          std::size_t tile_stride, float* least) {
   constexpr std::size_t W = NV * FILTER_LANES;
 #ifdef EKM_FILTER_VECTORS
   FilterLanes acc[MR][NV];
@@ -122,8 +125,13 @@ inline void multiply_tile(const float* rows, std::size_t d, const float* panel, 
     }
   }
   for (std::size_t v = 0; v < NV; ++v) {
-    const FilterLanes norm = load_lanes(norms + v * FILTER_LANES);
-    for (std::size_t m = 0; m < MR; ++m) store_lanes(tile + m * tile_stride + v * FILTER_LANES, norm - (acc[m][v] + acc[m][v]));
+    const FilterLanes norm = load_lanes(norms + v * FILTER_LANES), margin = load_lanes(slack + v * FILTER_LANES);
+    for (std::size_t m = 0; m < MR; ++m) {
+      const FilterLanes value = norm - (acc[m][v] + acc[m][v]);
+      store_lanes(tile + m * tile_stride + v * FILTER_LANES, value);
+      const FilterLanes high = value + margin, low = load_lanes(least + m * FILTER_LANES);
+      store_lanes(least + m * FILTER_LANES, high < low ? high : low);
+    }
   }
 #else
   float acc[MR][W] = {};
@@ -133,7 +141,10 @@ inline void multiply_tile(const float* rows, std::size_t d, const float* panel, 
     }
   }
   for (std::size_t m = 0; m < MR; ++m) {
-    for (std::size_t r = 0; r < W; ++r) tile[m * tile_stride + r] = norms[r] - (acc[m][r] + acc[m][r]);
+    for (std::size_t r = 0; r < W; ++r) {
+      tile[m * tile_stride + r] = norms[r] - (acc[m][r] + acc[m][r]);
+      least[m * FILTER_LANES + r % FILTER_LANES] = std::min(least[m * FILTER_LANES + r % FILTER_LANES], tile[m * tile_stride + r] + slack[r]);
+    }
   }
 #endif
 }
@@ -157,16 +168,19 @@ inline bool any_at_most(FilterLanes a, FilterLanes b) {
 }
 #endif
 
-// One point's row of the filter: S for every centre, and the point's own norm.
+// One point's row of the filter: S for every centre, and the point's own norm. The row is the
+// scanning thread's own until its visit returns.
 struct FilterRow {
-  const float* s;
+  float* s;
   double norm;
+  float least;  // the least S_c + slack_c over the centres
 };
 
 // Per-thread working memory: a block of packed points and its tile.
 struct FilterScratch {
   std::vector<float> rows;
   std::vector<float> tile;
+  std::vector<float> least;
 };
 
 // The shift and scale of a fit's points, measured once; the centres are packed at every
@@ -291,18 +305,7 @@ class DistanceFilter {
     const std::size_t length = stride_;
     const float* s = row.s;
     const float* slack = slack_.data();
-#ifdef EKM_FILTER_VECTORS
-    FilterLanes lanes = splat(INFINITY);
-    for (std::size_t c = 0; c < length; c += FILTER_LANES) {
-      const FilterLanes high = load_lanes(s + c) + load_lanes(slack + c);
-      lanes = high < lanes ? high : lanes;
-    }
-    float least = lanes[0];
-    for (std::size_t l = 1; l < FILTER_LANES; ++l) least = std::min(least, lanes[l]);
-#else
-    float least = INFINITY;
-    for (std::size_t c = 0; c < length; ++c) least = std::min(least, s[c] + slack[c]);
-#endif
+    const float least = row.least;
     const double threshold = static_cast<double>(least) + (2 * beta_ * row.norm + 2 * eta_) * (1 + 0x1p-40) + std::abs(static_cast<double>(least)) * 0x1p-50;
     const float limit = round_up(threshold);
     std::size_t count = 0;
@@ -320,6 +323,32 @@ class DistanceFilter {
     }
 #endif
     return count;
+  }
+
+  // A lower bound on the exact squared distance from the point to every centre not `listed`
+  // (nearest_candidates' answer), from the least of their fast values less their slack: every such
+  // value bounds S_c − β n_c from above to within u n_x (see the top of this file). Overwrites the
+  // listed centres' entries of the row.
+  double lower_squared_except(const FilterRow& row, const std::uint32_t* listed, std::size_t count) const {
+    for (std::size_t l = 0; l < count; ++l) row.s[listed[l]] = INFINITY;
+    const std::size_t length = stride_;
+    const float* s = row.s;
+    const float* slack = slack_.data();
+#ifdef EKM_FILTER_VECTORS
+    FilterLanes lanes = splat(INFINITY);
+    for (std::size_t c = 0; c < length; c += FILTER_LANES) {
+      const FilterLanes low = load_lanes(s + c) - load_lanes(slack + c);
+      lanes = low < lanes ? low : lanes;
+    }
+    float least = lanes[0];
+    for (std::size_t l = 1; l < FILTER_LANES; ++l) least = std::min(least, lanes[l]);
+#else
+    float least = INFINITY;
+    for (std::size_t c = 0; c < length; ++c) least = std::min(least, s[c] - slack[c]);
+#endif
+    if (least == INFINITY) return INFINITY;
+    const double approx = static_cast<double>(least) + row.norm;
+    return approx - ((beta_ + 0x1p-24) * row.norm + eta_) * (1 + 0x1p-40) - std::abs(approx) * 0x1p-50;
   }
 
   // A lower bound on the exact squared distance from the point to centre c.
@@ -368,6 +397,7 @@ class DistanceFilter {
     const std::size_t tiles = (count + MR - 1) / MR;
     scratch.rows.resize(tiles * MR * d);
     scratch.tile.resize(tiles * MR * stride);
+    scratch.least.assign(tiles * MR * FILTER_LANES, INFINITY);
     for (std::size_t t = 0; t < tiles; ++t) {
       float* rows = &scratch.rows[t * MR * d];
       const T* x[MR];
@@ -389,12 +419,16 @@ class DistanceFilter {
       const float* centers = &packed_[panel * d * width];
       const float* norms = &norms_[panel * width];
       for (std::size_t t = 0; t < tiles; ++t) {
-        multiply_tile<MR, NV>(&scratch.rows[t * MR * d], d, centers, norms, &scratch.tile[t * MR * stride + panel * width], stride);
+        multiply_tile<MR, NV>(&scratch.rows[t * MR * d], d, centers, norms, &slack_[panel * width], &scratch.tile[t * MR * stride + panel * width], stride,
+                              &scratch.least[t * MR * FILTER_LANES]);
       }
     }
     for (std::size_t m = 0; m < count; ++m) {
       const std::size_t i = index(m);
-      visit(i, FilterRow{&scratch.tile[m * stride], point_norms_[i]});
+      const float* lanes = &scratch.least[m * FILTER_LANES];
+      float least = lanes[0];
+      for (std::size_t l = 1; l < FILTER_LANES; ++l) least = std::min(least, lanes[l]);
+      visit(i, FilterRow{&scratch.tile[m * stride], point_norms_[i], least});
     }
   }
 

@@ -137,7 +137,7 @@ class HamerlyAssigner {
   // the second nearest's distance is bounded below by the measured candidates and the fast lower
   // bounds of the rest.
   void scan_filtered(std::size_t i, const double* x, const FilterRow& fast, const double* centers, std::int32_t* labels, std::uint32_t* candidates) {
-    const std::size_t k = p_.k, d = p_.d;
+    const std::size_t d = p_.d;
     const std::size_t count = filter_.nearest_candidates(fast, candidates);
     std::size_t best = 0;
     double best_distance = INFINITY, second_distance = INFINITY;
@@ -152,14 +152,7 @@ class HamerlyAssigner {
         second_distance = dist;
       }
     });
-    double other = INFINITY;  // least fast lower bound over the centres not measured
-    for (std::size_t c = 0, next = 0; c < k; ++c) {
-      if (next < count && candidates[next] == c) {
-        ++next;
-        continue;
-      }
-      other = std::min(other, filter_.lower_squared(fast, c));
-    }
+    const double other = filter_.lower_squared_except(fast, candidates, count);  // over the centres not measured
     labels[i] = static_cast<std::int32_t>(best);
     upper_[i] = std::sqrt(best_distance);
     const double second = std::sqrt(second_distance);
