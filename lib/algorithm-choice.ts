@@ -1,5 +1,6 @@
 import { totalmem } from 'node:os';
 import type { Backend } from './backend.js';
+import { API_CALLER, type Caller } from './caller.js';
 import type { Algorithm } from './types.js';
 
 /**
@@ -29,19 +30,21 @@ function formatBytes(bytes: number): string {
 /**
  * The algorithm a fit runs: 'auto' takes Elkan from 16 dimensions and 32 centres when its n × k
  * bounds fit the budget, else Hamerly (n bounds). An explicit 'elkan' that does not fit is refused up front
- * rather than left to exhaust the machine's memory. The bytes are those of the backend that will
- * run the fit: the native core stores Elkan's bounds in half the bytes of the TypeScript one.
+ * rather than left to exhaust the machine's memory, in a message that names the option as the caller
+ * does. The bytes are those of the backend that will run the fit: the native core stores Elkan's
+ * bounds in half the bytes of the TypeScript one.
  */
 export function chooseAlgorithm(
-  requested: Algorithm | 'auto', n: number, d: number, k: number, backend: Pick<Backend, 'boundsBytes'>, budget = BOUNDS_BUDGET_BYTES,
+  requested: Algorithm | 'auto', n: number, d: number, k: number, backend: Pick<Backend, 'boundsBytes'>,
+  budget = BOUNDS_BUDGET_BYTES, caller: Caller = API_CALLER,
 ): Algorithm {
   const elkanBytes = backend.boundsBytes('elkan', n, k);
   if (requested === 'auto') return d >= ELKAN_MIN_DIMENSIONS && k >= ELKAN_MIN_CENTERS && elkanBytes <= budget ? 'elkan' : 'hamerly';
   if (requested === 'elkan' && elkanBytes > budget) {
     throw new RangeError(
-      `options.algorithm 'elkan' needs ${formatBytes(elkanBytes)} for its n × k bounds (n = ${n}, k = ${k}), ` +
+      `${caller.name('algorithm')} ${caller.literal('elkan')} needs ${formatBytes(elkanBytes)} for its n × k bounds (n = ${n}, k = ${k}), ` +
       `more than the ${formatBytes(budget)} allowed (half of this machine's memory); ` +
-      `use algorithm: 'hamerly' (${formatBytes(backend.boundsBytes('hamerly', n, k))}, as exact) or 'auto'.`,
+      `use ${caller.setting('algorithm', 'hamerly')} (${formatBytes(backend.boundsBytes('hamerly', n, k))}, as exact) or ${caller.literal('auto')}.`,
     );
   }
   return requested;

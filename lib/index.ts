@@ -30,11 +30,15 @@ function resolveBackend(requested: BackendName | 'auto'): Backend {
   return jsBackend;
 }
 
-/** The backend a fit runs on, and its request with the algorithm chosen for that backend's memory. */
+/**
+ * The backend a fit runs on, and its request with the algorithm chosen for that backend's memory;
+ * a refusal names the option as the fit's caller does.
+ */
 function prepare(fit: NormalizedFit): { backend: Backend; request: FitRequest } {
   const backend = resolveBackend(fit.backend);
   const { n, d, k } = fit.request;
-  return { backend, request: { ...fit.request, algorithm: chooseAlgorithm(fit.algorithm, n, d, k, backend) } };
+  const algorithm = chooseAlgorithm(fit.algorithm, n, d, k, backend, undefined, fit.caller);
+  return { backend, request: { ...fit.request, algorithm } };
 }
 
 function toResult(output: FitOutput, request: FitRequest, backend: Backend): KMeansResult {

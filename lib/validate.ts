@@ -1,9 +1,9 @@
-import { randomInt } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { types } from 'node:util';
 import type { FitRequest } from './backend.js';
-import { closestName } from './suggestion.js';
+import { API_CALLER, type Caller, type OptionName, describe } from './caller.js';
 import type { Floats } from './core/distance.js';
+import { FIT_OPTIONS, K_ARGUMENT, checkInteger, optionOrDefault } from './options.js';
+import { closestName } from './suggestion.js';
 import type { Algorithm, BackendName, InitMethod, IterationInfo, KMeansOptions } from './types.js';
 
 /** Points in the one shape the backends take: a row-major typed array read in place. */
@@ -19,26 +19,15 @@ export interface NormalizedFit {
   request: Omit<FitRequest, 'algorithm'>;
   algorithm: Algorithm | 'auto';
   backend: BackendName | 'auto';
+  /** How messages name the options: an algorithm refused for the backend's memory is refused in the caller's words. */
+  caller: Caller;
   signal?: AbortSignal;
   onIteration?: (info: IterationInfo) => void;
 }
 
-const OPTION_NAMES = [
-  'init', 'nInit', 'maxIterations', 'tolerance', 'seed', 'algorithm', 'backend', 'threads',
-  'weights', 'signal', 'onIteration',
-] as const;
+const OPTION_NAMES = Object.keys(FIT_OPTIONS) as OptionName[];
 
-const SEED_LIMIT = 2 ** 32;
 const FLOAT32_MAX = 3.4028234663852886e38;
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'number') return String(value);
-  return `a value of type ${typeof value}`;
-}
 
 /** Also true for the typed arrays of another realm (a `vm` context), which fail `instanceof`. */
 function isFloatArray(value: unknown): value is Floats {
@@ -142,22 +131,6 @@ function checkFinite({ data, n, d }: NormalizedMatrix, name: string): void {
   }
 }
 
-function checkInteger(value: unknown, name: string, min: number, max: number, fix: string): number {
-  if (typeof value !== 'number') throw new TypeError(`${name} must be a number, not ${describe(value)}.`);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be an integer from ${min} to ${max}, not ${value}; ${fix}.`);
-  }
-  return value;
-}
-
-function checkChoice<T extends string>(value: unknown, name: string, choices: readonly T[]): T {
-  if (typeof value !== 'string') throw new TypeError(`${name} must be one of ${choices.map((c) => `'${c}'`).join(', ')}, not ${describe(value)}.`);
-  if (!(choices as readonly string[]).includes(value)) {
-    throw new RangeError(`${name} must be one of ${choices.map((c) => `'${c}'`).join(', ')}, not '${value}'.`);
-  }
-  return value as T;
-}
-
 function checkOptions(options: unknown): KMeansOptions {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
@@ -174,42 +147,44 @@ function checkOptions(options: unknown): KMeansOptions {
   return options as KMeansOptions;
 }
 
-function normalizeWeights(value: unknown, n: number): Float64Array | null {
+function normalizeWeights(value: unknown, n: number, caller: Caller): Float64Array | null {
   if (value === undefined) return null;
+  const name = caller.name('weights');
   if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView))) {
-    throw new TypeError(`options.weights must be an array or typed array of numbers, not ${describe(value)}.`);
+    throw new TypeError(`${name} must be an array or typed array of numbers, not ${describe(value)}.`);
   }
   const source = value as ArrayLike<unknown>;
   if (source.length !== n) {
-    throw new RangeError(`options.weights has ${source.length} entries but there are ${n} points; give one weight per point.`);
+    throw new RangeError(`${name} has ${source.length} entries but there are ${n} points; give one weight per point.`);
   }
   const weights = new Float64Array(n);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const w = source[i];
     if (typeof w !== 'number' && typeof w !== 'bigint') {
-      throw new TypeError(`options.weights[${i}] is ${describe(w)}; every weight must be a number.`);
+      throw new TypeError(`${name}[${i}] is ${describe(w)}; every weight must be a number.`);
     }
     const x = Number(w);
     if (!Number.isFinite(x) || x < 0) {
-      throw new RangeError(`options.weights[${i}] is ${nonFinite(x)}; weights must be finite and non-negative.`);
+      throw new RangeError(`${name}[${i}] is ${nonFinite(x)}; weights must be finite and non-negative.`);
     }
     weights[i] = x;
     total += x;
   }
-  if (total === 0) throw new RangeError('options.weights are all zero; at least one point needs a positive weight.');
+  if (total === 0) throw new RangeError(`${name} are all zero; at least one point needs a positive weight.`);
   return weights;
 }
 
-function normalizeInit(value: unknown, k: number, points: NormalizedMatrix): InitMethod | Floats {
-  if (value === undefined) return 'k-means++';
-  if (typeof value === 'string') return checkChoice(value, 'options.init', ['k-means++', 'random'] as const);
-  const centers = normalizeMatrix(value, 'options.init');
+function normalizeInit(value: unknown, k: number, points: NormalizedMatrix, caller: Caller): InitMethod | Floats {
+  const init = optionOrDefault('init', value, caller);
+  if (typeof init === 'string') return init;
+  const name = caller.name('init');
+  const centers = normalizeMatrix(init, name);
   if (centers.n !== k) {
-    throw new RangeError(`options.init has ${centers.n} centres but k is ${k}; give exactly k rows.`);
+    throw new RangeError(`${name} has ${centers.n} centres but k is ${k}; give exactly k rows.`);
   }
   if (centers.d !== points.d) {
-    throw new RangeError(`options.init rows have ${centers.d} columns but the points have ${points.d}; the dimensions must match.`);
+    throw new RangeError(`${name} rows have ${centers.d} columns but the points have ${points.d}; the dimensions must match.`);
   }
   // A private copy in the points' element type: the fit never writes into the caller's array.
   if (!(points.data instanceof Float32Array)) return Float64Array.from(centers.data);
@@ -220,7 +195,7 @@ function normalizeInit(value: unknown, k: number, points: NormalizedMatrix): Ini
     if (!Number.isFinite(converted[i])) {
       const row = Math.floor(i / centers.d);
       throw new RangeError(
-        `options.init row ${row} column ${i - row * centers.d} is ${centers.data[i]}, beyond the range of float32 (largest ${FLOAT32_MAX}), ` +
+        `${name} row ${row} column ${i - row * centers.d} is ${centers.data[i]}, beyond the range of float32 (largest ${FLOAT32_MAX}), ` +
         'the element type of the points; pass the points as float64 (a Float64Array or number[][]), or centres within float32\'s range.',
       );
     }
@@ -228,49 +203,40 @@ function normalizeInit(value: unknown, k: number, points: NormalizedMatrix): Ini
   return converted;
 }
 
-/** Validates every argument of `kmeans`/`kmeansSync`; each failure names the parameter and the fix. */
-export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue: unknown): NormalizedFit {
+/**
+ * Validates every argument of `kmeans`/`kmeansSync`; each failure names the parameter and the fix.
+ * The caller says how to name them: as the API's options by default, as flags for the command line.
+ */
+export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue: unknown, caller: Caller = API_CALLER): NormalizedFit {
   const points = normalizeMatrix(pointsValue, 'points');
   const options = checkOptions(optionsValue);
-  const k = checkInteger(kValue, 'k', 1, points.n, `k counts clusters and cannot exceed the ${points.n} points`);
-  const init = normalizeInit(options.init, k, points);
+  const k = checkInteger(
+    kValue, caller.name('k'), K_ARGUMENT.rule.min, Math.min(points.n, K_ARGUMENT.rule.max), caller,
+    `k counts clusters and cannot exceed the ${points.n} points`,
+  );
+  const init = normalizeInit(options.init, k, points, caller);
 
-  let nInit: number;
-  if (options.nInit === undefined || options.nInit === 'auto') nInit = init === 'random' ? 10 : 1;
-  else nInit = checkInteger(options.nInit, 'options.nInit', 1, 1_000_000, "use a positive integer or 'auto'");
+  const nInitOption = optionOrDefault('nInit', options.nInit, caller);
+  const nInit = nInitOption === 'auto' ? (init === 'random' ? 10 : 1) : nInitOption;
   if (typeof init !== 'string' && nInit !== 1) {
-    throw new RangeError('options.nInit must be 1 or \'auto\' when options.init gives explicit centres: every run would start from the same centres.');
+    throw new RangeError(
+      `${caller.name('nInit')} must be 1 or ${caller.literal('auto')} when ${caller.name('init')} gives explicit centres: ` +
+      'every run would start from the same centres.',
+    );
   }
-
-  const maxIterations = options.maxIterations === undefined
-    ? 300
-    : checkInteger(options.maxIterations, 'options.maxIterations', 1, 2 ** 31 - 1, 'use a positive integer');
-
-  let tolerance = 1e-4;
-  if (options.tolerance !== undefined) {
-    if (typeof options.tolerance !== 'number') throw new TypeError(`options.tolerance must be a number, not ${describe(options.tolerance)}.`);
-    if (!Number.isFinite(options.tolerance) || options.tolerance < 0) {
-      throw new RangeError(`options.tolerance must be a finite number ≥ 0, not ${options.tolerance}; 0 runs until no label changes.`);
-    }
-    tolerance = options.tolerance;
-  }
-
-  const seed = options.seed === undefined
-    ? randomInt(0, SEED_LIMIT)
-    : checkInteger(options.seed, 'options.seed', 0, SEED_LIMIT - 1, 'seeds are 32-bit unsigned integers');
-
-  const algorithm = options.algorithm === undefined ? 'auto' : checkChoice(options.algorithm, 'options.algorithm', ['auto', 'elkan', 'hamerly', 'lloyd'] as const);
-  const backend = options.backend === undefined ? 'auto' : checkChoice(options.backend, 'options.backend', ['auto', 'native', 'js'] as const);
-  const threads = options.threads === undefined
-    ? availableParallelism()
-    : checkInteger(options.threads, 'options.threads', 1, 1024, 'use a positive integer (default: all cores)');
-  const weights = normalizeWeights(options.weights, points.n);
+  const maxIterations = optionOrDefault('maxIterations', options.maxIterations, caller);
+  const tolerance = optionOrDefault('tolerance', options.tolerance, caller);
+  const seed = optionOrDefault('seed', options.seed, caller);
+  const algorithm = optionOrDefault('algorithm', options.algorithm, caller);
+  const backend = optionOrDefault('backend', options.backend, caller);
+  const threads = optionOrDefault('threads', options.threads, caller);
+  const weights = normalizeWeights(options.weights, points.n, caller);
 
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
-    throw new TypeError(`options.signal must be an AbortSignal (from new AbortController().signal), not ${describe(options.signal)}.`);
+    throw new TypeError(`${caller.name('signal')} must be an AbortSignal (from new AbortController().signal), not ${describe(options.signal)}.`);
   }
   if (options.onIteration !== undefined && typeof options.onIteration !== 'function') {
-    throw new TypeError(`options.onIteration must be a function, not ${describe(options.onIteration)}.`);
+    throw new TypeError(`${caller.name('onIteration')} must be a function, not ${describe(options.onIteration)}.`);
   }
 
   return {
@@ -280,6 +246,7 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
     },
     algorithm,
     backend,
+    caller,
     signal: options.signal,
     onIteration: options.onIteration,
   };

@@ -1,0 +1,231 @@
+import { randomInt } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS } from './algorithm-choice.js';
+import type { Caller, OptionName } from './caller.js';
+import type { Algorithm, BackendName, InitMethod, KMeansOptions } from './types.js';
+
+export type { OptionName } from './caller.js';
+
+/*
+ * Every option of a fit, declared once: what values it takes, its default, its help. The API's
+ * checks (validate.ts), the command line's flags, --help and messages (cli/args.ts) and the docs
+ * (the @default tags in types.ts and the README's table) are all made from these declarations, so
+ * none of them can state a range or default of its own.
+ */
+
+/** What values an option takes. */
+export type OptionRule =
+  /** An integer from min to max; with `auto`, also the string 'auto'. */
+  | { type: 'integer'; min: number; max: number; auto?: true }
+  /** A finite number, at least min. */
+  | { type: 'number'; min: number }
+  /** One of the strings; with `centres`, also k explicit centres (checked against the points in validate.ts). */
+  | { type: 'choice'; choices: readonly string[]; centres?: true }
+  /** Values checked against the data or by kind in validate.ts, and not taken by the command line. */
+  | { type: 'weights' | 'signal' | 'function' };
+
+export interface OptionSpec {
+  rule: OptionRule;
+  /**
+   * The value the API fills in when the option is absent, or, for a default that depends on the
+   * call or the machine, how it is chosen (`text`) and the function that chooses it.
+   */
+  default: { value: string | number } | { text: string; choose?: () => number };
+  /** What the option does, as --help and the docs say it. */
+  help: string;
+  /** Why the range is what it is, appended to an out-of-range message. */
+  fix?: string;
+  /** How --help shows the flag's value; absent for the options the command line does not take. */
+  cliValue?: string;
+}
+
+/** Keyed by the package's own types, so that a new method, algorithm or backend there fails to compile until listed here. */
+const INIT_METHODS = Object.keys({ 'k-means++': 0, random: 0 } satisfies Record<InitMethod, 0>) as InitMethod[];
+const ALGORITHMS = Object.keys({ auto: 0, elkan: 0, hamerly: 0, lloyd: 0 } satisfies Record<Algorithm | 'auto', 0>) as Array<Algorithm | 'auto'>;
+const BACKENDS = Object.keys({ auto: 0, native: 0, js: 0 } satisfies Record<BackendName | 'auto', 0>) as Array<BackendName | 'auto'>;
+
+/** The upper bound of a count that the native core keeps in an int32. */
+const INT32_MAX = 2 ** 31 - 1;
+
+/** The options in the order --help and the docs list them; `satisfies` makes this list exactly KMeansOptions' keys. */
+export const FIT_OPTIONS = {
+  init: {
+    rule: { type: 'choice', choices: INIT_METHODS, centres: true },
+    default: { value: 'k-means++' },
+    help: 'how the first centres are chosen: k-means++ (greedy and weighted, 2 + ⌊ln k⌋ candidates per step), '
+      + 'random (k distinct points), or k starting centres',
+    cliValue: 'METHOD|FILE',
+  },
+  nInit: {
+    rule: { type: 'integer', min: 1, max: 1_000_000, auto: true },
+    default: { value: 'auto' },
+    help: 'runs from different seeds, the one of lowest inertia kept; auto is 10 for random and 1 otherwise '
+      + '(explicit centres allow only 1)',
+    cliValue: 'N|auto',
+  },
+  maxIterations: {
+    rule: { type: 'integer', min: 1, max: INT32_MAX },
+    default: { value: 300 },
+    help: 'iteration cap per run',
+    cliValue: 'N',
+  },
+  tolerance: {
+    rule: { type: 'number', min: 0 },
+    default: { value: 1e-4 },
+    help: 'relative tolerance: a run stops once the centres\' summed squared shift is at most tolerance × the '
+      + 'mean per-feature variance; 0 runs until no label changes',
+    fix: '0 runs until no label changes',
+    cliValue: 'X',
+  },
+  seed: {
+    rule: { type: 'integer', min: 0, max: 2 ** 32 - 1 },
+    default: { text: 'drawn at random', choose: () => randomInt(0, 2 ** 32) },
+    help: 'seed of the random generator, reported in the result; the same seed gives the same result on every '
+      + 'backend, machine and thread count',
+    fix: 'seeds are 32-bit unsigned integers',
+    cliValue: 'N',
+  },
+  algorithm: {
+    rule: { type: 'choice', choices: ALGORITHMS },
+    default: { value: 'auto' },
+    help: 'the exact algorithm: elkan (n × k bounds), hamerly (n bounds) or lloyd (none); auto takes Elkan from '
+      + `${ELKAN_MIN_DIMENSIONS} dimensions and ${ELKAN_MIN_CENTERS} centres when its bounds fit in memory, else Hamerly`,
+    cliValue: 'NAME',
+  },
+  backend: {
+    rule: { type: 'choice', choices: BACKENDS },
+    default: { value: 'auto' },
+    help: 'native (the C++ addon), js (TypeScript), or auto: native when the addon loads, else js',
+    cliValue: 'NAME',
+  },
+  threads: {
+    rule: { type: 'integer', min: 1, max: 1024 },
+    // The native core gives a fit one thread per 4096 points at most (MIN_POINTS_PER_THREAD in
+    // native/parallel.hpp), and the process's thread budget caps every fit.
+    default: { text: 'one per 4096 points, up to all cores', choose: availableParallelism },
+    help: 'most threads of the native backend (js runs on one); a fit of n points takes at most ⌈n / 4096⌉, '
+      + 'and no more than the process\'s thread budget (OMP_NUM_THREADS, else all cores)',
+    cliValue: 'N',
+  },
+  weights: {
+    rule: { type: 'weights' },
+    default: { text: '1 for every point' },
+    help: 'one finite, non-negative weight per point, not all zero',
+  },
+  signal: {
+    rule: { type: 'signal' },
+    default: { text: 'none' },
+    help: 'an AbortSignal: the fit stops between iterations and throws or rejects with an AbortError',
+  },
+  onIteration: {
+    rule: { type: 'function' },
+    default: { text: 'none' },
+    help: 'called on the calling thread after every iteration with { run, iteration, changed, centerShift }',
+  },
+} as const satisfies Record<OptionName, OptionSpec>;
+
+/** k, the argument every fit needs: declared here too, so that the command line's -k is checked as the API checks k. */
+export const K_ARGUMENT = {
+  rule: { type: 'integer', min: 1, max: INT32_MAX },
+  help: 'number of clusters, at most the number of points',
+  cliValue: 'K',
+} as const satisfies Omit<OptionSpec, 'default'>;
+
+/** The options whose values the spec checks on its own, without the data: numbers and names. */
+export type CheckedOptionName = {
+  [N in OptionName]: (typeof FIT_OPTIONS)[N]['rule']['type'] extends 'integer' | 'number' | 'choice' ? N : never;
+}[OptionName];
+
+/** The command line's flag for an option: its name in kebab case (maxIterations is max-iterations). */
+export function flagName(option: OptionName): string {
+  return option.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+/** The options the command line takes as flags, in --help order. */
+export const CLI_FIT_OPTIONS = (Object.keys(FIT_OPTIONS) as OptionName[]).filter(
+  (option) => (FIT_OPTIONS[option] as OptionSpec).cliValue !== undefined,
+) as CheckedOptionName[];
+
+/** The values a rule allows, as a caller writes them: "an integer from 1 to 1024", "one of 'auto', 'js'". */
+export function allowedValues(rule: OptionRule, caller: Caller): string {
+  switch (rule.type) {
+    case 'integer': return `an integer from ${rule.min} to ${rule.max}${rule.auto ? ` or ${caller.literal('auto')}` : ''}`;
+    case 'number': return `a finite number ≥ ${rule.min}`;
+    case 'choice': return `one of ${rule.choices.map(caller.literal).join(', ')}${rule.centres ? ', or k centres' : ''}`;
+    case 'weights': return 'one finite, non-negative weight per point';
+    case 'signal': return 'an AbortSignal';
+    case 'function': return 'a function';
+  }
+}
+
+/** A default as code writes it (`'auto'`, `1e-4`), or how it is chosen. */
+export function defaultInCode(spec: OptionSpec): string {
+  if (!('value' in spec.default)) return spec.default.text;
+  const { value } = spec.default;
+  return typeof value === 'string' ? `'${value}'` : numberText(value);
+}
+
+/** A default as a command line writes it (`auto`, `1e-4`), or how it is chosen. */
+export function defaultOnCommandLine(spec: OptionSpec): string {
+  if (!('value' in spec.default)) return spec.default.text;
+  const { value } = spec.default;
+  return typeof value === 'string' ? value : numberText(value);
+}
+
+/** The shorter of a number's plain and exponential forms: 300, 1e-4. */
+function numberText(value: number): string {
+  const plain = String(value);
+  const exponential = value.toExponential().replace('e+', 'e');
+  return exponential.length < plain.length ? exponential : plain;
+}
+
+/** Checks an integer against [min, max]; the messages name the parameter as the caller does. */
+export function checkInteger(value: unknown, name: string, min: number, max: number, caller: Caller, fix?: string, auto = false): number {
+  if (typeof value !== 'number') {
+    throw new TypeError(`${name} must be a number${auto ? ` or ${caller.literal('auto')}` : ''}, not ${caller.given(value)}.`);
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const allowed = allowedValues({ type: 'integer', min, max, ...(auto ? { auto: true } : {}) }, caller);
+    throw new RangeError(`${name} must be ${allowed}, not ${value}${fix ? `; ${fix}` : ''}.`);
+  }
+  return value;
+}
+
+/**
+ * Checks one option's value by its declaration. Explicit `init` centres pass through unchecked:
+ * whether they fit the points is validate.ts's to say.
+ */
+export function checkOption<N extends CheckedOptionName>(option: N, value: unknown, caller: Caller): Exclude<KMeansOptions[N], undefined> {
+  type Checked = Exclude<KMeansOptions[N], undefined>;
+  const { rule, fix } = FIT_OPTIONS[option] as OptionSpec;
+  const name = caller.name(option);
+  switch (rule.type) {
+    case 'integer':
+      if (rule.auto && value === 'auto') return value as Checked;
+      return checkInteger(value, name, rule.min, rule.max, caller, fix, rule.auto) as Checked;
+    case 'number':
+      if (typeof value !== 'number') throw new TypeError(`${name} must be a number, not ${caller.given(value)}.`);
+      if (!Number.isFinite(value) || value < rule.min) {
+        throw new RangeError(`${name} must be ${allowedValues(rule, caller)}, not ${value}${fix ? `; ${fix}` : ''}.`);
+      }
+      return value as Checked;
+    case 'choice':
+      if (rule.centres && typeof value !== 'string') return value as Checked;
+      if (typeof value !== 'string') throw new TypeError(`${name} must be ${allowedValues(rule, caller)}, not ${caller.given(value)}.`);
+      if (!rule.choices.includes(value)) {
+        throw new RangeError(`${name} must be ${allowedValues(rule, caller)}, not ${caller.literal(value)}${fix ? `; ${fix}` : ''}.`);
+      }
+      return value as Checked;
+    default:
+      throw new Error(`${option} is not checked by its declaration alone`);
+  }
+}
+
+/** An option's checked value, or its declared default when it is absent. */
+export function optionOrDefault<N extends CheckedOptionName>(option: N, value: unknown, caller: Caller): Exclude<KMeansOptions[N], undefined> {
+  if (value !== undefined) return checkOption(option, value, caller);
+  const fallback = (FIT_OPTIONS[option] as OptionSpec).default;
+  if ('value' in fallback) return fallback.value as Exclude<KMeansOptions[N], undefined>;
+  if (!fallback.choose) throw new Error(`${option} has no default to choose`);
+  return fallback.choose() as Exclude<KMeansOptions[N], undefined>;
+}
