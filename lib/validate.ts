@@ -15,7 +15,7 @@ export interface NormalizedMatrix {
 
 /** A validated fit: the backend request plus what the API layer itself acts on. */
 export interface NormalizedFit {
-  /** All but the algorithm, which depends on the memory of the backend that runs it (lib/index.ts). */
+  /** All but the algorithm, which depends on the memory of the backend that runs it (lib/fit.ts). */
   request: Omit<FitRequest, 'algorithm'>;
   algorithm: Algorithm | 'auto';
   backend: BackendName | 'auto';
