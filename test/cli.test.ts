@@ -165,7 +165,7 @@ describe('input formats', () => {
   it('reads exponents, signs and long decimals exactly as Number() does', async () => {
     const values = ['1e3', '-2.5E-3', '+.5', '7.', '0.1', '123456789012345678901234567890', '3.141592653589793238', '-17', '2.2250738585072014e-308'];
     const file = write('numbers.csv', values.map((v) => `${v},0`).join('\n'));
-    const outcome = await cli([file, '-k', '9', '--init', file, '--max-iter', '1', '--centroids', '-', '--labels', path('ignored.txt')]);
+    const outcome = await cli([file, '-k', '9', '--init', file, '--max-iterations', '1', '--centroids', '-', '--labels', path('ignored.txt')]);
     expect(outcome.code).toBe(0);
     const centres = lines(outcome.stdout).map((line) => Number(line.split(',')[0]));
     expect(centres).toEqual(values.map(Number));
@@ -374,7 +374,7 @@ describe('options and summary', () => {
 
   it('passes every fitting option through and matches the API', async () => {
     const outcome = await cli([
-      csv, '-k', '2', '--seed', '7', '--threads', '1', '--init', 'random', '--n-init', '3', '--max-iter', '50', '--tol', '0',
+      csv, '-k', '2', '--seed', '7', '--threads', '1', '--init', 'random', '--n-init', '3', '--max-iterations', '50', '--tolerance', '0',
       '--algorithm', 'lloyd', '--backend', 'js', '--centroids', '-', '--labels', path('o.txt'),
     ]);
     expect(outcome.code).toBe(0);
@@ -391,11 +391,11 @@ describe('options and summary', () => {
   });
 
   it('reports n, d, k, iterations, inertia, times, backend and threads on stderr', async () => {
-    const outcome = await cli([csv, '-k', '2', '--seed', '1', '--max-iter', '1', '--labels', path('s.txt')]);
+    const outcome = await cli([csv, '-k', '2', '--seed', '1', '--max-iterations', '1', '--labels', path('s.txt')]);
     expect(outcome.code).toBe(0);
     const summary = lines(outcome.stderr);
     expect(summary).toHaveLength(2);
-    expect(summary[0]).toMatch(/^elkan-kmeans: n 6, d 2, k 2: 1 iteration \((converged|not converged: --max-iter reached)\), inertia 16$/);
+    expect(summary[0]).toMatch(/^elkan-kmeans: n 6, d 2, k 2: 1 iteration \((converged|not converged: --max-iterations reached)\), inertia 16$/);
     expect(summary[1]).toMatch(/^elkan-kmeans: read \d+ ms \(CSV, no header, float64\), fit \d+ ms on the (native|js) backend \([a-z]+, \d+ threads?\), seed 1$/);
     // Not a terminal: no progress bar, no escape codes.
     expect(outcome.stderr).not.toMatch(/[\r\x1b]/);
@@ -411,7 +411,7 @@ describe('options and summary', () => {
     const n = 20_000;
     const text = Array.from({ length: n }, (_, i) => `${(i * 7919) % 1000},${(i * 104729) % 997}`).join('\n');
     const file = write('progress.csv', text);
-    const outcome = await cli([file, '-k', '20', '--seed', '1', '--tol', '0', '--labels', path('p.txt')], { tty: true });
+    const outcome = await cli([file, '-k', '20', '--seed', '1', '--tolerance', '0', '--labels', path('p.txt')], { tty: true });
     expect(outcome.code).toBe(0);
     expect(outcome.stderr).toMatch(/\r\x1b\[2Kreading .*progress\.csv [█░]{20} \d+% of 0\.\d MB/);
     expect(outcome.stderr).toMatch(/\r\x1b\[2Kfitting [█░]{20} iteration \d+ · \d+ changed/);
@@ -422,7 +422,8 @@ describe('options and summary', () => {
   it('prints --help with every option and its default, and --version', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
-    for (const flag of ['-k', '--labels', '--centroids', '--seed', '--threads', '--init', '--n-init', '--max-iter', '--tol', '--algorithm', '--backend', '--dims', '--header', '--no-header', '--delimiter', '--format', '--dtype', '--quiet']) {
+    // The command line's own flags; the API's (--seed, --max-iterations, ...) are held to their declarations by option-spec.test.ts.
+    for (const flag of ['-k', '--labels', '--centroids', '--dims', '--header', '--no-header', '--delimiter', '--format', '--dtype', '--quiet']) {
       expect(help.stdout).toContain(`${flag} `);
     }
     for (const fallback of ['[default: 300]', '[default: 1e-4]', '[default: k-means++]', '[default: auto]']) expect(help.stdout).toContain(fallback);
@@ -565,26 +566,31 @@ describe('bad command lines', () => {
     ['no -k', ['FILE'], /-k is required/],
     ['no file', ['-k', '2'], /no input file/],
     ['two files', ['FILE', 'FILE', '-k', '2'], /one input file at a time/],
-    ['-k 0', ['FILE', '-k', '0'], /-k must be from 1 to/],
-    ['-k not a number', ['FILE', '-k', 'abc'], /-k must be a whole number, not "abc"/],
+    ['-k 0', ['FILE', '-k', '0'], /-k must be an integer from 1 to 2147483647, not 0 \(see elkan-kmeans --help\)$/m],
+    ['-k not a number', ['FILE', '-k', 'abc'], /-k must be a number, not "abc" \(see elkan-kmeans --help\)$/m],
     ['-k larger than n (the package\'s own check)', ['FILE', '-k', '7'], /-k must be an integer from 1 to 6, not 7; k counts clusters and cannot exceed the 6 points$/m],
-    ['--seed negative', ['FILE', '-k', '2', '--seed=-1'], /--seed must be a whole number, not "-1"/],
-    ['--seed too large', ['FILE', '-k', '2', '--seed', '4294967296'], /--seed must be from 0 to 4294967295/],
-    ['--tol not a number', ['FILE', '-k', '2', '--tol', 'small'], /--tol must be a number ≥ 0, not "small"/],
-    ['--tol without a value', ['FILE', '-k', '2', '--tol'], /--tol needs a value/],
-    ['--max-iter fractional', ['FILE', '-k', '2', '--max-iter', '2.5'], /--max-iter must be a whole number/],
-    ['--n-init 0', ['FILE', '-k', '2', '--n-init', '0'], /--n-init must be from 1/],
-    ['--n-init with explicit centres (the package\'s check)', ['FILE', '-k', '2', '--init', 'INIT', '--n-init', '2'], /--n-init must be 1 or 'auto' when --init gives explicit centres/],
+    ['--seed negative', ['FILE', '-k', '2', '--seed=-1'], /--seed must be an integer from 0 to 4294967295, not -1; seeds are 32-bit unsigned integers \(see elkan-kmeans --help\)$/m],
+    ['--seed too large', ['FILE', '-k', '2', '--seed', '4294967296'], /--seed must be an integer from 0 to 4294967295, not 4294967296/],
+    ['--tolerance not a number', ['FILE', '-k', '2', '--tolerance', 'small'], /--tolerance must be a number, not "small" \(see elkan-kmeans --help\)$/m],
+    ['--tolerance negative', ['FILE', '-k', '2', '--tolerance=-1'], /--tolerance must be a finite number ≥ 0, not -1; 0 runs until no label changes \(see elkan-kmeans --help\)$/m],
+    ['--tolerance without a value', ['FILE', '-k', '2', '--tolerance'], /--tolerance needs a value/],
+    ['--max-iterations fractional', ['FILE', '-k', '2', '--max-iterations', '2.5'], /--max-iterations must be an integer from 1 to 2147483647, not 2\.5 \(see elkan-kmeans --help\)$/m],
+    ['--n-init 0', ['FILE', '-k', '2', '--n-init', '0'], /--n-init must be an integer from 1 to 1000000 or auto, not 0 \(see elkan-kmeans --help\)$/m],
+    ['--n-init not a number', ['FILE', '-k', '2', '--n-init', 'many'], /--n-init must be a number or auto, not "many" \(see elkan-kmeans --help\)$/m],
+    ['--n-init with explicit centres (the package\'s check)', ['FILE', '-k', '2', '--init', 'INIT', '--n-init', '2'], /--n-init must be 1 or auto when --init gives explicit centres/],
     ['--init of the wrong size (the package\'s check)', ['FILE', '-k', '3', '--init', 'INIT'], /--init has 2 centres but k is 3/],
     ['--init file missing', ['FILE', '-k', '2', '--init', 'kmeans++'], /--init must be k-means\+\+, random or a file of starting centres, but cannot read kmeans\+\+: no such file/],
-    ['--threads 0', ['FILE', '-k', '2', '--threads', '0'], /--threads must be from 1 to 1024/],
-    ['--algorithm unknown', ['FILE', '-k', '2', '--algorithm', 'yinyang'], /--algorithm must be one of auto, elkan, [a-z, ]*lloyd, not "yinyang"/],
-    ['--backend unknown', ['FILE', '-k', '2', '--backend', 'gpu'], /--backend must be one of auto, native, js, not "gpu"/],
+    ['--threads 0', ['FILE', '-k', '2', '--threads', '0'], /--threads must be an integer from 1 to 1024, not 0 \(see elkan-kmeans --help\)$/m],
+    ['--algorithm unknown', ['FILE', '-k', '2', '--algorithm', 'yinyang'], /--algorithm must be one of auto, elkan, [a-z, ]*lloyd, not yinyang \(see elkan-kmeans --help\)$/m],
+    ['--algorithm empty', ['FILE', '-k', '2', '--algorithm='], /--algorithm must be one of auto, elkan, [a-z, ]*lloyd, not "" \(see elkan-kmeans --help\)$/m],
+    ['--backend unknown', ['FILE', '-k', '2', '--backend', 'gpu'], /--backend must be one of auto, native, js, not gpu \(see elkan-kmeans --help\)$/m],
     ['--format unknown', ['FILE', '-k', '2', '--format', 'xlsx'], /--format must be one of csv, tsv, txt, json, npy, f32, f64/],
     ['--dtype unknown', ['FILE', '-k', '2', '--dtype', 'float16'], /--dtype must be one of float32, float64/],
     ['--delimiter too long', ['FILE', '-k', '2', '--delimiter', '::'], /--delimiter must be one character/],
     ['--header and --no-header', ['FILE', '-k', '2', '--header', '--no-header'], /contradict/],
-    ['an unknown option', ['FILE', '-k', '2', '--max-iterations', '5'], /unknown option --max-iterations; did you mean --max-iter\?/],
+    ['an unknown option', ['FILE', '-k', '2', '--max-iteratons', '5'], /unknown option --max-iteratons; did you mean --max-iterations\?/],
+    ['the short names of scikit-learn', ['FILE', '-k', '2', '--max-iter', '5'], /unknown option --max-iter; did you mean --max-iterations\?/],
+    ['--tol for --tolerance', ['FILE', '-k', '2', '--tol', '0'], /unknown option --tol; did you mean --tolerance\?/],
     ['a misspelt option', ['FILE', '-k', '2', '--sed', '5'], /unknown option --sed; did you mean --seed\?/],
   ];
 

@@ -1,16 +1,30 @@
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import type { Caller } from '../caller.js';
+import {
+  CLI_FIT_OPTIONS, type CheckedOptionName, FIT_OPTIONS, K_ARGUMENT, type OptionSpec, allowedValues, checkInteger, checkOption,
+  defaultOnCommandLine, flagName,
+} from '../options.js';
 import { closestName } from '../suggestion.js';
-import type { Algorithm, BackendName, InitMethod } from '../types.js';
+import type { InitMethod, KMeansOptions } from '../types.js';
 import { UsageError, quote } from './errors.js';
 import type { DType } from './float-builder.js';
 import type { Delimiter } from './read-delimited.js';
 import { INPUT_FORMATS, type InputFormat } from './read-points.js';
 import { CENTROID_FORMATS, type CentroidFormat } from './write-output.js';
 
-/** Keyed by the package's own types, so a new algorithm or backend there fails to compile until listed here. */
-const ALGORITHMS = Object.keys({ auto: 0, elkan: 0, hamerly: 0, lloyd: 0 } satisfies Record<Algorithm | 'auto', 0>) as Array<Algorithm | 'auto'>;
-const BACKENDS = Object.keys({ auto: 0, native: 0, js: 0 } satisfies Record<BackendName | 'auto', 0>) as Array<BackendName | 'auto'>;
+/** The command line's spelling in messages: flags, and values as typed (quoted only when they need it). */
+export const CLI_CALLER: Caller = {
+  name: (option) => (option === 'k' ? '-k' : `--${flagName(option)}`),
+  setting: (option, value) => `--${flagName(option)} ${CLI_CALLER.literal(value)}`,
+  literal: (value) => (/^[\w.+-]+$/.test(value) ? value : quote(value)),
+  given: (value) => (typeof value === 'string' ? quote(value) : String(value)),
+};
+
+/** The API's options as given on the command line, checked; absent ones are left for the API's defaults. */
+export type FitFlags = Partial<Pick<KMeansOptions, Exclude<CheckedOptionName, 'init'>>> & {
+  /** A method, or the path of a file of starting centres. */
+  init?: InitMethod | { file: string };
+};
 
 /** The command line, checked: every value has its type and range; file contents are checked later. */
 export interface CliArgs {
@@ -21,15 +35,7 @@ export interface CliArgs {
   labels: string | undefined;
   centroids: string | undefined;
   centroidsFormat: CentroidFormat | undefined;
-  seed: number | undefined;
-  threads: number | undefined;
-  /** A method, or the path of a file of starting centres. */
-  init: InitMethod | { file: string };
-  nInit: number | 'auto';
-  maxIterations: number;
-  tolerance: number;
-  algorithm: Algorithm | 'auto';
-  backend: BackendName | 'auto';
+  fit: FitFlags;
   format: InputFormat | undefined;
   delimiter: Delimiter | undefined;
   header: boolean | undefined;
@@ -38,7 +44,7 @@ export interface CliArgs {
   quiet: boolean;
 }
 
-interface OptionSpec {
+interface FlagSpec {
   short?: string;
   boolean?: true;
   /** How --help shows the value. */
@@ -48,20 +54,29 @@ interface OptionSpec {
   help: string;
 }
 
-/** Every option, in --help order. Defaults here are the ones the parser applies. */
-const OPTIONS = {
-  k: { short: 'k', value: 'K', default: 'required', help: 'number of clusters' },
+/** What --help adds to an API option's declared help, where the command line takes it differently. */
+const COMMAND_LINE_NOTES: Partial<Record<CheckedOptionName, string>> = {
+  init: 'here a FILE of them, in any input format',
+};
+
+/** An API option as a flag: its value, help and default all from the declaration in lib/options.ts. */
+function fitFlag(option: CheckedOptionName): FlagSpec {
+  const spec: OptionSpec = FIT_OPTIONS[option];
+  const note = COMMAND_LINE_NOTES[option];
+  return {
+    value: spec.cliValue,
+    default: defaultOnCommandLine(spec),
+    help: `${spec.help}${note ? `; ${note}` : ''}. Takes ${allowedValues(spec.rule, CLI_CALLER)}`,
+  };
+}
+
+/** Every flag, in --help order. The API's options come from their declarations; the rest are the command line's own. */
+const FLAGS: Record<string, FlagSpec> = {
+  k: { short: 'k', value: K_ARGUMENT.cliValue, default: 'required', help: `${K_ARGUMENT.help}. Takes ${allowedValues(K_ARGUMENT.rule, CLI_CALLER)}` },
   labels: { value: 'FILE', default: 'stdout unless --centroids', help: 'write each row\'s cluster (0 to K-1): one per line (.txt, .csv, .tsv, .dat or no extension), .json: an array, .npy: int32; - for stdout' },
   centroids: { value: 'FILE', default: 'not written', help: 'write the K centres, one row each: .csv, .tsv, .txt, .json, .npy, .f32 or .f64 by extension; - for stdout' },
   'centroids-format': { value: 'FORMAT', default: 'from the extension (CSV on stdout)', help: `format of --centroids: ${CENTROID_FORMATS.join(', ')}` },
-  seed: { value: 'N', default: 'random, shown in the summary', help: 'random seed, an integer from 0 to 4294967295; the same seed gives the same result' },
-  threads: { value: 'N', default: `all cores (${availableParallelism()})`, help: 'threads of the native backend' },
-  init: { value: 'METHOD|FILE', default: 'k-means++', help: 'k-means++, random, or a file of K starting centres (any input format)' },
-  'n-init': { value: 'N|auto', default: 'auto', help: 'runs from different seeds, the best one kept; auto: 10 for random, else 1' },
-  'max-iter': { value: 'N', default: '300', help: 'iteration cap per run' },
-  tol: { value: 'X', default: '1e-4', help: 'relative tolerance on the centre shift; 0 runs until no label changes' },
-  algorithm: { value: 'NAME', default: 'auto', help: `${ALGORITHMS.filter((name) => name !== 'auto').join(', ')}, or auto (chosen from n, d and k)` },
-  backend: { value: 'NAME', default: 'auto', help: 'native, js, or auto (native when the addon loads)' },
+  ...Object.fromEntries(CLI_FIT_OPTIONS.map((option) => [flagName(option), fitFlag(option)])),
   format: { value: 'FORMAT', default: 'from the extension, else detected', help: `input format: ${INPUT_FORMATS.join(', ')} (txt: delimiter detected)` },
   delimiter: { value: 'C', default: ', for csv, tab for tsv, else detected', help: 'field separator: one character, tab, or whitespace' },
   header: { boolean: true, default: 'detected', help: 'the first row is a header (detected: a header when a field is not a number)' },
@@ -71,14 +86,12 @@ const OPTIONS = {
   quiet: { short: 'q', boolean: true, help: 'no summary on stderr' },
   help: { short: 'h', boolean: true, help: 'show this help' },
   version: { short: 'V', boolean: true, help: 'show the version' },
-} satisfies Record<string, OptionSpec>;
-
-type OptionName = keyof typeof OPTIONS;
+};
 
 const HELP_WIDTH = 100;
 
 export function helpText(): string {
-  const rows = Object.entries(OPTIONS).map(([name, spec]: [string, OptionSpec]) => {
+  const rows = Object.entries(FLAGS).map(([name, spec]) => {
     const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.value ? ` ${spec.value}` : ''}`;
     const text = spec.default ? `${spec.help} [default: ${spec.default}]` : spec.help;
     return [flag, text] as const;
@@ -100,11 +113,13 @@ export function helpText(): string {
   return [
     'Usage: elkan-kmeans <file> -k K [options]',
     '',
-    'Clusters the rows of <file> into K clusters with exact k-means (Elkan\'s algorithm) and writes',
-    'the labels and centroids. <file> may be CSV or TSV (header detected), whitespace-separated',
-    'text, JSON (an array of rows), .npy (float32/float64, C order), or raw little-endian .f32/.f64',
-    'with --dims; - reads standard input. A summary goes to stderr, with a progress bar when stderr',
-    'is a terminal.',
+    'Clusters the rows of <file> into K clusters with exact k-means and writes the labels and',
+    'centroids. The algorithm is Elkan\'s or Hamerly\'s, chosen from the shape of the data and the',
+    'memory (or Lloyd\'s, by --algorithm); the summary names the one that ran. <file> may be CSV or TSV',
+    '(header detected), whitespace-separated text, JSON (an array of rows), .npy (float32/float64,',
+    'C order), or raw little-endian .f32/.f64 with --dims; - reads standard input. A summary goes to',
+    'stderr, with a progress bar when stderr is a terminal. The fitting options are those of the',
+    'package\'s kmeans(), in kebab case: maxIterations is --max-iterations.',
     '',
     'Options:',
     ...rows.flatMap(([flag, text]) => wrap(text).map((line, i) => `  ${(i === 0 ? flag : '').padEnd(width)}${line}`)),
@@ -121,7 +136,7 @@ export function helpText(): string {
 
 
 function suggest(option: string): string {
-  const best = closestName(option.replace(/^-+/, '').split('=')[0], Object.keys(OPTIONS));
+  const best = closestName(option.replace(/^-+/, '').split('=')[0], Object.keys(FLAGS));
   return best ? `; did you mean --${best}?` : '';
 }
 
@@ -142,11 +157,31 @@ function usageFromParseError(error: Error & { code?: string }): UsageError {
   }
 }
 
+/** A number as JavaScript writes one; anything else stays text, for the declaration's check to refuse by type. */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A flag's text as the value the API would be given: a number where the option takes numbers. */
+function asValue(text: string, numeric: boolean): unknown {
+  return numeric && NUMBER.test(text.trim()) ? Number(text.trim()) : text;
+}
+
+/** The declarations' checks, with the flag's name in the message; one line, without the API's full stop. */
+function usage<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) throw new UsageError(error.message.replace(/\.$/, ''));
+    throw error;
+  }
+}
+
+function checkFitFlag(option: CheckedOptionName, text: string): unknown {
+  const { rule } = FIT_OPTIONS[option];
+  return usage(() => checkOption(option, asValue(text, rule.type !== 'choice'), CLI_CALLER));
+}
+
 function integer(value: string, flag: string, min: number, max: number): number {
-  if (!/^\+?\d+$/.test(value.trim())) throw new UsageError(`${flag} must be a whole number, not ${quote(value)}`);
-  const number = Number(value);
-  if (number < min || number > max) throw new UsageError(`${flag} must be from ${min} to ${max}, not ${value}`);
-  return number;
+  return usage(() => checkInteger(asValue(value, true), flag, min, max, CLI_CALLER));
 }
 
 function choice<T extends string>(value: string, flag: string, choices: readonly T[]): T {
@@ -166,28 +201,28 @@ function delimiter(value: string): Delimiter {
   return value;
 }
 
+const INIT_METHODS: readonly string[] = FIT_OPTIONS.init.rule.choices;
+
 /** Parses and checks the command line; throws UsageError with a one-line message. */
 export function parseCli(argv: readonly string[]): CliArgs {
   const options = Object.fromEntries(
-    Object.entries(OPTIONS).map(([name, spec]: [string, OptionSpec]) => [
+    Object.entries(FLAGS).map(([name, spec]) => [
       name,
       { type: spec.boolean ? ('boolean' as const) : ('string' as const), ...(spec.short ? { short: spec.short } : {}) },
     ]),
-  ) as Record<OptionName, { type: 'boolean' | 'string'; short?: string }>;
-  let parsed: { values: Partial<Record<OptionName, string | boolean>>; positionals: string[] };
+  );
+  let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true }) as typeof parsed;
+    parsed = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
     throw usageFromParseError(error as Error & { code?: string });
   }
-  const values = parsed.values as Partial<Record<OptionName, string>> & Partial<Record<'header' | 'no-header' | 'quiet' | 'help' | 'version', boolean>>;
+  const values = parsed.values as Record<string, string | undefined> & Partial<Record<'header' | 'no-header' | 'quiet' | 'help' | 'version', boolean>>;
   const help = values.help === true;
   const version = values.version === true;
   const base = {
-    help, version, input: '', k: 0, labels: undefined, centroids: undefined, centroidsFormat: undefined, seed: undefined,
-    threads: undefined, init: 'k-means++' as const, nInit: 'auto' as const, maxIterations: 300, tolerance: 1e-4,
-    algorithm: 'auto' as const, backend: 'auto' as const, format: undefined, delimiter: undefined, header: undefined,
-    dims: undefined, dtype: undefined, quiet: values.quiet === true,
+    help, version, input: '', k: 0, labels: undefined, centroids: undefined, centroidsFormat: undefined, fit: {},
+    format: undefined, delimiter: undefined, header: undefined, dims: undefined, dtype: undefined, quiet: values.quiet === true,
   };
   if (help || version) return base;
 
@@ -197,31 +232,26 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (values.k === undefined) throw new UsageError('-k is required: how many clusters to find');
   if (values.header && values['no-header']) throw new UsageError('--header and --no-header contradict each other');
 
-  if (values.init === '-' && positionals[0] === '-') throw new UsageError('the input and --init cannot both be standard input');
-  const init = values.init === undefined || values.init === 'k-means++' || values.init === 'random'
-    ? (values.init ?? 'k-means++') as InitMethod
-    : { file: values.init };
-  let tolerance = 1e-4;
-  if (values.tol !== undefined) {
-    const text = values.tol.trim();
-    tolerance = /^[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;
-    if (!Number.isFinite(tolerance)) throw new UsageError(`--tol must be a number ≥ 0, not ${quote(values.tol)}`);
+  const fit: Record<string, unknown> = {};
+  for (const option of CLI_FIT_OPTIONS) {
+    const text = values[flagName(option)];
+    if (text === undefined) continue;
+    // --init names a method or, failing that, a file of centres, read once the points are.
+    if (option === 'init' && !INIT_METHODS.includes(text)) {
+      if (text === '-' && positionals[0] === '-') throw new UsageError('the input and --init cannot both be standard input');
+      fit.init = { file: text };
+    } else {
+      fit[option] = checkFitFlag(option, text);
+    }
   }
   return {
     ...base,
     input: positionals[0],
-    k: integer(values.k, '-k', 1, 2 ** 31 - 1),
+    k: integer(values.k, CLI_CALLER.name('k'), K_ARGUMENT.rule.min, K_ARGUMENT.rule.max),
     labels: values.labels,
     centroids: values.centroids,
     centroidsFormat: values['centroids-format'] === undefined ? undefined : choice(values['centroids-format'], '--centroids-format', CENTROID_FORMATS),
-    seed: values.seed === undefined ? undefined : integer(values.seed, '--seed', 0, 2 ** 32 - 1),
-    threads: values.threads === undefined ? undefined : integer(values.threads, '--threads', 1, 1024),
-    init,
-    nInit: values['n-init'] === undefined || values['n-init'] === 'auto' ? 'auto' : integer(values['n-init'], '--n-init', 1, 1_000_000),
-    maxIterations: values['max-iter'] === undefined ? 300 : integer(values['max-iter'], '--max-iter', 1, 2 ** 31 - 1),
-    tolerance,
-    algorithm: values.algorithm === undefined ? 'auto' : choice(values.algorithm, '--algorithm', ALGORITHMS),
-    backend: values.backend === undefined ? 'auto' : choice(values.backend, '--backend', BACKENDS),
+    fit: fit as FitFlags,
     format: values.format === undefined ? undefined : choice(values.format, '--format', INPUT_FORMATS),
     delimiter: values.delimiter === undefined ? undefined : delimiter(values.delimiter),
     header: values.header ? true : values['no-header'] ? false : undefined,

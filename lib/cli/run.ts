@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { kmeans } from '../index.js';
-import type { KMeansResult, Matrix } from '../types.js';
-import { type CliArgs, helpText, parseCli } from './args.js';
+import { fitValidated } from '../fit.js';
+import { FIT_OPTIONS } from '../options.js';
+import type { KMeansOptions, KMeansResult, Matrix } from '../types.js';
+import { normalizeFit } from '../validate.js';
+import { CLI_CALLER, type CliArgs, helpText, parseCli } from './args.js';
 import { CliError, UsageError } from './errors.js';
 import type { ParsedPoints } from './parsed.js';
 import { Progress, type ProgressStream } from './progress.js';
@@ -23,19 +25,6 @@ export interface CliIO {
 }
 
 const NAME = 'elkan-kmeans';
-
-/** The package's own option names as the CLI spells them, for validation messages. */
-const FLAGS: Array<[RegExp, string]> = [
-  [/\boptions\.maxIterations\b/g, '--max-iter'],
-  [/\boptions\.nInit\b/g, '--n-init'],
-  [/\boptions\.tolerance\b/g, '--tol'],
-  [/\boptions\.(seed|threads|init|algorithm|backend)\b/g, '--$1'],
-  [/^k (must|counts)\b/, '-k $1'],
-];
-
-function asFlags(message: string): string {
-  return FLAGS.reduce((text, [pattern, flag]) => text.replace(pattern, flag), message).replace(/\.$/, '');
-}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
@@ -68,7 +57,8 @@ async function readInit(file: string, io: CliIO): Promise<Matrix> {
     source = await openInput(file, io);
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
-    throw new UsageError(`--init must be k-means++, random or a file of starting centres, but ${error.message}`);
+    const methods = FIT_OPTIONS.init.rule.choices.map(CLI_CALLER.literal).join(', ');
+    throw new UsageError(`${CLI_CALLER.name('init')} must be ${methods} or a file of starting centres, but ${error.message}`);
   }
   const centres = await readPoints(source, {
     format: formatFromPath(file), delimiter: undefined, header: undefined, dims: undefined, dtype: undefined,
@@ -77,25 +67,25 @@ async function readInit(file: string, io: CliIO): Promise<Matrix> {
 }
 
 async function fit(args: CliArgs, points: ParsedPoints, io: CliIO, progress: Progress): Promise<KMeansResult> {
-  const init = typeof args.init === 'string' ? args.init : await readInit(args.init.file, io);
-  const runs = args.nInit === 'auto' ? (init === 'random' ? 10 : 1) : args.nInit;
-  progress.status(`fitting: ${typeof init === 'string' ? `${init} seeding` : 'starting'}, k ${args.k}`);
+  const { init: initFlag, ...flags } = args.fit;
+  const init = typeof initFlag === 'object' ? await readInit(initFlag.file, io) : initFlag;
+  let runs = 1;
   try {
-    return await kmeans({ data: points.data, shape: [points.n, points.d] }, args.k, {
+    // Checked with the command line's names, so that a message about k larger than n or --init of
+    // the wrong shape names the flags; the fit itself is the API's.
+    const validated = normalizeFit({ data: points.data, shape: [points.n, points.d] }, args.k, {
+      ...flags,
       init,
-      nInit: args.nInit,
-      maxIterations: args.maxIterations,
-      tolerance: args.tolerance,
-      seed: args.seed,
-      algorithm: args.algorithm,
-      backend: args.backend,
-      threads: args.threads,
       signal: io.signal,
       onIteration: progress.enabled ? (info) => progress.iteration(info, points.n, runs) : undefined,
-    });
+    } satisfies KMeansOptions, CLI_CALLER);
+    runs = validated.request.nInit;
+    const { init: start } = validated.request;
+    progress.status(`fitting: ${typeof start === 'string' ? `${start} seeding` : 'starting'}, k ${args.k}`);
+    return await fitValidated(validated);
   } catch (error) {
-    // The package's argument checks (k larger than n, --init of the wrong shape, ...) are usage errors here.
-    if (error instanceof TypeError || error instanceof RangeError) throw new CliError(asFlags(error.message));
+    // The checks that need the data (k larger than n, --init of the wrong shape) are usage errors here.
+    if (error instanceof TypeError || error instanceof RangeError) throw new CliError(error.message.replace(/\.$/, ''));
     if (error instanceof Error && error.name !== 'AbortError') throw new CliError(error.message.split('\n')[0], 1);
     throw error;
   } finally {
@@ -113,7 +103,7 @@ function summary(points: ParsedPoints, result: KMeansResult, k: number, readMs: 
   const dtype = points.data instanceof Float32Array ? 'float32' : 'float64';
   return [
     `${NAME}: n ${points.n}, d ${points.d}, k ${k}: ${result.iterations} iteration${result.iterations === 1 ? '' : 's'}`
-      + ` (${result.converged ? 'converged' : 'not converged: --max-iter reached'}), inertia ${inertia}`,
+      + ` (${result.converged ? 'converged' : `not converged: ${CLI_CALLER.name('maxIterations')} reached`}), inertia ${inertia}`,
     `${NAME}: read ${seconds(readMs)} (${points.description}, ${dtype}), fit ${seconds(fitMs)}`
       + ` on the ${result.backend} backend (${result.algorithm}, ${result.threads} thread${result.threads === 1 ? '' : 's'}), seed ${result.seed}`,
     '',
@@ -134,7 +124,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       return 0;
     }
     // Before the input is read: a bad output path should not cost a read and a fit to find out.
-    const inputs = typeof args.init === 'string' ? [args.input] : [args.input, args.init.file];
+    const inputs = typeof args.fit.init === 'object' ? [args.input, args.fit.init.file] : [args.input];
     const outputs = planOutputs(args.labels, args.centroids, args.centroidsFormat, inputs);
     const start = now();
     const points = await readInput(args, io, progress);
