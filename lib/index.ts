@@ -8,7 +8,7 @@ export type {
 } from './types.js';
 
 /**
- * Clusters `points` into `k` clusters on the calling thread.
+ * Clusters `points` into `k` clusters on the calling thread, reading a `{ data, shape }` matrix in place.
  * Throws a TypeError or RangeError naming the parameter when an argument is invalid.
  */
 export function kmeansSync(points: PointsInput, k: number, options?: KMeansOptions): KMeansResult {
@@ -16,9 +16,11 @@ export function kmeansSync(points: PointsInput, k: number, options?: KMeansOptio
 }
 
 /**
- * Clusters `points` into `k` clusters off the event loop (the native backend runs on a worker
- * thread; the TypeScript one yields between iterations). Typed-array points are read in place and
- * must not be modified until the promise settles.
+ * Clusters `points` into `k` clusters off the event loop (the native backend runs on a thread of
+ * its own; the TypeScript one yields between iterations). Typed arrays on an `ArrayBuffer` are
+ * copied when the call starts, so the caller may change them at once; on a `SharedArrayBuffer`
+ * they are read in place and must not be written until the promise settles.
+ * Rejects with a TypeError or RangeError naming the parameter when an argument is invalid.
  */
 export async function kmeans(points: PointsInput, k: number, options?: KMeansOptions): Promise<KMeansResult> {
   return fitValidated(normalizeFit(points, k, options));

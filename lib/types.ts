@@ -1,6 +1,8 @@
 /** A row-major matrix read in place: `data[i * shape[1] + j]` is row i, column j. */
 export interface Matrix<T extends Float32Array | Float64Array = Float32Array | Float64Array> {
+  /** The n × d values, row after row. */
   data: T;
+  /** `[n, d]`: rows, and values per row. */
   shape: readonly [number, number];
 }
 
@@ -10,8 +12,11 @@ export type PointsInput =
   | ReadonlyArray<Float32Array | Float64Array>
   | Matrix;
 
+/** How `init` chooses the first centres when it is not given them. */
 export type InitMethod = 'k-means++' | 'random';
+/** The exact algorithms: all reach Lloyd's labels from the same centres; Elkan and Hamerly skip distances they can prove useless. */
 export type Algorithm = 'elkan' | 'hamerly' | 'lloyd';
+/** Where a fit runs: the C++ addon, or the TypeScript implementation of the same algorithms. */
 export type BackendName = 'native' | 'js';
 
 /** Reported to `onIteration` after every iteration of every run. */
@@ -26,31 +31,107 @@ export interface IterationInfo {
   centerShift: number;
 }
 
+/**
+ * Options of {@link kmeans} and {@link kmeansSync}. Each is declared once, with its range and
+ * default, in `lib/options.ts`; the checks, the command line's flags and these `@default` tags
+ * follow from it.
+ */
 export interface KMeansOptions {
-  /** `'k-means++'` (default), `'random'`, or k explicit centres (any accepted points form). */
+  /**
+   * How the first centres are chosen: `'k-means++'` (greedy and weighted, 2 + ⌊ln k⌋ candidates
+   * per step, as scikit-learn), `'random'` (k distinct points), or k explicit centres in any form
+   * the points take. Centres for float32 points must lie within float32's range.
+   * @default 'k-means++'
+   * @example
+   * kmeansSync(points, 2, { init: [[0, 0], [10, 0]] });
+   */
   init?: InitMethod | PointsInput;
-  /** Number of seeded runs; the lowest inertia wins. `'auto'` (default): 1 for k-means++ or explicit centres, 10 for random. */
+  /**
+   * Runs from different seeds; the one of lowest inertia wins. `'auto'` is 10 for `'random'` and 1
+   * otherwise; explicit centres allow only 1.
+   * @default 'auto'
+   * @example
+   * kmeansSync(points, 8, { init: 'random', nInit: 20 });
+   */
   nInit?: number | 'auto';
-  /** Iteration cap per run. Default 300. */
+  /**
+   * Iteration cap per run, an integer from 1 to 2³¹ − 1; `converged` in the result says whether a
+   * run stopped before it.
+   * @default 300
+   * @example
+   * kmeansSync(points, 8, { maxIterations: 50 });
+   */
   maxIterations?: number;
-  /** Relative tolerance on the summed squared centre shift, scaled by the mean per-feature variance. Default 1e-4. */
+  /**
+   * Relative tolerance: a run stops once the centres' summed squared shift is at most
+   * `tolerance` × the mean per-feature variance of the points. `0` runs until no label changes.
+   * @default 1e-4
+   * @example
+   * kmeansSync(points, 8, { tolerance: 0 });
+   */
   tolerance?: number;
-  /** Seed of the random generator, an integer in [0, 2^32). Drawn at random and reported when absent. */
+  /**
+   * Seed of the random generator, an integer from 0 to 2³² − 1. The result reports the seed used;
+   * the same seed gives the same result on every backend, machine and thread count.
+   * @default drawn at random
+   * @example
+   * kmeansSync(points, 8, { seed: 42 });
+   */
   seed?: number;
-  /** `'auto'` (default: Elkan, or Hamerly in low dimensions or when Elkan's n × k bounds would not fit in memory), `'elkan'`, `'hamerly'` or `'lloyd'`. */
+  /**
+   * The exact algorithm: `'elkan'` (n × k bounds), `'hamerly'` (n bounds) or `'lloyd'` (none).
+   * `'auto'` takes Elkan from 16 dimensions and 32 centres when its bounds, as the backend that
+   * runs the fit stores them (float32 natively, float64 in TypeScript), fit in half of the
+   * machine's memory, else Hamerly; `algorithm` in the result says which ran. An explicit
+   * `'elkan'` whose bounds would not fit is refused with a `RangeError`.
+   * @default 'auto'
+   * @example
+   * kmeansSync(points, 8, { algorithm: 'hamerly' });
+   */
   algorithm?: Algorithm | 'auto';
-  /** `'auto'` (default: native when the addon loads, else js), `'native'` or `'js'`. */
+  /**
+   * `'native'` (the C++ addon; throws when it cannot load, saying why), `'js'` (TypeScript), or
+   * `'auto'`: native when the addon loads, else js, with a warning once.
+   * @default 'auto'
+   * @example
+   * kmeansSync(points, 8, { backend: 'js' });
+   */
   backend?: BackendName | 'auto';
-  /** Most threads for the native backend; small fits use fewer (one per 4096 points). Default: all available cores. */
+  /**
+   * Most threads of the native backend (js runs on one), an integer from 1 to 1024. A fit of n
+   * points takes at most ⌈n / 4096⌉ threads, and never more than the process's thread budget
+   * holds (`OMP_NUM_THREADS`, else all cores). The number used is `threads` in the result.
+   * @default one per 4096 points, up to all cores
+   * @example
+   * kmeansSync(points, 8, { threads: 2 });
+   */
   threads?: number;
-  /** One non-negative finite weight per point. */
+  /**
+   * One finite, non-negative weight per point, not all zero (sample weights, as scikit-learn's).
+   * @default 1 for every point
+   * @example
+   * kmeansSync([[0], [1], [10]], 2, { weights: [1, 3, 1] });
+   */
   weights?: ArrayLike<number>;
-  /** Aborts the fit between iterations; the call then throws or rejects with an `AbortError`. */
+  /**
+   * Aborts the fit between iterations (and, waiting for threads, at once); the call then throws or
+   * rejects with an `AbortError`.
+   * @default none
+   * @example
+   * await kmeans(points, 8, { signal: AbortSignal.timeout(5000) });
+   */
   signal?: AbortSignal;
-  /** Called on the calling thread after every iteration. */
+  /**
+   * Called on the calling thread after every iteration. Whatever it throws ends the fit, which
+   * throws or rejects with that value.
+   * @default none
+   * @example
+   * kmeansSync(points, 8, { onIteration: ({ run, iteration, changed }) => console.log(run, iteration, changed) });
+   */
   onIteration?: (info: IterationInfo) => void;
 }
 
+/** What {@link kmeans} and {@link kmeansSync} return. */
 export interface KMeansResult {
   /** Index of the assigned centroid for every point. */
   labels: Int32Array;
@@ -64,7 +145,9 @@ export interface KMeansResult {
   converged: boolean;
   /** The seed that reproduces this result. */
   seed: number;
+  /** The algorithm that ran: the one `'auto'` chose, or the one asked for. */
   algorithm: Algorithm;
+  /** The backend that ran the fit. */
   backend: BackendName;
   /** Threads the fit ran on. */
   threads: number;
