@@ -9,8 +9,8 @@ export type { OptionName } from './caller.js';
 /*
  * Every option of a fit, declared once: what values it takes, its default, its help. The API's
  * checks (validate.ts), the command line's flags, --help and messages (cli/args.ts) and the docs
- * (the @default tags in types.ts and the README's table) are all made from these declarations, so
- * none of them can state a range or default of its own.
+ * (the @default tags in types.ts and the README's table, held to this by test/option-spec.test.ts)
+ * are all made from these declarations, so none of them can state a range or default of its own.
  */
 
 /** What values an option takes. */

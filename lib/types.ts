@@ -34,7 +34,7 @@ export interface IterationInfo {
 /**
  * Options of {@link kmeans} and {@link kmeansSync}. Each is declared once, with its range and
  * default, in `lib/options.ts`; the checks, the command line's flags and these `@default` tags
- * follow from it.
+ * (checked by `test/option-spec.test.ts`) follow from it.
  */
 export interface KMeansOptions {
   /**
