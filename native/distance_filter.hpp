@@ -168,6 +168,38 @@ inline bool any_at_most(FilterLanes a, FilterLanes b) {
 }
 #endif
 
+// At most this many centres (k-means++'s candidates, a small k) are measured against one point
+// at a time, straight from its row (dot_row): no packing, which costs as much as the products
+// when there are so few centres to share it.
+constexpr std::size_t FILTER_FEW = FILTER_LANES > 8 ? FILTER_LANES : 8;
+
+// dots[t] = x·c_t for FILTER_FEW centres stored row by row; lanes(j) gives the point's
+// FILTER_LANES values from column j, tail(j) one value.
+template <class Lanes, class Tail>
+inline void dot_row(Lanes lanes, Tail tail, std::size_t d, const float* centers, float* dots) {
+  std::size_t j = 0;
+#ifdef EKM_FILTER_VECTORS
+  FilterLanes acc[FILTER_FEW];
+  for (std::size_t t = 0; t < FILTER_FEW; ++t) acc[t] = FilterLanes{};
+  for (; j + FILTER_LANES <= d; j += FILTER_LANES) {
+    const FilterLanes x = lanes(j);
+    for (std::size_t t = 0; t < FILTER_FEW; ++t) acc[t] = multiply_add(x, load_lanes(centers + t * d + j), acc[t]);
+  }
+  for (std::size_t t = 0; t < FILTER_FEW; ++t) {
+    float sum = 0;
+    for (std::size_t l = 0; l < FILTER_LANES; ++l) sum += acc[t][l];
+    dots[t] = sum;
+  }
+#else
+  (void)lanes;
+  for (std::size_t t = 0; t < FILTER_FEW; ++t) dots[t] = 0;
+#endif
+  for (; j < d; ++j) {
+    const float x = tail(j);
+    for (std::size_t t = 0; t < FILTER_FEW; ++t) dots[t] += x * centers[t * d + j];
+  }
+}
+
 // One point's row of the filter: S for every centre, and the point's own norm. The row is the
 // scanning thread's own until its visit returns.
 struct FilterRow {
@@ -246,7 +278,8 @@ class DistanceFilter {
     k_ = k;
     usable_ = false;
     if (!enabled_ || k < MIN_CENTERS) return false;
-    width_ = k <= FILTER_LANES ? FILTER_LANES : 2 * FILTER_LANES;
+    few_ = k <= FILTER_FEW;
+    width_ = few_ ? FILTER_FEW : 2 * FILTER_LANES;
     const std::size_t d = d_, width = width_, panels = (k + width - 1) / width;
     double reach = point_reach_;
     for (std::size_t i = 0; i < k * d; ++i) reach = std::max(reach, std::abs(centers[i] - shift_[i % d]));
@@ -263,7 +296,8 @@ class DistanceFilter {
       double norm = 0;
       for (std::size_t j = 0; j < d; ++j) {
         const float v = static_cast<float>(centers[c * d + j] - shift_[j]);
-        panel[j * width + c % width] = v;
+        // A few centres are kept row by row (dot_row), more in panels (multiply_tile).
+        (few_ ? packed_[c * d + j] : panel[j * width + c % width]) = v;
         norm += static_cast<double>(v) * static_cast<double>(v);
       }
       norms64_[c] = norm;
@@ -358,6 +392,34 @@ class DistanceFilter {
     return approx - (beta_ * norm + eta_) * (1 + 0x1p-40) - std::abs(approx) * 0x1p-50;
   }
 
+  // lower[c] = a float not above the exact distance (not squared) from the point to centre c plus
+  // add[c] (≥ 0), for every centre: lower_squared's bound in float32, each rounding covered by
+  // shrinking by 2^-20 (and by 2^-126 where results are subnormal).
+  void lower_distances(const FilterRow& row, const float* add, float* lower) const {
+    const double base64 = row.norm - (beta_ * row.norm + eta_) * (1 + 0x1p-40) - row.norm * 0x1p-48;
+    float base = static_cast<float>(base64);
+    if (static_cast<double>(base) > base64) base = std::nextafter(base, -INFINITY);
+    const float shrink = 1 - 0x1p-20f, tiny = 0x1p-126f;
+    const float* s = row.s;
+    const float* slack = slack_.data();
+    std::size_t c = 0;
+#ifdef EKM_FILTER_VECTORS
+    const FilterLanes bases = splat(base), shrinks = splat(shrink), tinies = splat(tiny), zero = splat(0.0f);
+    for (; c + FILTER_LANES <= k_; c += FILTER_LANES) {
+      FilterLanes v = ((load_lanes(s + c) - load_lanes(slack + c)) + bases) * shrinks - tinies;
+      v = v > zero ? v : zero;
+      FilterLanes r;
+      for (std::size_t l = 0; l < FILTER_LANES; ++l) r[l] = std::sqrt(v[l]);
+      r = (r * shrinks + load_lanes(add + c)) * shrinks - tinies;
+      store_lanes(lower + c, r > zero ? r : zero);
+    }
+#endif
+    for (; c < k_; ++c) {
+      const float v = std::max(0.0f, ((s[c] - slack[c]) + base) * shrink - tiny);
+      lower[c] = std::max(0.0f, (std::sqrt(v) * shrink + add[c]) * shrink - tiny);
+    }
+  }
+
   // A lower bound on the exact (non-squared) distance, 0 where the bound allows 0.
   double lower_distance(const FilterRow& row, std::size_t c) const {
     const double squared = lower_squared(row, c);
@@ -384,10 +446,41 @@ class DistanceFilter {
 
   template <class Index, class Visit>
   void scan_block(std::size_t count, Index index, FilterScratch& scratch, Visit visit) const {
-    if (width_ == FILTER_LANES) {
-      scan_block<FILTER_TILE_ROWS_NARROW, 1>(count, index, scratch, visit);
+    if (few_) {
+      scan_few(count, index, scratch, visit);
     } else {
       scan_block<FILTER_TILE_ROWS_WIDE, 2>(count, index, scratch, visit);
+    }
+  }
+
+  template <class Index, class Visit>
+  void scan_few(std::size_t count, Index index, FilterScratch& scratch, Visit visit) const {
+    const std::size_t d = d_;
+    scratch.tile.resize(FILTER_FEW);
+    float* s = scratch.tile.data();
+    for (std::size_t m = 0; m < count; ++m) {
+      const std::size_t i = index(m);
+      const T* x = data_ + i * d;
+      const auto tail = [&](std::size_t j) { return shifted_ ? static_cast<float>(static_cast<double>(x[j]) - shift_[j]) : static_cast<float>(x[j]); };
+#ifdef EKM_FILTER_VECTORS
+      const auto lanes = [&](std::size_t j) {
+        if constexpr (std::is_same_v<T, float>) {
+          if (!shifted_) return load_lanes(x + j);
+        }
+        float values[FILTER_LANES];
+        for (std::size_t l = 0; l < FILTER_LANES; ++l) values[l] = tail(j + l);
+        return load_lanes(values);
+      };
+#else
+      const auto lanes = [](std::size_t) { return 0; };
+#endif
+      dot_row(lanes, tail, d, packed_.data(), s);
+      float least = INFINITY;
+      for (std::size_t t = 0; t < FILTER_FEW; ++t) {
+        s[t] = norms_[t] - (s[t] + s[t]);
+        least = std::min(least, s[t] + slack_[t]);
+      }
+      visit(i, FilterRow{s, point_norms_[i], least});
     }
   }
 
@@ -438,6 +531,7 @@ class DistanceFilter {
   double point_reach_ = 0, beta_ = 0, eta_ = 0;
   bool enabled_ = false, usable_ = false, shifted_ = false;
   std::size_t width_ = 2 * FILTER_LANES, stride_ = 0;  // centres per panel, and per tile row
+  bool few_ = false;                                    // at most FILTER_FEW centres, stored row by row
   std::vector<double> point_norms_;
   std::vector<float> packed_, norms_, slack_;
   std::vector<double> norms64_;
