@@ -4,11 +4,11 @@ import { API_CALLER, type Caller } from './caller.js';
 import type { Algorithm } from './types.js';
 
 /**
- * Where the native Elkan beats Hamerly, measured on Gaussian blobs (n = 50 000, one thread, same
- * centres): from d = 16 with k ≥ 32, Elkan took 0.95 to 0.51 of Hamerly's time (1.05 to 1.94×
- * faster in 15 of 17 shapes, most at large d and k); with d ≤ 8 or k ≤ 16 Hamerly was as fast or
- * up to 1.4× faster, its single bound cheaper than k bounds that prune little there. The
- * TypeScript fallback follows the same rule (its own crossover lies a little higher, near d = 32).
+ * Where the TypeScript Elkan beats Hamerly, measured on Gaussian blobs (n = 50 000, one thread,
+ * same centres): from d = 16 with k ≥ 32, Elkan took 0.95 to 0.51 of Hamerly's time; with d ≤ 8
+ * or k ≤ 16 Hamerly was as fast or up to 1.4× faster, its single bound cheaper than k bounds that
+ * prune little there. The native core's crossover lies higher (lib/native-backend.ts): its
+ * Hamerly rescans through the fast distance filter.
  */
 export const ELKAN_MIN_DIMENSIONS = 16;
 export const ELKAN_MIN_CENTERS = 32;
@@ -28,18 +28,18 @@ function formatBytes(bytes: number): string {
 }
 
 /**
- * The algorithm a fit runs: 'auto' takes Elkan from 16 dimensions and 32 centres when its n × k
- * bounds fit the budget, else Hamerly (n bounds). An explicit 'elkan' that does not fit is refused up front
+ * The algorithm a fit runs: 'auto' takes Elkan where the backend runs it faster than Hamerly
+ * (Backend.elkanPays) and its n × k bounds fit the budget, else Hamerly (n bounds). An explicit 'elkan' that does not fit is refused up front
  * rather than left to exhaust the machine's memory, in a message that names the option as the caller
  * does. The bytes are those of the backend that will run the fit: the native core stores Elkan's
  * bounds in half the bytes of the TypeScript one.
  */
 export function chooseAlgorithm(
-  requested: Algorithm | 'auto', n: number, d: number, k: number, backend: Pick<Backend, 'boundsBytes'>,
+  requested: Algorithm | 'auto', n: number, d: number, k: number, backend: Pick<Backend, 'boundsBytes' | 'elkanPays'>,
   budget = BOUNDS_BUDGET_BYTES, caller: Caller = API_CALLER,
 ): Algorithm {
   const elkanBytes = backend.boundsBytes('elkan', n, k);
-  if (requested === 'auto') return d >= ELKAN_MIN_DIMENSIONS && k >= ELKAN_MIN_CENTERS && elkanBytes <= budget ? 'elkan' : 'hamerly';
+  if (requested === 'auto') return backend.elkanPays(n, d, k) && elkanBytes <= budget ? 'elkan' : 'hamerly';
   if (requested === 'elkan' && elkanBytes > budget) {
     throw new RangeError(
       `${caller.name('algorithm')} ${caller.literal('elkan')} needs ${formatBytes(elkanBytes)} for its n × k bounds (n = ${n}, k = ${k}), ` +

@@ -48,6 +48,11 @@ export interface Backend {
    * budget (lib/algorithm-choice.ts). Each backend stores its bounds its own way.
    */
   boundsBytes(algorithm: Algorithm, n: number, k: number): number;
+  /**
+   * Whether Elkan runs faster than Hamerly on this backend for the shape, memory aside: what
+   * `algorithm: 'auto'` follows (lib/algorithm-choice.ts).
+   */
+  elkanPays(n: number, d: number, k: number): boolean;
   /** Centres are float64 whatever the points' element type, so float32 points meet the centroids as given. */
   predict(data: Floats, n: number, d: number, centers: Float64Array, k: number): Int32Array;
 }

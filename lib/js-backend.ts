@@ -1,4 +1,5 @@
 import { types } from 'node:util';
+import { ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS } from './algorithm-choice.js';
 import { type Backend, type FitHooks, type FitRequest, abortError } from './backend.js';
 import type { Floats } from './core/distance.js';
 import * as kmeans from './core/kmeans.js';
@@ -79,6 +80,7 @@ export const jsBackend: Backend = {
     }
   },
   boundsBytes,
+  elkanPays: (_n, d, k) => d >= ELKAN_MIN_DIMENSIONS && k >= ELKAN_MIN_CENTERS,
   predict(data, n, d, centers, k) {
     return kmeans.predict(data, n, d, centers, k);
   },

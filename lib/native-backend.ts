@@ -31,6 +31,18 @@ function isNativeAbort(error: unknown): boolean {
 }
 
 /**
+ * Where the native Elkan beats Hamerly, measured on one thread, same centres: from d = 128 with
+ * k ≥ 32 (Gaussian blobs, 100 000 points: 0.83× Hamerly's time at d = 128, k = 64; 0.55× at
+ * d = 256, k = 256). Below, Hamerly, whose rescans run through the fast distance filter, was as
+ * fast or faster (1.1× at d = 64, k = 128; 1.4× at d = 32, k = 100), and so it was where Elkan's
+ * bounds would take more than 1 GiB (2.5× at 500 000 × 32, k = 1000): reading and writing them
+ * costs more than the distances they save.
+ */
+export function nativeElkanPays(n: number, d: number, k: number): boolean {
+  return d >= 128 && k >= 32 && n * k <= 2 ** 28;
+}
+
+/**
  * What native/elkan.hpp and native/hamerly.hpp allocate: Elkan's lower bounds (n × k) are float32,
  * half the bytes of the TypeScript ones, and its upper bounds (n), centre-to-centre table (k × k)
  * and four per-centre arrays (nearest centre, last shift, total shift and its margin) double;
@@ -85,6 +97,7 @@ export function createNativeBackend(binding: NativeBinding): Backend {
       }
     },
     boundsBytes: nativeBoundsBytes,
+    elkanPays: nativeElkanPays,
     predict(data, n, d, centers, k) {
       return binding.predict(data, n, d, centers, k, binding.maxThreads);
     },

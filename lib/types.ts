@@ -80,9 +80,10 @@ export interface KMeansOptions {
   seed?: number;
   /**
    * The exact algorithm: `'elkan'` (n × k bounds), `'hamerly'` (n bounds) or `'lloyd'` (none).
-   * `'auto'` takes Elkan from 16 dimensions and 32 centres when its bounds, as the backend that
-   * runs the fit stores them (float32 natively, float64 in TypeScript), fit in half of the
-   * machine's memory, else Hamerly; `algorithm` in the result says which ran. An explicit
+   * `'auto'` takes Elkan where the backend runs it faster than Hamerly (natively from 128
+   * dimensions and 32 centres with bounds up to 1 GiB; in TypeScript from 16 dimensions and 32
+   * centres) and its bounds, as that backend stores them (float32 natively, float64 in
+   * TypeScript), fit in half of the machine's memory, else Hamerly; `algorithm` in the result says which ran. An explicit
    * `'elkan'` whose bounds would not fit is refused with a `RangeError`.
    * @default 'auto'
    * @example

@@ -4,14 +4,21 @@ import { join } from 'node:path';
 import { BOUNDS_BUDGET_BYTES, chooseAlgorithm } from '../lib/algorithm-choice.js';
 import { kmeansSync } from '../lib/index.js';
 import { jsBackend } from '../lib/js-backend.js';
-import { nativeBoundsBytes } from '../lib/native-backend.js';
+import { nativeBoundsBytes, nativeElkanPays } from '../lib/native-backend.js';
 import { gaussianBlobs } from './helpers.js';
 
 describe("algorithm: 'auto'", () => {
-  it('takes Elkan from 16 dimensions and 32 centres, Hamerly below either', () => {
-    expect(kmeansSync(gaussianBlobs(1, 300, 16, 32), 32, { seed: 1 }).algorithm).toBe('elkan');
-    expect(kmeansSync(gaussianBlobs(1, 300, 8, 32), 32, { seed: 1 }).algorithm).toBe('hamerly');
+  it('takes Elkan where the backend runs it faster: natively from 128 dimensions and 32 centres, in TypeScript from 16 and 32', () => {
+    expect(kmeansSync(gaussianBlobs(1, 300, 128, 32), 32, { seed: 1, backend: 'native' }).algorithm).toBe('elkan');
+    expect(kmeansSync(gaussianBlobs(1, 300, 64, 32), 32, { seed: 1, backend: 'native' }).algorithm).toBe('hamerly');
+    expect(kmeansSync(gaussianBlobs(1, 300, 16, 32), 32, { seed: 1, backend: 'js' }).algorithm).toBe('elkan');
+    expect(kmeansSync(gaussianBlobs(1, 300, 8, 32), 32, { seed: 1, backend: 'js' }).algorithm).toBe('hamerly');
     expect(kmeansSync(gaussianBlobs(1, 300, 128, 4), 16, { seed: 1 }).algorithm).toBe('hamerly');
+  });
+
+  it('takes Hamerly natively where Elkan\'s bounds would pass 1 GiB, whatever the memory', () => {
+    expect(chooseAlgorithm('auto', 2_000_000, 128, 1000, { boundsBytes: nativeBoundsBytes, elkanPays: nativeElkanPays }, 1e12)).toBe('hamerly');
+    expect(chooseAlgorithm('auto', 200_000, 128, 1024, { boundsBytes: nativeBoundsBytes, elkanPays: nativeElkanPays }, 1e12)).toBe('elkan');
   });
 
   it("never takes Elkan when its n × k bounds would not fit the memory budget", () => {
@@ -31,10 +38,10 @@ describe("algorithm: 'elkan' beyond the memory budget", () => {
 });
 
 describe('the memory budget', () => {
-  const native = { boundsBytes: nativeBoundsBytes };
+  const native = { boundsBytes: nativeBoundsBytes, elkanPays: nativeElkanPays };
 
   it("charges a backend for the bounds it stores: a native Elkan fit that 8 bytes per bound would refuse runs", () => {
-    const [n, d, k] = [1_000_000, 64, 1000];
+    const [n, d, k] = [200_000, 128, 1000];
     const budget = nativeBoundsBytes('elkan', n, k);
     expect(jsBackend.boundsBytes('elkan', n, k)).toBeGreaterThan(budget);
     expect(chooseAlgorithm('elkan', n, d, k, native, budget)).toBe('elkan');
@@ -42,7 +49,7 @@ describe('the memory budget', () => {
     expect(() => chooseAlgorithm('elkan', n, d, k, jsBackend, budget)).toThrow(RangeError);
     expect(chooseAlgorithm('auto', n, d, k, jsBackend, budget)).toBe('hamerly');
     // One byte less and the native fit is refused too: the budget is a limit, not a hint.
-    expect(() => chooseAlgorithm('elkan', n, d, k, native, budget - 1)).toThrow(/needs 4\.0 GB for its n × k bounds/);
+    expect(() => chooseAlgorithm('elkan', n, d, k, native, budget - 1)).toThrow(/needs 810 MB for its n × k bounds/);
   });
 
   it('states the bytes per Elkan lower bound that each core allocates', () => {
