@@ -1,6 +1,6 @@
 /** The command line of `npm run bench -- …`. */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type FolderDataset, REPORT_DATASETS, threadCounts } from './plan.js';
@@ -17,10 +17,17 @@ export interface BenchOptions {
   sections: Section[];
 }
 
+/**
+ * Where a quick run writes unless told: never bench/results, whose files are the committed report
+ * that docs/benchmarks.md quotes, and which a smoke run would silently replace.
+ */
+const QUICK_OUT = join(tmpdir(), 'elkan-kmeans-bench-quick');
+
 export const USAGE = `Usage: npm run bench -- [options]
 
   --quick            tiny sizes and one repetition: a smoke run of every section (< 1 minute)
-  --out DIR          where results.json, results.md, speedup.svg and growth.svg go (default bench/results)
+  --out DIR          where results.json, results.md, speedup.svg and growth.svg go (default bench/results;
+                     with --quick, ${QUICK_OUT})
   --data DIR         also compare on dataset folders of DIR (X.f32 + meta.json), e.g. ../shared/data
   --datasets LIST    which folders of DIR, as name or name:k, comma-separated
                      (default ${REPORT_DATASETS.map(({ name, k }) => `${name}:${k}`).join(',')})
@@ -77,7 +84,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
   if (unknown.length > 0) throw new Error(`--sections: unknown ${unknown.join(', ')}; choose from ${SECTIONS.join(', ')}.`);
   return {
     quick: values.quick,
-    out: resolve(values.out ?? join(__dirname, 'results')),
+    out: resolve(values.out ?? (values.quick ? QUICK_OUT : join(__dirname, 'results'))),
     folders: values.data ? parseFolders(resolve(values.data), values.datasets) : [],
     threads: values.threads
       ? [...new Set(positiveIntegers(values.threads, '--threads'))].sort((a, b) => a - b)
