@@ -19,6 +19,8 @@ export interface BlobsSpec {
   blobs: number;
   spread: number;
   seed: number;
+  /** float32 points are drawn in float64 and rounded once. */
+  type: ElementType;
 }
 
 /** A folder holding X.f32 (raw little-endian float32, n × d row-major) and meta.json with n and d. */
@@ -49,14 +51,15 @@ const DEFAULT_SPREAD = 4;
 const DATA_SEED = 20240601;
 const INIT_SEED = 7;
 
-export function blobs(n: number, d: number, k: number, blobCount = k): BlobsSpec {
-  return { kind: 'blobs', n, d, k, blobs: blobCount, spread: DEFAULT_SPREAD, seed: DATA_SEED };
+export function blobs(n: number, d: number, k: number, blobCount = k, type: ElementType = 'float64'): BlobsSpec {
+  return { kind: 'blobs', n, d, k, blobs: blobCount, spread: DEFAULT_SPREAD, seed: DATA_SEED, type };
 }
 
-function generateBlobs({ n, d, blobs: count, spread, seed }: BlobsSpec): Float64Array {
+/** The first n points of a spec are the same whatever its n, so a small draw can stand for a larger one. */
+export function generateBlobs({ n, d, blobs: count, spread, seed, type }: BlobsSpec): Floats {
   const rng = new Random(seed);
   const centres = Float64Array.from({ length: count * d }, () => rng.nextDouble() * 20 - 10);
-  const points = new Float64Array(n * d);
+  const points = type === 'float32' ? new Float32Array(n * d) : new Float64Array(n * d);
   for (let i = 0; i < n; i++) {
     const c = rng.nextIndex(count);
     for (let j = 0; j < d; j += 2) {
@@ -100,7 +103,7 @@ function readFolder(dir: string): { name: string; n: number; d: number; points: 
  * k rows drawn with the package's seeded generator, skipping rows equal to one already drawn (real
  * data repeats rows; two equal centres would make the implementations' tie rules decide the result).
  */
-function initialCentres(points: Floats, n: number, d: number, k: number, seed = INIT_SEED): Floats {
+export function initialCentres(points: Floats, n: number, d: number, k: number, seed = INIT_SEED): Floats {
   const rng = new Random(seed);
   const centres = points instanceof Float32Array ? new Float32Array(k * d) : new Float64Array(k * d);
   const drawnRows = new Set<number>();
@@ -125,12 +128,12 @@ const thousands = (x: number): string => x.toLocaleString('en-US').replace(/,/g,
 
 export function loadDataset(spec: DatasetSpec): Dataset {
   if (spec.kind === 'blobs') {
-    const { n, d, k } = spec;
+    const { n, d, k, type } = spec;
     const points = generateBlobs(spec);
     return {
-      id: `blobs-${n}x${d}-k${k}`,
+      id: `blobs-${n}x${d}-k${k}${type === 'float32' ? '-f32' : ''}`,
       title: `blobs ${thousands(n)} × ${d}, k = ${k}`,
-      n, d, k, type: 'float64', points, init: initialCentres(points, n, d, k),
+      n, d, k, type, points, init: initialCentres(points, n, d, k),
     };
   }
   const { name, n, d, points } = readFolder(spec.dir);

@@ -51,7 +51,7 @@ export interface MeasureContext {
   pythonMissing?: string;
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
@@ -65,9 +65,10 @@ export function unmeasured(variant: Variant, status: 'skipped' | 'failed', note:
   };
 }
 
-function runChild(command: string, args: string[]): Promise<MeasureOutput> {
+/** Runs one measuring child to its end and parses the JSON line it ends its output with. */
+function runChild<Output>(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Output> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], timeout: JOB_TIMEOUT_MS });
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: JOB_TIMEOUT_MS });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
@@ -76,13 +77,30 @@ function runChild(command: string, args: string[]): Promise<MeasureOutput> {
     child.on('close', (code, signal) => {
       const lastLine = stdout.trim().split('\n').pop() ?? '';
       if (code === 0 && lastLine.startsWith('{')) {
-        resolve(JSON.parse(lastLine) as MeasureOutput);
+        resolve(JSON.parse(lastLine) as Output);
         return;
       }
       const why = signal ? `killed by ${signal}${signal === 'SIGTERM' ? ' (timed out)' : ''}` : `exit code ${code}`;
       reject(new Error(`${why}: ${stderr.trim().split('\n').slice(-3).join(' | ') || 'no output'}`));
     });
   });
+}
+
+/**
+ * A child's output and the cores' worth of CPU other processes used while it ran (the machine's
+ * busy time less the child's, as it reports it, and ours).
+ */
+export async function measureChild<Output extends { cpuMs: number }>(
+  command: string, args: string[], env: NodeJS.ProcessEnv = process.env,
+): Promise<{ output: Output; backgroundCores: number }> {
+  const busyBefore = machineBusyMs();
+  const ownBefore = process.cpuUsage();
+  const start = performance.now();
+  const output = await runChild<Output>(command, args, env);
+  const wallMs = performance.now() - start;
+  const own = process.cpuUsage(ownBefore);
+  const otherMs = machineBusyMs() - busyBefore - output.cpuMs - (own.user + own.system) / 1000;
+  return { output, backgroundCores: Math.max(0, otherMs / wallMs) };
 }
 
 /** Runs measurements on one dataset; its files live in the work folder until `release`. */
@@ -120,20 +138,15 @@ export class DatasetBench {
     const info = IMPLEMENTATIONS[variant.implementation];
     if (info.runtime === 'python' && !this.context.python) return unmeasured(variant, 'skipped', this.context.pythonMissing ?? 'no Python');
     const job: MeasureJob = { ...variant, data: this.files, stop, repetitions };
-    let output: MeasureOutput;
-    const busyBefore = machineBusyMs();
-    const ownBefore = process.cpuUsage();
-    const start = performance.now();
+    let measured: { output: MeasureOutput; backgroundCores: number };
     try {
-      output = info.runtime === 'python'
-        ? await runChild(this.context.python!.executable, [PYTHON_WORKER, JSON.stringify(job)])
-        : await runChild(process.execPath, ['--import', 'tsx', NODE_WORKER, JSON.stringify(job)]);
+      measured = info.runtime === 'python'
+        ? await measureChild<MeasureOutput>(this.context.python!.executable, [PYTHON_WORKER, JSON.stringify(job)])
+        : await measureChild<MeasureOutput>(process.execPath, ['--import', 'tsx', NODE_WORKER, JSON.stringify(job)]);
     } catch (error) {
       return unmeasured(variant, 'failed', error instanceof Error ? error.message : String(error));
     }
-    const wallMs = performance.now() - start;
-    const own = process.cpuUsage(ownBefore);
-    const otherMs = machineBusyMs() - busyBefore - output.cpuMs - (own.user + own.system) / 1000;
+    const { output, backgroundCores } = measured;
     const medianMs = median(output.timesMs);
     return {
       variant,
@@ -149,7 +162,7 @@ export class DatasetBench {
       inertia: this.checkInertia ? this.inertiaOf(output.centroids) : output.reportedInertia ?? NaN,
       reportedInertia: output.reportedInertia,
       peakRssMiB: output.peakRssBytes / 2 ** 20,
-      backgroundCores: Math.max(0, otherMs / wallMs),
+      backgroundCores,
     };
   }
 
