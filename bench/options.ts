@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type FolderDataset, REPORT_DATASETS, threadCounts } from './plan.js';
 
-export type Section = 'compare' | 'threads' | 'growth';
-const SECTIONS: readonly Section[] = ['compare', 'threads', 'growth'];
+export type Section = 'compare' | 'threads' | 'growth' | 'throughput';
+const SECTIONS: readonly Section[] = ['compare', 'threads', 'growth', 'throughput'];
 
 export interface BenchOptions {
   quick: boolean;

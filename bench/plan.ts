@@ -34,10 +34,28 @@ export interface GrowthPlan {
   tsLimitMsPerIteration: number;
 }
 
+/** The per-distance throughput of `predict` against numpy's matrix product (bench/throughput.ts). */
+export interface ThroughputPlan {
+  k: number;
+  dims: number[];
+  /** n is chosen per d so that one pass takes about this long. */
+  targetMs: number;
+  /** The TypeScript backend, on one thread, is timed on these dims only: it is some 50 times slower. */
+  tsDims: number[];
+  tsTargetMs: number;
+  /** The most n × d values per shape: 200 MB of float32. */
+  maxValues: number;
+  /** Rows of numpy's product per block. */
+  blockRows: number;
+  /** `warmupIterations` counts untimed passes. */
+  repetitions: RepetitionPolicy;
+}
+
 export interface Plan {
   comparison: ComparisonRow[];
   threadScaling: ThreadScalingPlan;
   growth: GrowthPlan;
+  throughput: ThroughputPlan;
   /** For comparison and thread-scaling runs. */
   repetitions: RepetitionPolicy;
   growthRepetitions: RepetitionPolicy;
@@ -117,6 +135,16 @@ export function defaultPlan(threads: number[]): Plan {
       variants: [variant('native-elkan', 1), variant('ts-elkan')],
       tsLimitMsPerIteration: 20_000,
     },
+    throughput: {
+      k: 1024,
+      dims: [2, 8, 32, 128, 384, 784, 1536],
+      targetMs: 500,
+      tsDims: [32, 128],
+      tsTargetMs: 500,
+      maxValues: 50_000_000,
+      blockRows: 1024,
+      repetitions: { warmupIterations: 1, maxRepetitions: 7, minRepetitions: 3, budgetMs: 3_000 },
+    },
     repetitions: { warmupIterations: 3, maxRepetitions: 5, minRepetitions: 3, budgetMs: 4_000 },
     growthRepetitions: { warmupIterations: 1, maxRepetitions: 3, minRepetitions: 1, budgetMs: 2_000 },
   };
@@ -135,6 +163,16 @@ export function quickPlan(threads: number[]): Plan {
       stop: { tolerance: 0, maxIterations: 5 },
       variants: [variant('native-elkan', 1), variant('ts-elkan')],
       tsLimitMsPerIteration: 1_000,
+    },
+    throughput: {
+      k: 64,
+      dims: [2, 32, 128],
+      targetMs: 10,
+      tsDims: [32],
+      tsTargetMs: 10,
+      maxValues: 2_000_000,
+      blockRows: 1024,
+      repetitions: { warmupIterations: 1, maxRepetitions: 1, minRepetitions: 1, budgetMs: 0 },
     },
     repetitions: { warmupIterations: 1, maxRepetitions: 1, minRepetitions: 1, budgetMs: 0 },
     growthRepetitions: { warmupIterations: 1, maxRepetitions: 1, minRepetitions: 1, budgetMs: 0 },

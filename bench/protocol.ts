@@ -58,3 +58,55 @@ export interface MeasureOutput {
   /** CPU time (user + system, all threads) the child process used over its life. */
   cpuMs: number;
 }
+
+/** One shape of the throughput section and the wall time of each timed pass over it. */
+export interface ThroughputTiming {
+  d: number;
+  n: number;
+  k: number;
+  timesMs: number[];
+}
+
+/**
+ * For bench/throughput-worker.ts: for each d, n is chosen so that one pass of `predict` takes
+ * about `targetMs` (within [minN, maxValues / d]); the TS backend gets its own dims and target.
+ */
+export interface ThroughputJob {
+  k: number;
+  dims: number[];
+  targetMs: number;
+  /** At least one block of points per thread, so that every thread works. */
+  minN: number;
+  /** The most n × d values a shape may hold, so that the data stays in memory many times over. */
+  maxValues: number;
+  tsDims: number[];
+  tsTargetMs: number;
+  /** `warmupIterations` counts untimed passes here. */
+  repetitions: RepetitionPolicy;
+}
+
+export interface ThroughputOutput {
+  /** Empty when the addon did not load; `nativeError` says why. */
+  native: ThroughputTiming[];
+  nativeError: string | null;
+  /** The threads the addon's predict may use: its budget, set by OMP_NUM_THREADS in the child. */
+  nativeThreads: number;
+  ts: ThroughputTiming[];
+  cpuMs: number;
+}
+
+/** For bench/numpy_matmul.py: `X @ C.T` in float32 on each shape, in blocks of `blockRows` rows. */
+export interface MatmulJob {
+  shapes: Array<{ d: number; n: number; k: number }>;
+  threads: number;
+  blockRows: number;
+  repetitions: RepetitionPolicy;
+}
+
+export interface MatmulOutput {
+  rows: ThroughputTiming[];
+  numpy: string;
+  /** The BLAS numpy calls, as threadpoolctl describes it: library, version, kernel architecture. */
+  blas: string;
+  cpuMs: number;
+}

@@ -1,7 +1,7 @@
 /** The results as tables: aligned plain text for the terminal, Markdown for results.md. */
 import { IMPLEMENTATIONS, variantLabel } from './implementations.js';
 import type { Measurement } from './measure.js';
-import type { BenchResults, ComparisonResult, GrowthResult, ThreadScalingResult } from './results.js';
+import type { BenchResults, ComparisonResult, GrowthResult, ThreadScalingResult, ThroughputResult } from './results.js';
 
 export type Format = 'text' | 'markdown';
 
@@ -116,6 +116,41 @@ function growthTables(result: GrowthResult): Array<{ title: string; table: Table
   });
 }
 
+function gflops(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? '–' : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+function percent(fraction: number): string {
+  return Number.isFinite(fraction) ? `${(100 * fraction).toFixed(fraction < 0.1 ? 1 : 0)} %` : '–';
+}
+
+/** The busy mark for a figure taken while other processes used this many cores. */
+function busy(backgroundCores: number | null): string {
+  return backgroundCores !== null && backgroundCores >= BUSY_CORES ? ` ${BUSY_MARK}` : '';
+}
+
+function throughputTables(result: ThroughputResult): { native: Table; ts: Table } {
+  const native: Table = {
+    headers: ['d', 'n', 'k', 'ours: one pass', 'ours GFLOP/s', 'numpy GFLOP/s', 'ours/numpy', '% of peak'],
+    rows: result.rows.map((r) => [
+      String(r.d), r.native ? String(r.native.n) : '–', String(result.k), r.native ? ms(r.native.medianMs) : '–',
+      `${gflops(r.native?.gflops)}${busy(result.backgroundCores.node)}`, `${gflops(r.numpy?.gflops)}${busy(result.backgroundCores.numpy)}`,
+      factor(r.oursOverNumpy), percent(r.fractionOfPeak),
+    ]),
+  };
+  const ts: Table = {
+    headers: ['d', 'n', 'k', 'one pass', 'GFLOP/s', 'native is faster by'],
+    rows: result.ts.map((e) => [String(e.d), String(e.n), String(e.k), ms(e.medianMs), `${gflops(e.gflops)}${busy(result.backgroundCores.node)}`, factor(e.nativeOverTs)]),
+  };
+  return { native, ts };
+}
+
+function peakLine({ peak }: ThroughputResult): string {
+  if (peak.gflops === null) return `Peak: unknown (${peak.basis}).`;
+  return `Peak: ${peak.gflops.toFixed(0)} GFLOP/s = ${peak.cores} core${peak.cores === 1 ? '' : 's'} × ${peak.fmaUnits} FMA units × `
+    + `${peak.lanes} float32 lanes × 2 flops × ${peak.clockMHz!.toFixed(0)} MHz; clock from ${peak.clockSource}; ${peak.basis}.`;
+}
+
 function flaggedNotes(results: BenchResults): string[] {
   return results.comparison.flatMap((row) => row.entries
     .filter((e) => e.flagged)
@@ -160,6 +195,20 @@ export function formatReport(results: BenchResults, format: Format): string {
     for (const { title, table, exponents } of growthTables(results.growth)) {
       parts.push(heading(3, title), renderTable(table, format), `Growth exponent, first to last point: ${exponents}.`);
     }
+  }
+  if (results.throughput) {
+    const t = results.throughput;
+    const { native, ts } = throughputTables(t);
+    parts.push(
+      heading(2, `Throughput of the nearest-centre step: predict, float32, k = ${t.k}, ${t.threads} threads`),
+      `One pass of the public \`predict\` assigns every point of float32 blobs to the nearest of k centres (k of the points) and counts 2·n·k·d flops; n is chosen per d for a pass of about ${ms(t.targetMs)}. `
+        + `numpy: its float32 \`X @ C.T\` on the same shapes, ${t.blockRows} rows at a time, the product alone (no norms, no arg-min)`
+        + `${t.numpy ? `, numpy ${t.numpy.version} on ${t.numpy.blas}` : ''}.`,
+      renderTable(native, format),
+      peakLine(t),
+    );
+    if (t.ts.length > 0) parts.push(heading(3, 'The TypeScript backend, one thread'), renderTable(ts, format));
+    if (t.notes.length > 0) parts.push(t.notes.map((n) => `- ${n}`).join('\n'));
   }
   const notes = [...results.notes, ...busyNote(results)];
   if (notes.length > 0) parts.push(heading(2, 'Notes'), notes.map((n) => `- ${n}`).join('\n'));

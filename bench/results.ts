@@ -6,9 +6,11 @@ import type { Dataset } from './datasets.js';
 import { BASELINE, type ImplementationId, type Variant, variantLabel } from './implementations.js';
 import { INERTIA_RELATIVE_TOLERANCE, relativeDifference } from './inertia.js';
 import type { MachineInfo } from './machine.js';
-import type { Measurement } from './measure.js';
+import { type Measurement, median } from './measure.js';
+import type { PeakEstimate } from './peak.js';
+import type { Section } from './options.js';
 import type { GrowthAxis } from './plan.js';
-import type { RepetitionPolicy, StopRule } from './protocol.js';
+import type { RepetitionPolicy, StopRule, ThroughputTiming } from './protocol.js';
 
 /** A dataset as the results record it: everything but the values. */
 export type DatasetSummary = Omit<Dataset, 'points' | 'init'>;
@@ -56,6 +58,41 @@ export interface GrowthResult {
   axes: Array<{ axis: GrowthAxis; points: GrowthPoint[] }>;
 }
 
+/** One shape's timed passes and the rate they give, counting 2·n·k·d flops a pass. */
+export interface ThroughputEntry extends ThroughputTiming {
+  medianMs: number;
+  gflops: number;
+}
+
+export interface ThroughputRow {
+  d: number;
+  native: ThroughputEntry | null;
+  /** numpy's product on the same n, d and k. */
+  numpy: ThroughputEntry | null;
+  /** Our GFLOP/s over numpy's. */
+  oursOverNumpy: number;
+  /** Our GFLOP/s over the machine's float32 peak. */
+  fractionOfPeak: number;
+}
+
+export interface ThroughputResult {
+  k: number;
+  threads: number;
+  /** n was chosen per d for a pass of about this long. */
+  targetMs: number;
+  /** Rows of numpy's product per block. */
+  blockRows: number;
+  peak: PeakEstimate;
+  numpy: { version: string; blas: string } | null;
+  rows: ThroughputRow[];
+  /** The TypeScript backend on one thread, and how many times faster the addon was at the same d. */
+  ts: Array<ThroughputEntry & { nativeOverTs: number }>;
+  /** Why a column is empty, when one is. */
+  notes: string[];
+  /** As in Measurement, for the Node.js child and the numpy one. */
+  backgroundCores: { node: number; numpy: number | null };
+}
+
 export interface BenchResults {
   schemaVersion: 1;
   createdAt: string;
@@ -63,7 +100,7 @@ export interface BenchResults {
   command: string;
   mode: 'default' | 'quick';
   durationSeconds: number;
-  sectionSeconds: Partial<Record<'compare' | 'threads' | 'growth', number>>;
+  sectionSeconds: Partial<Record<Section, number>>;
   machine: MachineInfo;
   repetitions: { comparison: RepetitionPolicy; growth: RepetitionPolicy };
   inertiaTolerance: number;
@@ -71,6 +108,7 @@ export interface BenchResults {
   comparison: ComparisonResult[];
   threadScaling: ThreadScalingResult | null;
   growth: GrowthResult | null;
+  throughput: ThroughputResult | null;
 }
 
 export function summarizeDataset({ id, title, n, d, k, type }: Dataset): DatasetSummary {
@@ -106,4 +144,9 @@ export function threadSeries(implementation: ImplementationId, points: readonly 
     implementation,
     points: points.map((m) => ({ ...m, speedupOverOneThread: single && m.status === 'ok' ? single.medianMs / m.medianMs : NaN })),
   };
+}
+
+export function throughputEntry(timing: ThroughputTiming): ThroughputEntry {
+  const medianMs = median(timing.timesMs);
+  return { ...timing, medianMs, gflops: (2 * timing.n * timing.k * timing.d) / (medianMs * 1e6) };
 }

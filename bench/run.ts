@@ -15,9 +15,10 @@ import { type BenchOptions, type Section, USAGE, parseOptions } from './options.
 import { type GrowthAxis, type Plan, defaultPlan, folderRows, quickPlan } from './plan.js';
 import { findPython } from './python.js';
 import { growthChart, speedupChart } from './report-svg.js';
+import { runThroughput } from './throughput.js';
 import { BUSY_CORES, formatReport } from './report-table.js';
 import {
-  type BenchResults, type ComparisonResult, type GrowthPoint, type GrowthResult, type ThreadScalingResult,
+  type BenchResults, type ComparisonResult, type GrowthPoint, type GrowthResult, type ThreadScalingResult, type ThroughputResult,
   compareRow, summarizeDataset, threadSeries,
 } from './results.js';
 
@@ -161,6 +162,7 @@ async function main(): Promise<void> {
   let comparison: ComparisonResult[] = [];
   let threadScaling: ThreadScalingResult | null = null;
   let growth: GrowthResult | null = null;
+  let throughput: ThroughputResult | null = null;
   const sectionSeconds: BenchResults['sectionSeconds'] = {};
   const timed = async <T>(section: Section, work: () => Promise<T>): Promise<T> => {
     const start = performance.now();
@@ -173,6 +175,10 @@ async function main(): Promise<void> {
     if (options.sections.includes('threads')) threadScaling = await timed('threads', () => runThreadScaling(plan, benches));
     benches.releaseAll();
     if (options.sections.includes('growth')) growth = await timed('growth', () => runGrowth(plan, context));
+    if (options.sections.includes('throughput')) {
+      log(`\nThroughput of the nearest-centre step, k = ${plan.throughput.k}, ${Math.max(...options.threads)} threads`);
+      throughput = await timed('throughput', () => runThroughput(plan.throughput, Math.max(...options.threads), context.python, context.pythonMissing ?? 'no Python', log));
+    }
   } finally {
     benches.releaseAll();
     rmSync(context.workDir, { recursive: true, force: true });
@@ -192,6 +198,7 @@ async function main(): Promise<void> {
     comparison,
     threadScaling,
     growth,
+    throughput,
   };
   writeOutputs(results, options.out);
 }
