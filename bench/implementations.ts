@@ -1,13 +1,15 @@
 /** Every implementation the benchmark can run, and how a run of one at some thread count is named. */
 
 export type ImplementationId =
-  | 'native-elkan' | 'native-hamerly' | 'native-lloyd' | 'ts-elkan' | 'ts-lloyd'
-  | 'ml-kmeans' | 'skmeans' | 'sklearn-elkan' | 'sklearn-lloyd';
+  | 'native-elkan' | 'native-hamerly' | 'native-lloyd' | 'native-auto' | 'ts-elkan' | 'ts-lloyd'
+  | 'ml-kmeans' | 'skmeans' | 'sklearn-elkan' | 'sklearn-lloyd'
+  | 'ours-default' | 'sklearn-default' | 'faiss-default';
 
 export interface ImplementationInfo {
   label: string;
-  /** Which child process runs it: measure-worker.ts or sklearn_kmeans.py. */
+  /** Which child process runs it: measure-worker.ts in Node.js, or `script` in Python. */
   runtime: 'node' | 'python';
+  script?: 'sklearn_kmeans.py' | 'faiss_kmeans.py';
   /** Whether a thread count means anything to it; the others always run on one thread. */
   threaded: boolean;
   /**
@@ -26,8 +28,14 @@ export const IMPLEMENTATIONS: Record<ImplementationId, ImplementationInfo> = {
   'ts-lloyd': { label: 'TS Lloyd', runtime: 'node', threaded: false, sharesTolerance: true },
   'ml-kmeans': { label: 'ml-kmeans', runtime: 'node', threaded: false, sharesTolerance: false },
   'skmeans': { label: 'skmeans', runtime: 'node', threaded: false, sharesTolerance: false },
-  'sklearn-elkan': { label: 'scikit-learn Elkan', runtime: 'python', threaded: true, sharesTolerance: true },
-  'sklearn-lloyd': { label: 'scikit-learn Lloyd', runtime: 'python', threaded: true, sharesTolerance: true },
+  'sklearn-elkan': { label: 'scikit-learn Elkan', runtime: 'python', script: 'sklearn_kmeans.py', threaded: true, sharesTolerance: true },
+  'sklearn-lloyd': { label: 'scikit-learn Lloyd', runtime: 'python', script: 'sklearn_kmeans.py', threaded: true, sharesTolerance: true },
+  // The algorithm our 'auto' takes for the data, from the same initial centres.
+  'native-auto': { label: "native 'auto'", runtime: 'node', threaded: true, sharesTolerance: true },
+  // Library defaults, seeding included: no initial centres are given, only a seed.
+  'ours-default': { label: 'elkan-kmeans defaults', runtime: 'node', threaded: true, sharesTolerance: true },
+  'sklearn-default': { label: 'scikit-learn defaults, n_init=1', runtime: 'python', script: 'sklearn_kmeans.py', threaded: true, sharesTolerance: true },
+  'faiss-default': { label: 'FAISS defaults', runtime: 'python', script: 'faiss_kmeans.py', threaded: true, sharesTolerance: false },
 };
 
 /** One implementation at one thread count: a bar in the chart, a line in a table. */

@@ -26,18 +26,20 @@ async function measure(job: MeasureJob): Promise<MeasureOutput> {
   const files: DatasetFiles = job.data;
   const points = readMatrix(files.points, files.n, files.d, files.type);
   const init = readMatrix(files.init, files.k, files.d, files.type);
-  const runner = await createRunner(job.implementation, { points, init, k: files.k, threads: job.threads });
+  const runner = await createRunner(job.implementation, { points, init, k: files.k, threads: job.threads, seed: job.seed });
   const { stop, repetitions: policy } = job;
 
-  runner.prepare({ ...stop, maxIterations: Math.min(stop.maxIterations, policy.warmupIterations) });
-  runner.fit();
+  // A fit with its defaults warms up on a few iterations too: the warm-up only starts what a fit starts.
+  const warmUp = stop ?? { tolerance: 0, maxIterations: policy.warmupIterations };
+  runner.prepare({ ...warmUp, maxIterations: Math.min(warmUp.maxIterations, policy.warmupIterations) });
+  await runner.fit();
 
   const timesMs: number[] = [];
   let spentMs = 0;
   while (timesMs.length < policy.maxRepetitions && (timesMs.length < policy.minRepetitions || spentMs < policy.budgetMs)) {
     runner.prepare(stop);
     const start = performance.now();
-    runner.fit();
+    await runner.fit();
     const elapsed = performance.now() - start;
     timesMs.push(elapsed);
     spentMs += elapsed;

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Dataset, writeDataset } from './datasets.js';
-import { IMPLEMENTATIONS, type Variant, variantLabel } from './implementations.js';
+import { IMPLEMENTATIONS, type ImplementationId, type Variant, variantLabel } from './implementations.js';
 import { evaluateInertia } from './inertia.js';
 import { machineBusyMs } from './machine.js';
 import type { DatasetFiles, MeasureJob, MeasureOutput, RepetitionPolicy, StopRule } from './protocol.js';
@@ -15,7 +15,6 @@ import type { PythonInfo } from './python.js';
 
 const ROOT = join(__dirname, '..');
 const NODE_WORKER = join(__dirname, 'measure-worker.ts');
-const PYTHON_WORKER = join(__dirname, 'sklearn_kmeans.py');
 const JOB_TIMEOUT_MS = 10 * 60_000;
 
 export interface Measurement {
@@ -35,6 +34,8 @@ export interface Measurement {
   inertia: number;
   /** What the library itself reported, when it reports anything. */
   reportedInertia: number | null;
+  /** The algorithm our 'auto' took, for the implementations that choose. */
+  algorithm?: string;
   peakRssMiB: number;
   /**
    * Cores' worth of CPU that other processes used while this measurement ran (the machine's busy
@@ -103,6 +104,19 @@ export async function measureChild<Output extends { cpuMs: number }>(
   return { output, backgroundCores: Math.max(0, otherMs / wallMs) };
 }
 
+/**
+ * FAISS alternates OpenMP loops with multi-threaded BLAS calls in every iteration, and libgomp's
+ * default spin keeps its idle threads on the cores the BLAS threads then need: on 2 busy cores a
+ * fit of 2 000 × 32 points, k = 8, took 500 ms at 2 threads, 90 ms with this spin, 10 ms on one
+ * thread. It gets the short spin our addon sets for itself (lib/native-loader.ts), as ours runs
+ * with it, unless the user chose one.
+ */
+function environmentFor(implementation: ImplementationId): NodeJS.ProcessEnv {
+  const chosen = process.env.GOMP_SPINCOUNT !== undefined || process.env.OMP_WAIT_POLICY !== undefined;
+  if (IMPLEMENTATIONS[implementation].script !== 'faiss_kmeans.py' || chosen) return process.env;
+  return { ...process.env, GOMP_SPINCOUNT: '10000' };
+}
+
 /** Runs measurements on one dataset; its files live in the work folder until `release`. */
 export class DatasetBench {
   private readonly files: DatasetFiles;
@@ -119,11 +133,12 @@ export class DatasetBench {
     this.files = writeDataset(dataset, context.workDir);
   }
 
-  measure(variant: Variant, stop: StopRule, repetitions: RepetitionPolicy): Promise<Measurement> {
-    const key = JSON.stringify([variant, stop, repetitions]);
+  /** `stop` null: the implementation's own defaults, seeded with `seed` (the `*-default` implementations). */
+  measure(variant: Variant, stop: StopRule | null, repetitions: RepetitionPolicy, seed = 0): Promise<Measurement> {
+    const key = JSON.stringify([variant, stop, repetitions, seed]);
     let measurement = this.measured.get(key);
     if (!measurement) {
-      measurement = this.run(variant, stop, repetitions);
+      measurement = this.run(variant, stop, repetitions, seed);
       this.measured.set(key, measurement);
     }
     return measurement;
@@ -134,14 +149,18 @@ export class DatasetBench {
     rmSync(this.files.init, { force: true });
   }
 
-  private async run(variant: Variant, stop: StopRule, repetitions: RepetitionPolicy): Promise<Measurement> {
+  private async run(variant: Variant, stop: StopRule | null, repetitions: RepetitionPolicy, seed: number): Promise<Measurement> {
     const info = IMPLEMENTATIONS[variant.implementation];
-    if (info.runtime === 'python' && !this.context.python) return unmeasured(variant, 'skipped', this.context.pythonMissing ?? 'no Python');
-    const job: MeasureJob = { ...variant, data: this.files, stop, repetitions };
+    const { python } = this.context;
+    if (info.runtime === 'python' && !python) return unmeasured(variant, 'skipped', this.context.pythonMissing ?? 'no Python');
+    if (info.script === 'faiss_kmeans.py' && !python!.faiss) {
+      return unmeasured(variant, 'skipped', `${python!.executable} has no faiss (Debian: apt-get install python3-faiss)`);
+    }
+    const job: MeasureJob = { ...variant, data: this.files, stop, repetitions, seed };
     let measured: { output: MeasureOutput; backgroundCores: number };
     try {
       measured = info.runtime === 'python'
-        ? await measureChild<MeasureOutput>(this.context.python!.executable, [PYTHON_WORKER, JSON.stringify(job)])
+        ? await measureChild<MeasureOutput>(python!.executable, [join(__dirname, info.script!), JSON.stringify(job)], environmentFor(variant.implementation))
         : await measureChild<MeasureOutput>(process.execPath, ['--import', 'tsx', NODE_WORKER, JSON.stringify(job)]);
     } catch (error) {
       return unmeasured(variant, 'failed', error instanceof Error ? error.message : String(error));
@@ -161,6 +180,7 @@ export class DatasetBench {
       msPerIteration: medianMs / output.iterations,
       inertia: this.checkInertia ? this.inertiaOf(output.centroids) : output.reportedInertia ?? NaN,
       reportedInertia: output.reportedInertia,
+      ...(output.algorithm ? { algorithm: output.algorithm } : {}),
       peakRssMiB: output.peakRssBytes / 2 ** 20,
       backgroundCores,
     };

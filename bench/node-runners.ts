@@ -3,7 +3,7 @@
  * conversion an implementation needs (typed arrays to number[][], fresh copies of what it mutates)
  * happens in `prepare`, outside the timed `fit`.
  */
-import { type KMeansResult, type Matrix, kmeansSync } from '../lib/index.js';
+import { type KMeansResult, type Matrix, kmeans, kmeansSync } from '../lib/index.js';
 import type { ImplementationId } from './implementations.js';
 import type { StopRule } from './protocol.js';
 
@@ -12,13 +12,14 @@ export interface FitOutcome {
   converged: boolean;
   reportedInertia: number | null;
   centroids: number[];
+  algorithm?: string;
 }
 
 export interface Runner {
-  /** Untimed: sets up the next fit. */
-  prepare(stop: StopRule): void;
+  /** Untimed: sets up the next fit; null: with the library's own stopping rule. */
+  prepare(stop: StopRule | null): void;
   /** Timed: the library call alone. */
-  fit(): void;
+  fit(): void | Promise<void>;
   /** Untimed: what the last fit produced. */
   outcome(): FitOutcome;
 }
@@ -28,6 +29,8 @@ export interface RunnerInput {
   init: Matrix;
   k: number;
   threads: number;
+  /** For the runners that seed themselves. */
+  seed: number;
 }
 
 function toRows({ data, shape: [n, d] }: Matrix): number[][] {
@@ -36,18 +39,29 @@ function toRows({ data, shape: [n, d] }: Matrix): number[][] {
   return rows;
 }
 
-function expectExactStop(stop: StopRule, library: string): void {
-  // Their stopping rules match ours only at tolerance 0; plan.ts never asks for anything else.
-  if (stop.tolerance !== 0) throw new Error(`${library} only runs in rows with tolerance 0, not ${stop.tolerance}.`);
+function expectStop(stop: StopRule | null, library: string): StopRule {
+  if (!stop) throw new Error(`${library} only runs from given centres with a given stopping rule.`);
+  return stop;
 }
 
-function ours(input: RunnerInput, backend: 'native' | 'js', algorithm: 'elkan' | 'hamerly' | 'lloyd'): Runner {
+function expectExactStop(stop: StopRule | null, library: string): StopRule {
+  // Their stopping rules match ours only at tolerance 0; plan.ts never asks for anything else.
+  const rule = expectStop(stop, library);
+  if (rule.tolerance !== 0) throw new Error(`${library} only runs in rows with tolerance 0, not ${rule.tolerance}.`);
+  return rule;
+}
+
+function outcomeOf({ iterations, converged, inertia, centroids, algorithm }: KMeansResult): FitOutcome {
+  return { iterations, converged, reportedInertia: inertia, centroids: Array.from(centroids.data), algorithm };
+}
+
+function ours(input: RunnerInput, backend: 'native' | 'js', algorithm: 'elkan' | 'hamerly' | 'lloyd' | 'auto'): Runner {
   const { points, init, k, threads } = input;
   let stop: StopRule | undefined;
   let result: KMeansResult | undefined;
   return {
     prepare(rule) {
-      stop = rule;
+      stop = expectStop(rule, 'elkan-kmeans from given centres');
     },
     fit() {
       result = kmeansSync(points, k, {
@@ -55,8 +69,28 @@ function ours(input: RunnerInput, backend: 'native' | 'js', algorithm: 'elkan' |
       });
     },
     outcome() {
-      const { iterations, converged, inertia, centroids } = result!;
-      return { iterations, converged, reportedInertia: inertia, centroids: Array.from(centroids.data) };
+      return outcomeOf(result!);
+    },
+  };
+}
+
+/**
+ * `kmeans(points, k, { seed })` as a user calls it, seeding included: the async call (it copies
+ * the points off the event loop's hands), every option but the seed and the thread count at its
+ * default. A stopping rule is only given for the warm-up.
+ */
+function oursDefaults({ points, k, threads, seed }: RunnerInput): Runner {
+  let stop: StopRule | null = null;
+  let result: KMeansResult | undefined;
+  return {
+    prepare(rule) {
+      stop = rule;
+    },
+    async fit() {
+      result = await kmeans(points, k, stop ? { seed, threads, ...stop } : { seed, threads });
+    },
+    outcome() {
+      return outcomeOf(result!);
     },
   };
 }
@@ -67,8 +101,8 @@ async function mlKmeans({ points, init, k }: RunnerInput): Promise<Runner> {
   let run: (() => ReturnType<typeof kmeans>) | undefined;
   let result: ReturnType<typeof kmeans> | undefined;
   return {
-    prepare(stop) {
-      expectExactStop(stop, 'ml-kmeans');
+    prepare(rule) {
+      const stop = expectExactStop(rule, 'ml-kmeans');
       const initialization = toRows(init);
       // ml-kmeans stops when no centre moved more than `tolerance` (squared distance): at 0, when none moved.
       run = () => kmeans(rows, k, { initialization, maxIterations: stop.maxIterations, tolerance: 0 });
@@ -90,9 +124,8 @@ async function skmeansRunner({ points, init, k }: RunnerInput): Promise<Runner> 
   let initial: number[][] = [];
   let result: ReturnType<typeof skmeans> | undefined;
   return {
-    prepare(stop) {
-      expectExactStop(stop, 'skmeans');
-      maxIterations = stop.maxIterations;
+    prepare(rule) {
+      maxIterations = expectExactStop(rule, 'skmeans').maxIterations;
       // skmeans writes its centres into the array it is given, so each fit gets a fresh copy.
       initial = toRows(init);
     },
@@ -118,6 +151,8 @@ export async function createRunner(implementation: ImplementationId, input: Runn
     case 'native-elkan': return ours(input, 'native', 'elkan');
     case 'native-hamerly': return ours(input, 'native', 'hamerly');
     case 'native-lloyd': return ours(input, 'native', 'lloyd');
+    case 'native-auto': return ours(input, 'native', 'auto');
+    case 'ours-default': return oursDefaults(input);
     case 'ts-elkan': return ours(input, 'js', 'elkan');
     case 'ts-lloyd': return ours(input, 'js', 'lloyd');
     case 'ml-kmeans': return mlKmeans(input);

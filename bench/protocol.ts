@@ -40,8 +40,11 @@ export interface MeasureJob {
   implementation: ImplementationId;
   threads: number;
   data: DatasetFiles;
-  stop: StopRule;
+  /** null: the library's own stopping rule (implementations that fit with their defaults). */
+  stop: StopRule | null;
   repetitions: RepetitionPolicy;
+  /** The seed of implementations that seed themselves (the `*-default` ones); the others start from `data.init`. */
+  seed: number;
 }
 
 export interface MeasureOutput {
@@ -53,6 +56,8 @@ export interface MeasureOutput {
   reportedInertia: number | null;
   /** Final k × d centres, row-major, as float64 values. */
   centroids: number[];
+  /** The algorithm it ran, where it chose one itself (our 'auto'). */
+  algorithm?: string;
   /** Peak resident set size of the whole child process (runtime, data, conversions and fits). */
   peakRssBytes: number;
   /** CPU time (user + system, all threads) the child process used over its life. */

@@ -7,12 +7,19 @@ export interface PythonInfo {
   sklearn: string;
   numpy: string;
   threadpoolctl: string;
+  /** FAISS is optional beside scikit-learn: null when this Python cannot import it. */
+  faiss: string | null;
 }
 
 const PROBE = [
   'import json, platform, numpy, sklearn, threadpoolctl',
+  'try:',
+  '    import faiss',
+  '    faiss_version = faiss.__version__',
+  'except ImportError:',
+  '    faiss_version = None',
   'print(json.dumps({"python": platform.python_version(), "sklearn": sklearn.__version__,'
-  + ' "numpy": numpy.__version__, "threadpoolctl": threadpoolctl.__version__}))',
+  + ' "numpy": numpy.__version__, "threadpoolctl": threadpoolctl.__version__, "faiss": faiss_version}))',
 ].join('\n');
 
 /**

@@ -1,7 +1,10 @@
 """One scikit-learn measurement for the benchmark: the Python twin of measure-worker.ts.
 
 Reads a MeasureJob (bench/protocol.ts) as its one argument, fits KMeans on the same raw files and
-initial centres, and prints one MeasureOutput as JSON on stdout.
+initial centres, and prints one MeasureOutput as JSON on stdout. sklearn-default fits with
+scikit-learn's defaults and the job's seed instead, seeding included (k-means++), with n_init=1:
+scikit-learn 1.2 still defaults to 10 runs but announces 'auto' (one run after k-means++) from 1.4,
+and one run is what our default makes.
 """
 import json
 import resource
@@ -14,8 +17,16 @@ from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
 
-def fit(points, init, algorithm, max_iter, tol):
-    model = KMeans(n_clusters=init.shape[0], init=init, n_init=1, algorithm=algorithm, max_iter=max_iter, tol=tol)
+def model_for(job, init, stop):
+    """KMeans from the given centres with the job's stopping rule, or with the defaults (and `stop`, for the warm-up)."""
+    if job["implementation"] == "sklearn-default":
+        rule = {} if stop is None else {"max_iter": stop["maxIterations"], "tol": stop["tolerance"]}
+        return KMeans(n_clusters=init.shape[0], n_init=1, random_state=job["seed"], **rule)
+    algorithm = job["implementation"].removeprefix("sklearn-")
+    return KMeans(n_clusters=init.shape[0], init=init, n_init=1, algorithm=algorithm, max_iter=stop["maxIterations"], tol=stop["tolerance"])
+
+
+def fit(model, points):
     with warnings.catch_warnings():
         # A capped run ends unconverged on purpose; scikit-learn would warn about it.
         warnings.simplefilter("ignore")
@@ -31,16 +42,17 @@ def main():
     dtype = np.float32 if files["type"] == "float32" else np.float64
     points = np.fromfile(files["points"], dtype=dtype).reshape(files["n"], files["d"])
     init = np.fromfile(files["init"], dtype=dtype).reshape(files["k"], files["d"])
-    algorithm = job["implementation"].removeprefix("sklearn-")
+    warm_up = stop or {"tolerance": 0, "maxIterations": policy["warmupIterations"]}
+    warm_up = {**warm_up, "maxIterations": min(warm_up["maxIterations"], policy["warmupIterations"])}
 
     # threadpoolctl caps the OpenMP threads KMeans runs on (and BLAS, which Lloyd's chunks call).
     with threadpool_limits(limits=job["threads"]):
-        fit(points, init, algorithm, min(stop["maxIterations"], policy["warmupIterations"]), stop["tolerance"])
+        fit(model_for(job, init, warm_up), points)
         times_ms = []
         while len(times_ms) < policy["maxRepetitions"] and (
             len(times_ms) < policy["minRepetitions"] or sum(times_ms) < policy["budgetMs"]
         ):
-            model, elapsed_ms = fit(points, init, algorithm, stop["maxIterations"], stop["tolerance"])
+            model, elapsed_ms = fit(model_for(job, init, stop), points)
             times_ms.append(elapsed_ms)
 
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -52,7 +64,7 @@ def main():
         "iterations": iterations,
         # scikit-learn does not say whether it converged; this reads convergence on the last allowed
         # iteration as reaching the cap.
-        "converged": iterations < stop["maxIterations"],
+        "converged": iterations < model.max_iter,
         "reportedInertia": float(model.inertia_),
         "centroids": model.cluster_centers_.astype(np.float64).ravel().tolist(),
         "peakRssBytes": usage.ru_maxrss * 1024,

@@ -66,6 +66,11 @@ export function colourOf({ implementation, threads }: Variant): string {
     case 'skmeans': return '#D55E00';
     case 'sklearn-elkan': return '#CC79A7';
     case 'sklearn-lloyd': return '#7F7F7F';
+    // Not drawn in today's charts (their sections have tables only), but given colours of their families.
+    case 'native-auto': return '#08306B';
+    case 'ours-default': return '#0072B2';
+    case 'sklearn-default': return '#CC79A7';
+    case 'faiss-default': return '#F0E442';
   }
 }
 
