@@ -1,11 +1,13 @@
 /**
  * The benchmark's data: seeded Gaussian blobs generated on the spot (no files needed), or a folder
- * of the raw float32 format of ../shared/data (X.f32 + meta.json). Each dataset comes with its
- * initial centres, drawn once and given to every implementation.
+ * of the raw float32 format of ../shared/data (X.f32 + meta.json), or the end-to-end section's
+ * embedding-like vectors and Fashion-MNIST (endtoend-data.ts). Each dataset comes with its
+ * initial centres, drawn once and given to every implementation that is given centres.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Random } from '../lib/core/random.js';
+import { FASHION_MNIST_DIR, embeddingLike, fashionMnist, hasFashionMnist, imageLike } from './endtoend-data.js';
 import type { DatasetFiles, ElementType } from './protocol.js';
 
 export type Floats = Float32Array | Float64Array;
@@ -30,7 +32,26 @@ export interface FolderSpec {
   k: number;
 }
 
-export type DatasetSpec = BlobsSpec | FolderSpec;
+/** Synthetic embedding-like unit vectors, float32 (endtoend-data.ts). */
+export interface EmbeddingSpec {
+  kind: 'embedding';
+  n: number;
+  d: number;
+  k: number;
+  directions: number;
+  noise: number;
+  seed: number;
+}
+
+/** The first n images of Fashion-MNIST in `dir`, or a synthetic stand-in where it is not there. */
+export interface FashionMnistSpec {
+  kind: 'fashion-mnist';
+  dir: string;
+  n: number;
+  k: number;
+}
+
+export type DatasetSpec = BlobsSpec | FolderSpec | EmbeddingSpec | FashionMnistSpec;
 
 export interface Dataset {
   /** Unique and file-name safe. */
@@ -44,6 +65,8 @@ export interface Dataset {
   points: Floats;
   /** k × d initial centres in the points' element type. */
   init: Floats;
+  /** What the reader should know about where the data came from, when there is something. */
+  note?: string;
 }
 
 /** Spread 4 around centres in [-10, 10]^d overlaps the blobs enough for dozens of iterations. */
@@ -134,6 +157,37 @@ export function loadDataset(spec: DatasetSpec): Dataset {
       id: `blobs-${n}x${d}-k${k}${type === 'float32' ? '-f32' : ''}`,
       title: `blobs ${thousands(n)} × ${d}, k = ${k}`,
       n, d, k, type, points, init: initialCentres(points, n, d, k),
+    };
+  }
+  if (spec.kind === 'embedding') {
+    const { n, d, k, directions, noise, seed } = spec;
+    const points = embeddingLike(n, d, directions, noise, seed);
+    return {
+      id: `embedding-${n}x${d}-k${k}`,
+      title: `synthetic embedding-like ${thousands(n)} × ${d}, k = ${k}`,
+      n, d, k, type: 'float32', points, init: initialCentres(points, n, d, k),
+      note: `unit vectors around ${directions} random directions (cosine about ${(1 / Math.sqrt(1 + noise * noise)).toFixed(2)} to their own), generated, not real embeddings`,
+    };
+  }
+  if (spec.kind === 'fashion-mnist') {
+    const { dir, n, k } = spec;
+    const d = 784;
+    if (hasFashionMnist(dir)) {
+      const points = fashionMnist(dir, n);
+      return {
+        id: `fashion-mnist-${n}-k${k}`,
+        title: `Fashion-MNIST ${thousands(n)} × ${d}, k = ${k}`,
+        n, d, k, type: 'float32', points, init: initialCentres(points, n, d, k),
+        note: `Zalando's images (training set, then test set), pixel values 0–255, read from ${dir}`,
+      };
+    }
+    const points = imageLike(n, 50, DATA_SEED);
+    return {
+      id: `fashion-mnist-standin-${n}-k${k}`,
+      title: `synthetic stand-in for Fashion-MNIST ${thousands(n)} × ${d}, k = ${k}`,
+      n, d, k, type: 'float32', points, init: initialCentres(points, n, d, k),
+      note: `${dir} holds no Fashion-MNIST${dir === FASHION_MNIST_DIR ? ' (Debian: apt-get install dataset-fashion-mnist)' : ''}: `
+        + '28 × 28 images of 50 generated shapes, pixel values 0–255, in its place',
     };
   }
   const { name, n, d, points } = readFolder(spec.dir);

@@ -3,15 +3,19 @@ import { existsSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FASHION_MNIST_DIR } from './endtoend-data.js';
 import { type FolderDataset, REPORT_DATASETS, threadCounts } from './plan.js';
 
-export type Section = 'compare' | 'threads' | 'growth' | 'throughput';
-const SECTIONS: readonly Section[] = ['compare', 'threads', 'growth', 'throughput'];
+export type Section = 'compare' | 'threads' | 'growth' | 'throughput' | 'endtoend';
+const SECTIONS: readonly Section[] = ['compare', 'threads', 'growth', 'throughput', 'endtoend'];
 
 export interface BenchOptions {
   quick: boolean;
   out: string;
   folders: FolderDataset[];
+  /** --data: the end-to-end section takes its folders from it too. */
+  dataDir: string | null;
+  fashionMnistDir: string;
   threads: number[];
   pythonCandidates: string[];
   sections: Section[];
@@ -29,8 +33,11 @@ export const USAGE = `Usage: npm run bench -- [options]
   --out DIR          where results.json, results.md, speedup.svg and growth.svg go (default bench/results;
                      with --quick, ${QUICK_OUT})
   --data DIR         also compare on dataset folders of DIR (X.f32 + meta.json), e.g. ../shared/data
-  --datasets LIST    which folders of DIR, as name or name:k, comma-separated
-                     (default ${REPORT_DATASETS.map(({ name, k }) => `${name}:${k}`).join(',')})
+  --datasets LIST    which folders of DIR the comparison runs on, as name or name:k, comma-separated
+                     (default ${REPORT_DATASETS.map(({ name, k }) => `${name}:${k}`).join(',')});
+                     the endtoend section takes bigann10k_sift and letter from DIR when there
+  --fashion-mnist DIR  the Fashion-MNIST IDX files for the endtoend section (default ${FASHION_MNIST_DIR},
+                     Debian's dataset-fashion-mnist; a synthetic stand-in where they are missing)
   --threads LIST     thread counts for the thread sweep, comma-separated; the largest is "all threads"
                      (default 1, 2, 4, … and the ${availableParallelism()} cores of this machine)
   --python PATH      the Python with scikit-learn (default: python3, else /usr/bin/python3)
@@ -69,6 +76,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       out: { type: 'string' },
       data: { type: 'string' },
       datasets: { type: 'string' },
+      'fashion-mnist': { type: 'string' },
       threads: { type: 'string' },
       python: { type: 'string' },
       'no-python': { type: 'boolean', default: false },
@@ -86,6 +94,8 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     quick: values.quick,
     out: resolve(values.out ?? (values.quick ? QUICK_OUT : join(__dirname, 'results'))),
     folders: values.data ? parseFolders(resolve(values.data), values.datasets) : [],
+    dataDir: values.data ? resolve(values.data) : null,
+    fashionMnistDir: resolve(values['fashion-mnist'] ?? FASHION_MNIST_DIR),
     threads: values.threads
       ? [...new Set(positiveIntegers(values.threads, '--threads'))].sort((a, b) => a - b)
       : threadCounts(availableParallelism()),

@@ -3,6 +3,8 @@
  * minute, for the test) and the rows added by --data. Sizes, caps and repetition budgets live here
  * and nowhere else.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { type DatasetSpec, blobs, folderShape } from './datasets.js';
 import { IMPLEMENTATIONS, type ImplementationId, type Variant, variant } from './implementations.js';
 import type { RepetitionPolicy, StopRule } from './protocol.js';
@@ -51,11 +53,21 @@ export interface ThroughputPlan {
   repetitions: RepetitionPolicy;
 }
 
+/** Every library with its own defaults, seeding included (bench/run.ts, runEndToEnd). */
+export interface EndToEndPlan {
+  datasets: DatasetSpec[];
+  /** The one seed every library is given. */
+  seed: number;
+  implementations: ImplementationId[];
+  repetitions: RepetitionPolicy;
+}
+
 export interface Plan {
   comparison: ComparisonRow[];
   threadScaling: ThreadScalingPlan;
   growth: GrowthPlan;
   throughput: ThroughputPlan;
+  endToEnd: EndToEndPlan;
   /** For comparison and thread-scaling runs. */
   repetitions: RepetitionPolicy;
   growthRepetitions: RepetitionPolicy;
@@ -108,7 +120,23 @@ export function threadCounts(cores: number): number[] {
   return counts;
 }
 
-export function defaultPlan(threads: number[]): Plan {
+const END_TO_END_IMPLEMENTATIONS: ImplementationId[] = ['ours-default', 'sklearn-default', 'faiss-default'];
+
+/** The folders of ../shared/data the end-to-end section also runs on, when --data names the folder. */
+const END_TO_END_FOLDERS: ReadonlyArray<{ name: string; k: number }> = [
+  { name: 'bigann10k_sift', k: 100 },
+  { name: 'letter', k: 26 },
+];
+
+/** Those of END_TO_END_FOLDERS that `dataDir` holds. */
+export function endToEndFolders(dataDir: string | null): DatasetSpec[] {
+  if (!dataDir) return [];
+  return END_TO_END_FOLDERS
+    .filter(({ name }) => existsSync(join(dataDir, name, 'X.f32')))
+    .map(({ name, k }) => ({ kind: 'folder', dir: join(dataDir, name), k }));
+}
+
+export function defaultPlan(threads: number[], fashionMnistDir: string): Plan {
   const all = Math.max(...threads);
   const main = blobs(100_000, 32, 100);
   const small = blobs(10_000, 8, 16);
@@ -135,6 +163,15 @@ export function defaultPlan(threads: number[]): Plan {
       variants: [variant('native-elkan', 1), variant('ts-elkan')],
       tsLimitMsPerIteration: 20_000,
     },
+    endToEnd: {
+      datasets: [
+        { kind: 'embedding', n: 50_000, d: 384, k: 256, directions: 500, noise: 1, seed: 20240601 },
+        { kind: 'fashion-mnist', dir: fashionMnistDir, n: 70_000, k: 100 },
+      ],
+      seed: 1,
+      implementations: END_TO_END_IMPLEMENTATIONS,
+      repetitions: { warmupIterations: 2, maxRepetitions: 5, minRepetitions: 3, budgetMs: 10_000 },
+    },
     throughput: {
       k: 1024,
       dims: [2, 8, 32, 128, 384, 784, 1536],
@@ -150,7 +187,7 @@ export function defaultPlan(threads: number[]): Plan {
   };
 }
 
-export function quickPlan(threads: number[]): Plan {
+export function quickPlan(threads: number[], fashionMnistDir: string): Plan {
   const all = Math.max(...threads);
   const tiny = blobs(2_000, 4, 8);
   const exact: StopRule = { tolerance: 0, maxIterations: 100 };
@@ -163,6 +200,15 @@ export function quickPlan(threads: number[]): Plan {
       stop: { tolerance: 0, maxIterations: 5 },
       variants: [variant('native-elkan', 1), variant('ts-elkan')],
       tsLimitMsPerIteration: 1_000,
+    },
+    endToEnd: {
+      datasets: [
+        { kind: 'embedding', n: 2_000, d: 32, k: 8, directions: 20, noise: 1, seed: 20240601 },
+        { kind: 'fashion-mnist', dir: fashionMnistDir, n: 2_000, k: 10 },
+      ],
+      seed: 1,
+      implementations: END_TO_END_IMPLEMENTATIONS,
+      repetitions: { warmupIterations: 1, maxRepetitions: 1, minRepetitions: 1, budgetMs: 0 },
     },
     throughput: {
       k: 64,

@@ -1,7 +1,7 @@
 /** The results as tables: aligned plain text for the terminal, Markdown for results.md. */
 import { IMPLEMENTATIONS, variantLabel } from './implementations.js';
 import type { Measurement } from './measure.js';
-import type { BenchResults, ComparisonResult, GrowthResult, ThreadScalingResult, ThroughputResult } from './results.js';
+import type { BenchResults, ComparisonResult, EndToEndResult, GrowthResult, ThreadScalingResult, ThroughputResult } from './results.js';
 
 export type Format = 'text' | 'markdown';
 
@@ -151,6 +151,27 @@ function peakLine({ peak }: ThroughputResult): string {
     + `${peak.lanes} float32 lanes × 2 flops × ${peak.clockMHz!.toFixed(0)} MHz; clock from ${peak.clockSource}; ${peak.basis}.`;
 }
 
+function signedPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return '–';
+  const digits = Math.abs(fraction) < 0.001 ? 3 : 2;
+  return `${fraction >= 0 ? '+' : '−'}${Math.abs(100 * fraction).toFixed(digits)} %`;
+}
+
+function endToEndTable(row: EndToEndResult): Table {
+  return {
+    headers: ['implementation', 'reps', 'time: median (min–max)', 'time vs ours', 'iterations', 'inertia', 'vs ours', 'peak RSS'],
+    rows: row.entries.map((e) => {
+      const label = e.algorithm ? `${e.label} ('auto' → ${e.algorithm})` : e.label;
+      if (e.status !== 'ok') return [label, '–', `${e.status}: ${e.note ?? ''}`, '–', '–', '–', '–', '–'];
+      const fixed = e.variant.implementation === 'faiss-default' ? `${e.iterations} (fixed)` : iterations(e);
+      return [
+        label, String(e.timesMs.length), timeRange(e), factor(e.timeVsOurs), fixed, e.inertia.toPrecision(8),
+        e.variant.implementation === 'ours-default' ? 'reference' : signedPercent(e.inertiaVsOurs), `${e.peakRssMiB.toFixed(0)} MiB`,
+      ];
+    }),
+  };
+}
+
 function flaggedNotes(results: BenchResults): string[] {
   return results.comparison.flatMap((row) => row.entries
     .filter((e) => e.flagged)
@@ -163,6 +184,7 @@ function busyNote(results: BenchResults): string[] {
     ...results.comparison.flatMap((row) => row.entries),
     ...(results.threadScaling?.series.flatMap((s) => s.points) ?? []),
     ...(results.growth?.axes.flatMap((a) => a.points.flatMap((p) => p.entries)) ?? []),
+    ...results.endToEnd.flatMap((row) => row.entries),
   ].filter((m) => m.status === 'ok');
   const busy = all.filter((m) => m.backgroundCores >= BUSY_CORES);
   if (busy.length === 0) return [];
@@ -209,6 +231,20 @@ export function formatReport(results: BenchResults, format: Format): string {
     );
     if (t.ts.length > 0) parts.push(heading(3, 'The TypeScript backend, one thread'), renderTable(ts, format));
     if (t.notes.length > 0) parts.push(t.notes.map((n) => `- ${n}`).join('\n'));
+  }
+  if (results.endToEnd.length > 0) {
+    const { seed } = results.endToEnd[0];
+    parts.push(
+      heading(2, `End to end: every library with its defaults, seeding included, seed ${seed}`),
+      '`kmeans(points, k, { seed })` against scikit-learn\'s `KMeans(n_clusters=k, n_init=1, random_state=seed)` and FAISS\'s '
+        + '`faiss.Kmeans(d, k, seed=seed)` (train, then a search for every point\'s label), all on all threads; inertia of each one\'s '
+        + 'centres on the full data, evaluated the same way in float64. "vs ours" above 0 is a worse clustering.',
+    );
+    for (const row of results.endToEnd) {
+      parts.push(heading(3, `${row.dataset.title} (${row.dataset.type})`));
+      if (row.dataset.note) parts.push(`Data: ${row.dataset.note}.`);
+      parts.push(renderTable(endToEndTable(row), format));
+    }
   }
   const notes = [...results.notes, ...busyNote(results)];
   if (notes.length > 0) parts.push(heading(2, 'Notes'), notes.map((n) => `- ${n}`).join('\n'));

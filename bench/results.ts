@@ -93,6 +93,20 @@ export interface ThroughputResult {
   backgroundCores: { node: number; numpy: number | null };
 }
 
+export interface EndToEndEntry extends Measurement {
+  /** (inertia − ours) / ours: above 0, a worse clustering than ours on the same data. */
+  inertiaVsOurs: number;
+  /** Its median time over ours. */
+  timeVsOurs: number;
+}
+
+/** Each library with its defaults, seeding included, on one dataset. */
+export interface EndToEndResult {
+  dataset: DatasetSummary;
+  seed: number;
+  entries: EndToEndEntry[];
+}
+
 export interface BenchResults {
   schemaVersion: 1;
   createdAt: string;
@@ -109,10 +123,11 @@ export interface BenchResults {
   threadScaling: ThreadScalingResult | null;
   growth: GrowthResult | null;
   throughput: ThroughputResult | null;
+  endToEnd: EndToEndResult[];
 }
 
-export function summarizeDataset({ id, title, n, d, k, type }: Dataset): DatasetSummary {
-  return { id, title, n, d, k, type };
+export function summarizeDataset({ id, title, n, d, k, type, note }: Dataset): DatasetSummary {
+  return { id, title, n, d, k, type, ...(note ? { note } : {}) };
 }
 
 /** Ours first: native on one thread, else TS Elkan, else any of ours that ran. */
@@ -149,4 +164,15 @@ export function threadSeries(implementation: ImplementationId, points: readonly 
 export function throughputEntry(timing: ThroughputTiming): ThroughputEntry {
   const medianMs = median(timing.timesMs);
   return { ...timing, medianMs, gflops: (2 * timing.n * timing.k * timing.d) / (medianMs * 1e6) };
+}
+
+/** Ours is the entry of our defaults; every inertia and time is read against it. */
+export function endToEndRow(dataset: Dataset, seed: number, measurements: readonly Measurement[]): EndToEndResult {
+  const ours = measurements.find((m) => m.variant.implementation === 'ours-default' && m.status === 'ok');
+  const entries = measurements.map((m): EndToEndEntry => ({
+    ...m,
+    inertiaVsOurs: ours && m.status === 'ok' ? (m.inertia - ours.inertia) / ours.inertia : NaN,
+    timeVsOurs: ours && m.status === 'ok' ? m.medianMs / ours.medianMs : NaN,
+  }));
+  return { dataset: summarizeDataset(dataset), seed, entries };
 }

@@ -12,14 +12,14 @@ import { INERTIA_RELATIVE_TOLERANCE } from './inertia.js';
 import { type MachineInfo, describeMachine, summarizeMachine } from './machine.js';
 import { DatasetBench, type MeasureContext, type Measurement, unmeasured } from './measure.js';
 import { type BenchOptions, type Section, USAGE, parseOptions } from './options.js';
-import { type GrowthAxis, type Plan, defaultPlan, folderRows, quickPlan } from './plan.js';
+import { type GrowthAxis, type Plan, defaultPlan, endToEndFolders, folderRows, quickPlan } from './plan.js';
 import { findPython } from './python.js';
 import { growthChart, speedupChart } from './report-svg.js';
 import { runThroughput } from './throughput.js';
 import { BUSY_CORES, formatReport } from './report-table.js';
 import {
-  type BenchResults, type ComparisonResult, type GrowthPoint, type GrowthResult, type ThreadScalingResult, type ThroughputResult,
-  compareRow, summarizeDataset, threadSeries,
+  type BenchResults, type ComparisonResult, type EndToEndResult, type GrowthPoint, type GrowthResult, type ThreadScalingResult,
+  type ThroughputResult, compareRow, endToEndRow, summarizeDataset, threadSeries,
 } from './results.js';
 
 function log(line: string): void {
@@ -118,6 +118,25 @@ async function runGrowth(plan: Plan, context: MeasureContext): Promise<GrowthRes
   return result;
 }
 
+async function runEndToEnd(plan: Plan, options: BenchOptions, context: MeasureContext): Promise<EndToEndResult[]> {
+  const { seed, implementations, repetitions } = plan.endToEnd;
+  const all = Math.max(...options.threads);
+  const results: EndToEndResult[] = [];
+  for (const spec of [...plan.endToEnd.datasets, ...endToEndFolders(options.dataDir)]) {
+    const bench = new DatasetBench(loadDataset(spec), context);
+    log(`\n${bench.dataset.title} (${bench.dataset.type}), every library with its defaults, seed ${seed}`);
+    if (bench.dataset.note) log(`  (${bench.dataset.note})`);
+    const measurements: Measurement[] = [];
+    for (const implementation of implementations) {
+      measurements.push(await bench.measure(variant(implementation, all), null, repetitions, seed));
+      progress(measurements[measurements.length - 1]);
+    }
+    bench.release();
+    results.push(endToEndRow(bench.dataset, seed, measurements));
+  }
+  return results;
+}
+
 function runNotes(machine: MachineInfo, pythonTried: string[], options: BenchOptions): string[] {
   const notes: string[] = [];
   if (!machine.python) {
@@ -150,7 +169,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const python = findPython(options.pythonCandidates);
   const machine = await describeMachine(python.info ?? null);
-  const plan = options.quick ? quickPlan(options.threads) : defaultPlan(options.threads);
+  const plan = options.quick ? quickPlan(options.threads, options.fashionMnistDir) : defaultPlan(options.threads, options.fashionMnistDir);
   const context: MeasureContext = {
     workDir: mkdtempSync(join(tmpdir(), 'elkan-kmeans-bench-')),
     python: python.info,
@@ -163,6 +182,7 @@ async function main(): Promise<void> {
   let threadScaling: ThreadScalingResult | null = null;
   let growth: GrowthResult | null = null;
   let throughput: ThroughputResult | null = null;
+  let endToEnd: EndToEndResult[] = [];
   const sectionSeconds: BenchResults['sectionSeconds'] = {};
   const timed = async <T>(section: Section, work: () => Promise<T>): Promise<T> => {
     const start = performance.now();
@@ -179,6 +199,7 @@ async function main(): Promise<void> {
       log(`\nThroughput of the nearest-centre step, k = ${plan.throughput.k}, ${Math.max(...options.threads)} threads`);
       throughput = await timed('throughput', () => runThroughput(plan.throughput, Math.max(...options.threads), context.python, context.pythonMissing ?? 'no Python', log));
     }
+    if (options.sections.includes('endtoend')) endToEnd = await timed('endtoend', () => runEndToEnd(plan, options, context));
   } finally {
     benches.releaseAll();
     rmSync(context.workDir, { recursive: true, force: true });
@@ -199,6 +220,7 @@ async function main(): Promise<void> {
     threadScaling,
     growth,
     throughput,
+    endToEnd,
   };
   writeOutputs(results, options.out);
 }
