@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Matrix } from '../lib/index.js';
 import { createRunner } from './node-runners.js';
-import type { DatasetFiles, ElementType, MeasureJob, MeasureOutput } from './protocol.js';
+import type { DatasetFiles, ElementType, MeasureJob, MeasureOutput, MeasureRefusal } from './protocol.js';
 
 function readMatrix(path: string, rows: number, d: number, type: ElementType): Matrix {
   const bytes = readFileSync(path);
@@ -22,7 +22,12 @@ function readMatrix(path: string, rows: number, d: number, type: ElementType): M
   return { data, shape: [rows, d] };
 }
 
-async function measure(job: MeasureJob): Promise<MeasureOutput> {
+function cpuMs(): number {
+  const usage = process.resourceUsage();
+  return (usage.userCPUTime + usage.systemCPUTime) / 1000;
+}
+
+async function measure(job: MeasureJob): Promise<MeasureOutput | MeasureRefusal> {
   const files: DatasetFiles = job.data;
   const points = readMatrix(files.points, files.n, files.d, files.type);
   const init = readMatrix(files.init, files.k, files.d, files.type);
@@ -32,7 +37,14 @@ async function measure(job: MeasureJob): Promise<MeasureOutput> {
   // A fit with its defaults warms up on a few iterations too: the warm-up only starts what a fit starts.
   const warmUp = stop ?? { tolerance: 0, maxIterations: policy.warmupIterations };
   runner.prepare({ ...warmUp, maxIterations: Math.min(warmUp.maxIterations, policy.warmupIterations) });
-  await runner.fit();
+  try {
+    await runner.fit();
+  } catch (error) {
+    // A RangeError before any work is a configuration the library will not run on this machine
+    // (an explicit Elkan whose bounds exceed the memory budget): a row to skip, not a failure.
+    if (error instanceof RangeError) return { refused: error.message, cpuMs: cpuMs() };
+    throw error;
+  }
 
   const timesMs: number[] = [];
   let spentMs = 0;
@@ -46,7 +58,7 @@ async function measure(job: MeasureJob): Promise<MeasureOutput> {
   }
   // Every repetition is deterministic, so the last one's outcome stands for all.
   const usage = process.resourceUsage();
-  return { timesMs, ...runner.outcome(), peakRssBytes: usage.maxRSS * 1024, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000 };
+  return { timesMs, ...runner.outcome(), peakRssBytes: usage.maxRSS * 1024, cpuMs: cpuMs() };
 }
 
 measure(JSON.parse(process.argv[2]) as MeasureJob).then(

@@ -10,7 +10,7 @@ import { type Dataset, writeDataset } from './datasets.js';
 import { IMPLEMENTATIONS, type ImplementationId, type Variant, variantLabel } from './implementations.js';
 import { evaluateInertia } from './inertia.js';
 import { machineBusyMs } from './machine.js';
-import type { DatasetFiles, MeasureJob, MeasureOutput, RepetitionPolicy, StopRule } from './protocol.js';
+import type { DatasetFiles, MeasureJob, MeasureOutput, MeasureRefusal, RepetitionPolicy, StopRule } from './protocol.js';
 import type { PythonInfo } from './python.js';
 
 const ROOT = join(__dirname, '..');
@@ -157,15 +157,16 @@ export class DatasetBench {
       return unmeasured(variant, 'skipped', `${python!.executable} has no faiss (Debian: apt-get install python3-faiss)`);
     }
     const job: MeasureJob = { ...variant, data: this.files, stop, repetitions, seed };
-    let measured: { output: MeasureOutput; backgroundCores: number };
+    let measured: { output: MeasureOutput | MeasureRefusal; backgroundCores: number };
     try {
       measured = info.runtime === 'python'
         ? await measureChild<MeasureOutput>(python!.executable, [join(__dirname, info.script!), JSON.stringify(job)], environmentFor(variant.implementation))
-        : await measureChild<MeasureOutput>(process.execPath, ['--import', 'tsx', NODE_WORKER, JSON.stringify(job)]);
+        : await measureChild<MeasureOutput | MeasureRefusal>(process.execPath, ['--import', 'tsx', NODE_WORKER, JSON.stringify(job)]);
     } catch (error) {
       return unmeasured(variant, 'failed', error instanceof Error ? error.message : String(error));
     }
     const { output, backgroundCores } = measured;
+    if ('refused' in output) return unmeasured(variant, 'skipped', `refused: ${output.refused}`);
     const medianMs = median(output.timesMs);
     return {
       variant,

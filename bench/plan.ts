@@ -62,12 +62,22 @@ export interface EndToEndPlan {
   repetitions: RepetitionPolicy;
 }
 
+/**
+ * The issue's rows for the distance filter: long fits where nearly every point-centre distance is
+ * computed, ours against scikit-learn's Lloyd from the same centres (bench/run.ts, runDistance).
+ */
+export interface DistancePlan {
+  rows: ComparisonRow[];
+  repetitions: RepetitionPolicy;
+}
+
 export interface Plan {
   comparison: ComparisonRow[];
   threadScaling: ThreadScalingPlan;
   growth: GrowthPlan;
   throughput: ThroughputPlan;
   endToEnd: EndToEndPlan;
+  distance: DistancePlan;
   /** For comparison and thread-scaling runs. */
   repetitions: RepetitionPolicy;
   growthRepetitions: RepetitionPolicy;
@@ -136,6 +146,33 @@ export function endToEndFolders(dataDir: string | null): DatasetSpec[] {
     .map(({ name, k }) => ({ kind: 'folder', dir: join(dataDir, name), k }));
 }
 
+/**
+ * Lloyd from given centres at two shapes the issue names, the second also with every algorithm of
+ * ours ('auto' included; an explicit Elkan whose bounds do not fit is refused, and shown so).
+ */
+interface LloydShape {
+  n: number;
+  d: number;
+  k: number;
+  iterations: number;
+}
+
+function distanceRows(all: number, wide: LloydShape, tall: LloydShape): ComparisonRow[] {
+  const lloyd = (iterations: number): StopRule => ({ tolerance: 0, maxIterations: iterations });
+  return [
+    {
+      dataset: blobs(wide.n, wide.d, wide.k, wide.k, 'float32'),
+      stop: lloyd(wide.iterations),
+      variants: [variant('native-lloyd', all), variant('sklearn-lloyd', all)],
+    },
+    {
+      dataset: blobs(tall.n, tall.d, tall.k, tall.k, 'float32'),
+      stop: lloyd(tall.iterations),
+      variants: (['native-auto', 'native-lloyd', 'native-hamerly', 'native-elkan', 'sklearn-lloyd'] as const).map((id) => variant(id, all)),
+    },
+  ];
+}
+
 export function defaultPlan(threads: number[], fashionMnistDir: string): Plan {
   const all = Math.max(...threads);
   const main = blobs(100_000, 32, 100);
@@ -171,6 +208,11 @@ export function defaultPlan(threads: number[], fashionMnistDir: string): Plan {
       seed: 1,
       implementations: END_TO_END_IMPLEMENTATIONS,
       repetitions: { warmupIterations: 2, maxRepetitions: 5, minRepetitions: 3, budgetMs: 10_000 },
+    },
+    distance: {
+      rows: distanceRows(all, { n: 200_000, d: 128, k: 1024, iterations: 20 }, { n: 2_000_000, d: 32, k: 1000, iterations: 10 }),
+      // One fit takes 10 s or more: two timed ones say whether the figure holds.
+      repetitions: { warmupIterations: 1, maxRepetitions: 3, minRepetitions: 2, budgetMs: 30_000 },
     },
     throughput: {
       k: 1024,
@@ -208,6 +250,10 @@ export function quickPlan(threads: number[], fashionMnistDir: string): Plan {
       ],
       seed: 1,
       implementations: END_TO_END_IMPLEMENTATIONS,
+      repetitions: { warmupIterations: 1, maxRepetitions: 1, minRepetitions: 1, budgetMs: 0 },
+    },
+    distance: {
+      rows: distanceRows(all, { n: 4_000, d: 32, k: 64, iterations: 5 }, { n: 16_000, d: 16, k: 32, iterations: 5 }),
       repetitions: { warmupIterations: 1, maxRepetitions: 1, minRepetitions: 1, budgetMs: 0 },
     },
     throughput: {

@@ -64,6 +64,12 @@ export interface MeasureOutput {
   cpuMs: number;
 }
 
+/** A child's answer when the library refused the job up front (our explicit Elkan beyond the memory budget). */
+export interface MeasureRefusal {
+  refused: string;
+  cpuMs: number;
+}
+
 /** One shape of the throughput section and the wall time of each timed pass over it. */
 export interface ThroughputTiming {
   d: number;

@@ -1,7 +1,9 @@
 /** The results as tables: aligned plain text for the terminal, Markdown for results.md. */
 import { IMPLEMENTATIONS, variantLabel } from './implementations.js';
 import type { Measurement } from './measure.js';
-import type { BenchResults, ComparisonResult, EndToEndResult, GrowthResult, ThreadScalingResult, ThroughputResult } from './results.js';
+import type {
+  BenchResults, ComparisonResult, DistanceResult, EndToEndResult, GrowthResult, ThreadScalingResult, ThroughputResult,
+} from './results.js';
 
 export type Format = 'text' | 'markdown';
 
@@ -172,6 +174,32 @@ function endToEndTable(row: EndToEndResult): Table {
   };
 }
 
+function distanceTable(row: DistanceResult): Table {
+  return {
+    headers: ['implementation', 'reps', 'time: median (min–max)', 'iterations', 'per iteration', 'scikit-learn Lloyd / this', 'inertia (own)', 'peak RSS'],
+    rows: row.entries.map((e) => {
+      const label = e.algorithm && e.variant.implementation === 'native-auto' ? `${e.label} (→ ${e.algorithm})` : e.label;
+      if (e.status !== 'ok') return [label, '–', `${e.status}: ${e.note ?? ''}`, '–', '–', '–', '–', '–'];
+      return [
+        label, String(e.timesMs.length), timeRange(e), iterations(e), ms(e.msPerIteration), factor(e.vsSklearn),
+        e.reportedInertia === null ? '–' : e.reportedInertia.toPrecision(8), `${e.peakRssMiB.toFixed(0)} MiB`,
+      ];
+    }),
+  };
+}
+
+/** The end-to-end section's rows the distance section's issue names: ours and scikit-learn's defaults. */
+function defaultFitsTable(rows: readonly EndToEndResult[]): Table {
+  return {
+    headers: ['default fit (end-to-end section)', 'elkan-kmeans', 'scikit-learn', 'scikit-learn / ours'],
+    rows: rows.map((row) => {
+      const find = (id: string) => row.entries.find((e) => e.variant.implementation === id && e.status === 'ok');
+      const [ours, sklearn] = [find('ours-default'), find('sklearn-default')];
+      return [row.dataset.title, ours ? ms(ours.medianMs) : '–', sklearn ? ms(sklearn.medianMs) : '–', factor(sklearn?.timeVsOurs ?? NaN)];
+    }),
+  };
+}
+
 function flaggedNotes(results: BenchResults): string[] {
   return results.comparison.flatMap((row) => row.entries
     .filter((e) => e.flagged)
@@ -185,6 +213,7 @@ function busyNote(results: BenchResults): string[] {
     ...(results.threadScaling?.series.flatMap((s) => s.points) ?? []),
     ...(results.growth?.axes.flatMap((a) => a.points.flatMap((p) => p.entries)) ?? []),
     ...results.endToEnd.flatMap((row) => row.entries),
+    ...results.distance.flatMap((row) => row.entries),
   ].filter((m) => m.status === 'ok');
   const busy = all.filter((m) => m.backgroundCores >= BUSY_CORES);
   if (busy.length === 0) return [];
@@ -245,6 +274,17 @@ export function formatReport(results: BenchResults, format: Format): string {
       if (row.dataset.note) parts.push(`Data: ${row.dataset.note}.`);
       parts.push(renderTable(endToEndTable(row), format));
     }
+  }
+  if (results.distance.length > 0) {
+    parts.push(
+      heading(2, 'Long Lloyd fits, where nearly every distance is computed'),
+      'Float32 blobs (as many blobs as centres), the same initial centres for everyone, tolerance 0 and a fixed iteration count, all on all threads; '
+        + 'each library\'s own inertia. Ours computes its all-pairs steps (Lloyd\'s assignment, the first pass of Elkan and Hamerly, Hamerly\'s rescans) through the distance filter.',
+    );
+    for (const row of results.distance) {
+      parts.push(heading(3, `${row.dataset.title} (${row.dataset.type}) · ${stopRule(row.stop)}`), renderTable(distanceTable(row), format));
+    }
+    if (results.endToEnd.length > 0) parts.push('The default fits, seeding included, from the end-to-end section:', renderTable(defaultFitsTable(results.endToEnd.slice(0, 2)), format));
   }
   const notes = [...results.notes, ...busyNote(results)];
   if (notes.length > 0) parts.push(heading(2, 'Notes'), notes.map((n) => `- ${n}`).join('\n'));

@@ -107,6 +107,17 @@ export interface EndToEndResult {
   entries: EndToEndEntry[];
 }
 
+export interface DistanceEntry extends Measurement {
+  /** scikit-learn Lloyd's median time in the same row over this one's: above 1, faster than it. */
+  vsSklearn: number;
+}
+
+export interface DistanceResult {
+  dataset: DatasetSummary;
+  stop: StopRule;
+  entries: DistanceEntry[];
+}
+
 export interface BenchResults {
   schemaVersion: 1;
   createdAt: string;
@@ -124,6 +135,7 @@ export interface BenchResults {
   growth: GrowthResult | null;
   throughput: ThroughputResult | null;
   endToEnd: EndToEndResult[];
+  distance: DistanceResult[];
 }
 
 export function summarizeDataset({ id, title, n, d, k, type, note }: Dataset): DatasetSummary {
@@ -175,4 +187,13 @@ export function endToEndRow(dataset: Dataset, seed: number, measurements: readon
     timeVsOurs: ours && m.status === 'ok' ? m.medianMs / ours.medianMs : NaN,
   }));
   return { dataset: summarizeDataset(dataset), seed, entries };
+}
+
+export function distanceRow(dataset: Dataset, stop: StopRule, measurements: readonly Measurement[]): DistanceResult {
+  const sklearn = measurements.find((m) => m.variant.implementation === 'sklearn-lloyd' && m.status === 'ok');
+  const entries = measurements.map((m): DistanceEntry => ({
+    ...m,
+    vsSklearn: sklearn && m.status === 'ok' ? sklearn.medianMs / m.medianMs : NaN,
+  }));
+  return { dataset: summarizeDataset(dataset), stop, entries };
 }

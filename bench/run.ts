@@ -18,8 +18,8 @@ import { growthChart, speedupChart } from './report-svg.js';
 import { runThroughput } from './throughput.js';
 import { BUSY_CORES, formatReport } from './report-table.js';
 import {
-  type BenchResults, type ComparisonResult, type EndToEndResult, type GrowthPoint, type GrowthResult, type ThreadScalingResult,
-  type ThroughputResult, compareRow, endToEndRow, summarizeDataset, threadSeries,
+  type BenchResults, type ComparisonResult, type DistanceResult, type EndToEndResult, type GrowthPoint, type GrowthResult,
+  type ThreadScalingResult, type ThroughputResult, compareRow, distanceRow, endToEndRow, summarizeDataset, threadSeries,
 } from './results.js';
 
 function log(line: string): void {
@@ -137,6 +137,23 @@ async function runEndToEnd(plan: Plan, options: BenchOptions, context: MeasureCo
   return results;
 }
 
+async function runDistance(plan: Plan, context: MeasureContext): Promise<DistanceResult[]> {
+  const results: DistanceResult[] = [];
+  for (const { dataset, stop, variants } of plan.distance.rows) {
+    // Each library's own inertia: evaluating it here would take minutes at 2 000 000 × 1000.
+    const bench = new DatasetBench(loadDataset(dataset), context, false);
+    log(`\n${bench.dataset.title} (${bench.dataset.type}), tolerance ${stop.tolerance}, ${stop.maxIterations} iterations`);
+    const measurements: Measurement[] = [];
+    for (const v of variants) {
+      measurements.push(await bench.measure(v, stop, plan.distance.repetitions));
+      progress(measurements[measurements.length - 1]);
+    }
+    bench.release();
+    results.push(distanceRow(bench.dataset, stop, measurements));
+  }
+  return results;
+}
+
 function runNotes(machine: MachineInfo, pythonTried: string[], options: BenchOptions): string[] {
   const notes: string[] = [];
   if (!machine.python) {
@@ -183,6 +200,7 @@ async function main(): Promise<void> {
   let growth: GrowthResult | null = null;
   let throughput: ThroughputResult | null = null;
   let endToEnd: EndToEndResult[] = [];
+  let distance: DistanceResult[] = [];
   const sectionSeconds: BenchResults['sectionSeconds'] = {};
   const timed = async <T>(section: Section, work: () => Promise<T>): Promise<T> => {
     const start = performance.now();
@@ -200,6 +218,7 @@ async function main(): Promise<void> {
       throughput = await timed('throughput', () => runThroughput(plan.throughput, Math.max(...options.threads), context.python, context.pythonMissing ?? 'no Python', log));
     }
     if (options.sections.includes('endtoend')) endToEnd = await timed('endtoend', () => runEndToEnd(plan, options, context));
+    if (options.sections.includes('distance')) distance = await timed('distance', () => runDistance(plan, context));
   } finally {
     benches.releaseAll();
     rmSync(context.workDir, { recursive: true, force: true });
@@ -221,6 +240,7 @@ async function main(): Promise<void> {
     growth,
     throughput,
     endToEnd,
+    distance,
   };
   writeOutputs(results, options.out);
 }
