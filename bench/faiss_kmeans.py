@@ -7,13 +7,14 @@ random subsample of 256 points per centre when the data holds more. The timed ca
 needs for labels of every point: train, then one search of all points in the trained index.
 """
 import json
-import resource
 import sys
 import time
 
 import faiss
 import numpy as np
 from threadpoolctl import threadpool_limits
+
+from process_usage import cpu_ms, peak_rss_bytes
 
 
 def fit(points, k, seed, niter=None):
@@ -47,8 +48,6 @@ def main():
             model, distances, elapsed_ms = fit(points, k, job["seed"], niter)
             times_ms.append(elapsed_ms)
 
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    helpers = resource.getrusage(resource.RUSAGE_CHILDREN)
     output = {
         "timesMs": times_ms,
         "iterations": int(model.cp.niter),
@@ -57,8 +56,8 @@ def main():
         # Its search's float32 squared distances, summed in float64: the inertia FAISS would report.
         "reportedInertia": float(distances.astype(np.float64).sum()),
         "centroids": model.centroids.astype(np.float64).ravel().tolist(),
-        "peakRssBytes": usage.ru_maxrss * 1024,
-        "cpuMs": (usage.ru_utime + usage.ru_stime + helpers.ru_utime + helpers.ru_stime) * 1000,
+        "peakRssBytes": peak_rss_bytes(),
+        "cpuMs": cpu_ms(),
     }
     print(json.dumps(output))
 

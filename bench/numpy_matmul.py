@@ -6,12 +6,13 @@ fit in memory at d = 2, and an assignment never needs it whole (scikit-learn's t
 time). It is the product alone, without norms or the arg-min, so an upper bound of a BLAS assignment.
 """
 import json
-import resource
 import sys
 import time
 
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
+
+from process_usage import cpu_ms
 
 
 def blas_description():
@@ -52,13 +53,11 @@ def main():
             rows.append({"d": d, "n": n, "k": k, "timesMs": times_ms})
         blas = blas_description()
 
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    helpers = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({
         "rows": rows,
         "numpy": np.__version__,
         "blas": blas,
-        "cpuMs": (usage.ru_utime + usage.ru_stime + helpers.ru_utime + helpers.ru_stime) * 1000,
+        "cpuMs": cpu_ms(),
     }))
 
 

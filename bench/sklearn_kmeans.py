@@ -7,7 +7,6 @@ scikit-learn 1.2 still defaults to 10 runs but announces 'auto' (one run after k
 and one run is what our default makes.
 """
 import json
-import resource
 import sys
 import time
 import warnings
@@ -15,6 +14,8 @@ import warnings
 import numpy as np
 from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
+
+from process_usage import cpu_ms, peak_rss_bytes
 
 
 def model_for(job, init, stop):
@@ -55,9 +56,6 @@ def main():
             model, elapsed_ms = fit(model_for(job, init, stop), points)
             times_ms.append(elapsed_ms)
 
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    # Helpers the imports start (CPU-count probes) are ours too, not other load on the machine.
-    helpers = resource.getrusage(resource.RUSAGE_CHILDREN)
     iterations = int(model.n_iter_)
     output = {
         "timesMs": times_ms,
@@ -67,8 +65,8 @@ def main():
         "converged": iterations < model.max_iter,
         "reportedInertia": float(model.inertia_),
         "centroids": model.cluster_centers_.astype(np.float64).ravel().tolist(),
-        "peakRssBytes": usage.ru_maxrss * 1024,
-        "cpuMs": (usage.ru_utime + usage.ru_stime + helpers.ru_utime + helpers.ru_stime) * 1000,
+        "peakRssBytes": peak_rss_bytes(),
+        "cpuMs": cpu_ms(),
     }
     print(json.dumps(output))
 
