@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseOptions } from '../../bench/options.js';
 import type { BenchResults } from '../../bench/results.js';
 import { loadNative } from '../../lib/native-loader.js';
 
@@ -53,12 +54,12 @@ describe('npm run bench -- --quick', () => {
   beforeAll(() => {
     out = mkdtempSync(join(tmpdir(), 'elkan-kmeans-bench-test-'));
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], {
-      cwd: ROOT, encoding: 'utf8', timeout: 110_000,
+      cwd: ROOT, encoding: 'utf8', timeout: 170_000,
     });
     expect(run.status, `${run.stderr}\n${run.stdout}`).toBe(0);
     expect(run.stdout).toContain('speed-up vs TS Elkan');
     results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as BenchResults;
-  }, 120_000);
+  }, 180_000);
 
   afterAll(() => {
     rmSync(out, { recursive: true, force: true });
@@ -100,6 +101,56 @@ describe('npm run bench -- --quick', () => {
     }
   });
 
+  it('measures the nearest-centre step against numpy and the peak', () => {
+    const throughput = results.throughput!;
+    expect(throughput.rows.length).toBeGreaterThan(1);
+    const native = loadNative().binding !== undefined;
+    for (const row of throughput.rows) {
+      expect(row.native !== null, `d = ${row.d}`).toBe(native);
+      if (row.native) expect(row.native.gflops).toBeGreaterThan(0);
+      expect(row.numpy !== null, `numpy d = ${row.d}`).toBe(native && results.machine.python !== null);
+      if (row.numpy) expect(row.numpy.n).toBe(row.native!.n);
+    }
+    if (native && results.machine.python) expect(throughput.notes).toEqual([]);
+    expect(throughput.ts.length).toBeGreaterThan(0);
+    for (const entry of throughput.ts) expect(entry.gflops).toBeGreaterThan(0);
+    expect(throughput.peak.gflops === null || throughput.peak.gflops > 0).toBe(true);
+  });
+
+  it('fits every library with its defaults and evaluates every inertia the same way', () => {
+    expect(results.endToEnd.map((row) => row.dataset.n)).toEqual([2000, 2000]);
+    for (const row of results.endToEnd) {
+      const status = (id: string) => row.entries.find((e) => e.variant.implementation === id)?.status;
+      expect(status('ours-default')).toBe('ok');
+      expect(status('sklearn-default')).toBe(results.machine.python ? 'ok' : 'skipped');
+      expect(status('faiss-default')).toBe(results.machine.python?.faiss ? 'ok' : 'skipped');
+      for (const entry of row.entries.filter((e) => e.status === 'ok')) {
+        expect(entry.iterations, entry.label).toBeGreaterThan(0);
+        expect(Number.isFinite(entry.inertiaVsOurs), entry.label).toBe(true);
+        // Different seedings end in different local optima, but of the same data: within a few percent.
+        expect(Math.abs(entry.inertiaVsOurs), entry.label).toBeLessThan(0.2);
+      }
+    }
+  });
+
+  it('runs the long Lloyd rows, where all of our algorithms give one result', () => {
+    expect(results.distance).toHaveLength(2);
+    for (const row of results.distance) {
+      const ours = row.entries.filter((e) => e.variant.implementation.startsWith('native-'));
+      for (const entry of ours) expect(entry.status, entry.label).toBe(loadNative().binding ? 'ok' : 'failed');
+      expect(new Set(ours.map((e) => e.reportedInertia)).size).toBe(1);
+      const sklearn = row.entries.find((e) => e.variant.implementation === 'sklearn-lloyd');
+      expect(sklearn?.status).toBe(results.machine.python ? 'ok' : 'skipped');
+      if (sklearn?.status === 'ok') expect(ours[0].vsSklearn).toBeGreaterThan(0);
+    }
+    expect(results.distance[1].entries.find((e) => e.variant.implementation === 'native-auto')?.algorithm).toBe('elkan');
+  });
+
+  it('leaves the committed results alone when no --out is given', () => {
+    const options = parseOptions(['--quick']);
+    expect(options !== 'help' && options.out).not.toBe(join(ROOT, 'bench', 'results'));
+  });
+
   it('writes well-formed SVG charts and a Markdown report', () => {
     for (const chart of ['speedup.svg', 'growth.svg']) {
       const svg = readFileSync(join(out, chart), 'utf8');
@@ -111,5 +162,6 @@ describe('npm run bench -- --quick', () => {
     const markdown = readFileSync(join(out, 'results.md'), 'utf8');
     expect(markdown).toContain('| implementation |');
     expect(markdown).toContain(results.command);
+    for (const heading of ['## Throughput of the nearest-centre step', '## End to end', '## Long Lloyd fits']) expect(markdown).toContain(heading);
   });
 });
