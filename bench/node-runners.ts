@@ -77,17 +77,18 @@ function ours(input: RunnerInput, backend: 'native' | 'js', algorithm: 'elkan' |
 /**
  * `kmeans(points, k, { seed })` as a user calls it, seeding included: the async call (it copies
  * the points off the event loop's hands), every option but the seed and the thread count at its
- * default. A stopping rule is only given for the warm-up.
+ * default. A stopping rule only comes for the warm-up, which seeds at random: it is there to start
+ * threads and page memory in, and k-means++ can take longer than the fit's iterations.
  */
 function oursDefaults({ points, k, threads, seed }: RunnerInput): Runner {
-  let stop: StopRule | null = null;
+  let warmUp: StopRule | null = null;
   let result: KMeansResult | undefined;
   return {
     prepare(rule) {
-      stop = rule;
+      warmUp = rule;
     },
     async fit() {
-      result = await kmeans(points, k, stop ? { seed, threads, ...stop } : { seed, threads });
+      result = await kmeans(points, k, warmUp ? { seed, threads, init: 'random', nInit: 1, ...warmUp } : { seed, threads });
     },
     outcome() {
       return outcomeOf(result!);

@@ -207,7 +207,8 @@ export function defaultPlan(threads: number[], fashionMnistDir: string): Plan {
       ],
       seed: 1,
       implementations: END_TO_END_IMPLEMENTATIONS,
-      repetitions: { warmupIterations: 2, maxRepetitions: 5, minRepetitions: 3, budgetMs: 10_000 },
+      // A fit takes seconds to tens of seconds here: two repetitions unless they are short.
+      repetitions: { warmupIterations: 2, maxRepetitions: 5, minRepetitions: 2, budgetMs: 20_000 },
     },
     distance: {
       rows: distanceRows(all, { n: 200_000, d: 128, k: 1024, iterations: 20 }, { n: 2_000_000, d: 32, k: 1000, iterations: 10 }),

@@ -19,10 +19,11 @@ from process_usage import cpu_ms, peak_rss_bytes
 
 
 def model_for(job, init, stop):
-    """KMeans from the given centres with the job's stopping rule, or with the defaults (and `stop`, for the warm-up)."""
+    """KMeans from the given centres with the job's stopping rule, or with the defaults. A default fit
+    is only given a stopping rule for the warm-up, which seeds at random, as ours does (node-runners.ts)."""
     if job["implementation"] == "sklearn-default":
-        rule = {} if stop is None else {"max_iter": stop["maxIterations"], "tol": stop["tolerance"]}
-        return KMeans(n_clusters=init.shape[0], n_init=1, random_state=job["seed"], **rule)
+        warm_up = {} if stop is None else {"init": "random", "max_iter": stop["maxIterations"], "tol": stop["tolerance"]}
+        return KMeans(n_clusters=init.shape[0], n_init=1, random_state=job["seed"], **warm_up)
     algorithm = job["implementation"].removeprefix("sklearn-")
     return KMeans(n_clusters=init.shape[0], init=init, n_init=1, algorithm=algorithm, max_iter=stop["maxIterations"], tol=stop["tolerance"])
 
