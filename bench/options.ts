@@ -32,17 +32,19 @@ export const USAGE = `Usage: npm run bench -- [options]
   --quick            tiny sizes and one repetition: a smoke run of every section (< 1 minute)
   --out DIR          where results.json, results.md, speedup.svg and growth.svg go (default bench/results;
                      with --quick, ${QUICK_OUT})
-  --data DIR         also compare on dataset folders of DIR (X.f32 + meta.json), e.g. ../shared/data
+  --data DIR         also compare on dataset folders of DIR (X.f32 + meta.json), e.g. ../shared/data;
+                     the endtoend section also runs on its bigann10k_sift and letter
   --datasets LIST    which folders of DIR the comparison runs on, as name or name:k, comma-separated
-                     (default ${REPORT_DATASETS.map(({ name, k }) => `${name}:${k}`).join(',')});
-                     the endtoend section takes bigann10k_sift and letter from DIR when there
-  --fashion-mnist DIR  the Fashion-MNIST IDX files for the endtoend section (default ${FASHION_MNIST_DIR},
-                     Debian's dataset-fashion-mnist; a synthetic stand-in where they are missing)
+                     (default ${REPORT_DATASETS.map(({ name, k }) => `${name}:${k}`).join(',')})
+  --fashion-mnist DIR
+                     the Fashion-MNIST IDX files of the endtoend section (default ${FASHION_MNIST_DIR},
+                     Debian's dataset-fashion-mnist; without them, a synthetic stand-in that says so)
   --threads LIST     thread counts for the thread sweep, comma-separated; the largest is "all threads"
                      (default 1, 2, 4, … and the ${availableParallelism()} cores of this machine)
   --python PATH      the Python with scikit-learn (default: python3, else /usr/bin/python3)
   --no-python        leave scikit-learn out
-  --sections LIST    any of ${SECTIONS.join(',')} (default all)
+  --sections LIST    any of ${SECTIONS.join(',')} (default all); a single section
+                     wants its own --out: the files hold only the sections that ran
   --help             this text
 `;
 
