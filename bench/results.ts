@@ -7,8 +7,8 @@ import { BASELINE, type ImplementationId, type Variant, variantLabel } from './i
 import { INERTIA_RELATIVE_TOLERANCE, relativeDifference } from './inertia.js';
 import type { MachineInfo } from './machine.js';
 import { type Measurement, median } from './measure.js';
-import type { PeakEstimate } from './peak.js';
 import type { Section } from './options.js';
+import type { PeakEstimate } from './peak.js';
 import type { GrowthAxis } from './plan.js';
 import type { RepetitionPolicy, StopRule, ThroughputTiming } from './protocol.js';
 

@@ -15,12 +15,12 @@ import { type BenchOptions, type Section, USAGE, parseOptions } from './options.
 import { type GrowthAxis, type Plan, defaultPlan, endToEndFolders, folderRows, quickPlan } from './plan.js';
 import { findPython } from './python.js';
 import { growthChart, speedupChart } from './report-svg.js';
-import { runThroughput } from './throughput.js';
 import { BUSY_CORES, formatReport } from './report-table.js';
 import {
   type BenchResults, type ComparisonResult, type DistanceResult, type EndToEndResult, type GrowthPoint, type GrowthResult,
   type ThreadScalingResult, type ThroughputResult, compareRow, distanceRow, endToEndRow, summarizeDataset, threadSeries,
 } from './results.js';
+import { runThroughput } from './throughput.js';
 
 function log(line: string): void {
   process.stdout.write(`${line}\n`);

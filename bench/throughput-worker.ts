@@ -5,10 +5,10 @@
  * set to the thread count (predict takes every thread of the addon's budget); prints one
  * ThroughputOutput as JSON on stdout.
  */
-import { blobs, generateBlobs, initialCentres } from './datasets.js';
 import { predict } from '../lib/index.js';
 import { jsBackend } from '../lib/js-backend.js';
 import { loadNative } from '../lib/native-loader.js';
+import { blobs, generateBlobs, initialCentres } from './datasets.js';
 import type { RepetitionPolicy, ThroughputJob, ThroughputOutput, ThroughputTiming } from './protocol.js';
 
 /** Centres of the blobs the points are drawn around; the k centroids are k distinct points. */
