@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { kmeans, kmeansSync, predict } from '../lib/index.js';
 import { jsBackend } from '../lib/js-backend.js';
 import type { Matrix } from '../lib/types.js';
+import { expectSameArray } from './assertions.js';
 import { gaussianBlobs } from './helpers.js';
 
 const BACKENDS = ['native', 'js'] as const;
@@ -40,12 +41,12 @@ describe('arrays from any buffer or realm', () => {
         ...options, backend, weights: onSharedMemory(weights), init: { data: onSharedMemory(init.data), shape: init.shape } as Matrix,
       };
       for (const result of [kmeansSync(shared, 12, sharedOptions), await kmeans(shared, 12, sharedOptions)]) {
-        expect(result.labels).toEqual(expected.labels);
-        expect(result.centroids.data).toEqual(expected.centroids.data);
+        expectSameArray(result.labels, expected.labels);
+        expectSameArray(result.centroids.data, expected.centroids.data);
         expect(result.inertia).toBe(expected.inertia);
       }
       const centroids = { data: onSharedMemory(Float64Array.from(expected.centroids.data)), shape: expected.centroids.shape } as Matrix;
-      expect(predict(shared, centroids)).toEqual(expected.labels);
+      expectSameArray(predict(shared, centroids), expected.labels);
     });
 
     it.each(BACKENDS)(`take typed arrays from another realm (${type.name}, %s)`, async (backend) => {
@@ -54,12 +55,12 @@ describe('arrays from any buffer or realm', () => {
       expect(foreign.data instanceof type).toBe(false);
       const foreignOptions = { ...options, backend, weights: fromOtherRealm(weights), init: { data: fromOtherRealm(init.data), shape: init.shape } as Matrix };
       for (const result of [kmeansSync(foreign, 12, foreignOptions), await kmeans(foreign, 12, foreignOptions)]) {
-        expect(result.labels).toEqual(expected.labels);
-        expect(result.centroids.data).toEqual(expected.centroids.data);
+        expectSameArray(result.labels, expected.labels);
+        expectSameArray(result.centroids.data, expected.centroids.data);
         expect(result.centroids.data).toBeInstanceOf(type);
       }
       const rows = Array.from({ length: 6000 }, (_, i) => fromOtherRealm(points.data.subarray(i * 5, i * 5 + 5)));
-      expect(kmeansSync(rows, 12, { ...options, backend }).labels).toEqual(expected.labels);
+      expectSameArray(kmeansSync(rows, 12, { ...options, backend }).labels, expected.labels);
     });
   }
 

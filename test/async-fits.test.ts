@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { kmeans, kmeansSync } from '../lib/index.js';
 import { loadNative } from '../lib/native-loader.js';
 import type { IterationInfo, KMeansResult } from '../lib/types.js';
+import { expectSameArray } from './assertions.js';
 import { gaussianBlobs } from './helpers.js';
 
 /** Data for fits of a few hundred milliseconds to seconds on a 2-core machine: 100 000 × 16, k = 128. */
@@ -126,7 +127,7 @@ describe('asynchronous native fits', () => {
     for (const job of jobs) sequential.push(await kmeans(job.points, job.k, { seed: job.seed, backend: 'native' }));
     const concurrent = await Promise.all(jobs.map((job) => kmeans(job.points, job.k, { seed: job.seed, backend: 'native' })));
     concurrent.forEach((result, i) => {
-      expect(result.labels).toEqual(sequential[i].labels);
+      expectSameArray(result.labels, sequential[i].labels);
       expect(result.inertia).toBe(sequential[i].inertia);
     });
   });

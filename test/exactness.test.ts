@@ -4,6 +4,7 @@ import { kmeansSync } from '../lib/index.js';
 import { loadNative } from '../lib/native-loader.js';
 import { Random } from '../lib/core/random.js';
 import type { KMeansOptions, KMeansResult, Matrix } from '../lib/types.js';
+import { expectSameArray } from './assertions.js';
 import { type FloatArrayType, gaussianBlobs, s1Like, tiedData } from './helpers.js';
 
 /** A few hundred shapes: n, d, k, spread and seed drawn from one seeded stream. */
@@ -22,7 +23,7 @@ function randomCases(count: number): Array<{ seed: number; n: number; d: number;
 }
 
 function expectSameFit(actual: KMeansResult, expected: KMeansResult): void {
-  expect(actual.labels).toEqual(expected.labels);
+  expectSameArray(actual.labels, expected.labels);
   expect(actual.iterations).toBe(expected.iterations);
   expect(actual.converged).toBe(expected.converged);
   const scale = Math.max(1e-300, Math.abs(expected.inertia));
@@ -85,8 +86,8 @@ describe('native matches the TypeScript reference bit for bit', () => {
       const js = kmeansSync(points, 12, { ...options, seed: 9, backend: 'js' });
       for (const threads of [1, 8]) {
         const native = kmeansSync(points, 12, { ...options, seed: 9, backend: 'native', threads });
-        expect(native.labels).toEqual(js.labels);
-        expect(native.centroids.data).toEqual(js.centroids.data);
+        expectSameArray(native.labels, js.labels);
+        expectSameArray(native.centroids.data, js.centroids.data);
         expect(native.inertia).toBe(js.inertia);
         expect(native.iterations).toBe(js.iterations);
       }
@@ -101,8 +102,8 @@ describe('native matches the TypeScript reference bit for bit', () => {
       for (const threads of [2, 3, 8]) {
         const many = kmeansSync(points, 24, { seed: 4, threads, backend: 'native' });
         expect(many.threads).toBe(Math.min(threads, loadNative().binding!.maxThreads));
-        expect(many.labels).toEqual(one.labels);
-        expect(many.centroids.data).toEqual(one.centroids.data);
+        expectSameArray(many.labels, one.labels);
+        expectSameArray(many.centroids.data, one.centroids.data);
         expect(many.inertia).toBe(one.inertia);
         expect(many.iterations).toBe(one.iterations);
       }

@@ -22,6 +22,7 @@ import { exactlyScaledPair, timesPowerOfTwo } from '../lib/exact-scaling.js';
 import { kmeans, kmeansSync, predict } from '../lib/index.js';
 import { Random } from '../lib/core/random.js';
 import type { Algorithm, BackendName, KMeansOptions, KMeansResult, PointsInput } from '../lib/types.js';
+import { sameValues } from './assertions.js';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261125);
 const SCALE = Number(process.env.PROPERTY_RUNS_SCALE ?? 1);
@@ -264,13 +265,6 @@ function check(holds: boolean, explain: () => void): void {
   if (holds) return;
   explain();
   expect.fail('a check failed where its expect passed');
-}
-
-/** toEqual on two arrays, or stricter: same type, same length, the same values by Object.is. */
-function sameValues(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
-  if (a.constructor !== b.constructor || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
-  return true;
 }
 
 /**
