@@ -398,6 +398,7 @@ describe('options and summary', () => {
     expect(summary[0]).toMatch(/^elkan-kmeans: n 6, d 2, k 2: 1 iteration \((converged|not converged: --max-iterations reached)\), inertia 16$/);
     expect(summary[1]).toMatch(/^elkan-kmeans: read \d+ ms \(CSV, no header, float64\), fit \d+ ms on the (native|js) backend \([a-z]+, \d+ threads?\), seed 1$/);
     // Not a terminal: no progress bar, no escape codes.
+    // eslint-disable-next-line no-control-regex -- the terminal's escape character is what must not appear
     expect(outcome.stderr).not.toMatch(/[\r\x1b]/);
   });
 
@@ -413,10 +414,12 @@ describe('options and summary', () => {
     const file = write('progress.csv', text);
     const outcome = await cli([file, '-k', '20', '--seed', '1', '--tolerance', '0', '--labels', path('p.txt')], { tty: true });
     expect(outcome.code).toBe(0);
+    /* eslint-disable no-control-regex -- the bar is drawn with terminal escape codes (\x1b[2K), which these patterns match */
     expect(outcome.stderr).toMatch(/\r\x1b\[2Kreading .*progress\.csv [█░]{20} \d+% of 0\.\d MB/);
     expect(outcome.stderr).toMatch(/\r\x1b\[2Kfitting [█░]{20} iteration \d+ · \d+ changed/);
     // The bar is erased before the summary, which starts on a clean line.
     expect(outcome.stderr).toMatch(/\r\x1b\[2Kelkan-kmeans: n 20000, d 2, k 20/);
+    /* eslint-enable no-control-regex */
   });
 
   it('prints --help with every option and its default, and --version', async () => {

@@ -11,7 +11,8 @@ process.once('SIGINT', () => controller.abort());
 process.stdout.on('error', () => {});
 process.stderr.on('error', () => {});
 
-run(process.argv.slice(2), {
+// run() reports every failure itself, in one line, and resolves with the exit code.
+void run(process.argv.slice(2), {
   get stdin() {
     return process.stdin;
   },

@@ -154,7 +154,8 @@ const calls = {
       },
     ])();
     try {
-      rng.nextIndex(2) === 0 ? kmeansSync(broken[0], broken[1], { ...broken[2], backend: 'native' }) : await kmeans(broken[0], broken[1], { ...broken[2], backend: 'native' });
+      if (rng.nextIndex(2) === 0) kmeansSync(broken[0], broken[1], { ...broken[2], backend: 'native' });
+      else await kmeans(broken[0], broken[1], { ...broken[2], backend: 'native' });
       fail('a bad argument was accepted', problem);
     } catch (error) {
       if (isRefusal(error)) counts.refused++;
