@@ -23,7 +23,7 @@ function fail(what, problem) {
 }
 
 function expectRight(result, problem, expected, what) {
-  const wrong = difference(result, expected);
+  const wrong = difference(result, expected, problem);
   if (wrong) fail(`${what}: ${wrong}`, problem);
   else counts.right++;
 }

@@ -11,7 +11,7 @@ async function main() {
     const expected = reference(problem);
     const fit = rng.nextIndex(2) === 0 ? kmeans : kmeansSync;
     const result = await fit(problem.points, problem.k, { ...problem.options, backend: 'native', onIteration: () => {} });
-    const wrong = difference(result, expected);
+    const wrong = difference(result, expected, problem);
     parentPort.postMessage(wrong ? { mismatch: `worker: ${wrong}: ${describe(problem)}` } : { right: 1 });
   }
 }
