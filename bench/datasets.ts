@@ -156,7 +156,12 @@ export function loadDataset(spec: DatasetSpec): Dataset {
     return {
       id: `blobs-${n}x${d}-k${k}${type === 'float32' ? '-f32' : ''}`,
       title: `blobs ${thousands(n)} × ${d}, k = ${k}`,
-      n, d, k, type, points, init: initialCentres(points, n, d, k),
+      n,
+      d,
+      k,
+      type,
+      points,
+      init: initialCentres(points, n, d, k),
     };
   }
   if (spec.kind === 'embedding') {
@@ -165,7 +170,12 @@ export function loadDataset(spec: DatasetSpec): Dataset {
     return {
       id: `embedding-${n}x${d}-k${k}`,
       title: `synthetic embedding-like ${thousands(n)} × ${d}, k = ${k}`,
-      n, d, k, type: 'float32', points, init: initialCentres(points, n, d, k),
+      n,
+      d,
+      k,
+      type: 'float32',
+      points,
+      init: initialCentres(points, n, d, k),
       note: `unit vectors around ${directions} random directions (cosine about ${(1 / Math.sqrt(1 + noise * noise)).toFixed(2)} to their own), generated, not real embeddings`,
     };
   }
@@ -177,7 +187,12 @@ export function loadDataset(spec: DatasetSpec): Dataset {
       return {
         id: `fashion-mnist-${n}-k${k}`,
         title: `Fashion-MNIST ${thousands(n)} × ${d}, k = ${k}`,
-        n, d, k, type: 'float32', points, init: initialCentres(points, n, d, k),
+        n,
+        d,
+        k,
+        type: 'float32',
+        points,
+        init: initialCentres(points, n, d, k),
         note: `Zalando's images (training set, then test set), pixel values 0–255, read from ${dir}`,
       };
     }
@@ -185,9 +200,15 @@ export function loadDataset(spec: DatasetSpec): Dataset {
     return {
       id: `fashion-mnist-standin-${n}-k${k}`,
       title: `synthetic stand-in for Fashion-MNIST ${thousands(n)} × ${d}, k = ${k}`,
-      n, d, k, type: 'float32', points, init: initialCentres(points, n, d, k),
-      note: `${dir} holds no Fashion-MNIST${dir === FASHION_MNIST_DIR ? ' (Debian: apt-get install dataset-fashion-mnist)' : ''}: `
-        + '28 × 28 images of 50 generated shapes, pixel values 0–255, in its place',
+      n,
+      d,
+      k,
+      type: 'float32',
+      points,
+      init: initialCentres(points, n, d, k),
+      note:
+        `${dir} holds no Fashion-MNIST${dir === FASHION_MNIST_DIR ? ' (Debian: apt-get install dataset-fashion-mnist)' : ''}: ` +
+        '28 × 28 images of 50 generated shapes, pixel values 0–255, in its place',
     };
   }
   const { name, n, d, points } = readFolder(spec.dir);
@@ -195,7 +216,12 @@ export function loadDataset(spec: DatasetSpec): Dataset {
   return {
     id: `${name}-k${k}`,
     title: `${name} ${thousands(n)} × ${d}, k = ${k}`,
-    n, d, k, type: 'float32', points, init: initialCentres(points, n, d, k),
+    n,
+    d,
+    k,
+    type: 'float32',
+    points,
+    init: initialCentres(points, n, d, k),
   };
 }
 

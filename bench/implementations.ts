@@ -1,9 +1,19 @@
 /** Every implementation the benchmark can run, and how a run of one at some thread count is named. */
 
 export type ImplementationId =
-  | 'native-elkan' | 'native-hamerly' | 'native-lloyd' | 'native-auto' | 'ts-elkan' | 'ts-lloyd'
-  | 'ml-kmeans' | 'skmeans' | 'sklearn-elkan' | 'sklearn-lloyd'
-  | 'ours-default' | 'sklearn-default' | 'faiss-default';
+  | 'native-elkan'
+  | 'native-hamerly'
+  | 'native-lloyd'
+  | 'native-auto'
+  | 'ts-elkan'
+  | 'ts-lloyd'
+  | 'ml-kmeans'
+  | 'skmeans'
+  | 'sklearn-elkan'
+  | 'sklearn-lloyd'
+  | 'ours-default'
+  | 'sklearn-default'
+  | 'faiss-default';
 
 export interface ImplementationInfo {
   label: string;
@@ -27,7 +37,7 @@ export const IMPLEMENTATIONS: Record<ImplementationId, ImplementationInfo> = {
   'ts-elkan': { label: 'TS Elkan', runtime: 'node', threaded: false, sharesTolerance: true },
   'ts-lloyd': { label: 'TS Lloyd', runtime: 'node', threaded: false, sharesTolerance: true },
   'ml-kmeans': { label: 'ml-kmeans', runtime: 'node', threaded: false, sharesTolerance: false },
-  'skmeans': { label: 'skmeans', runtime: 'node', threaded: false, sharesTolerance: false },
+  skmeans: { label: 'skmeans', runtime: 'node', threaded: false, sharesTolerance: false },
   'sklearn-elkan': { label: 'scikit-learn Elkan', runtime: 'python', script: 'sklearn_kmeans.py', threaded: true, sharesTolerance: true },
   'sklearn-lloyd': { label: 'scikit-learn Lloyd', runtime: 'python', script: 'sklearn_kmeans.py', threaded: true, sharesTolerance: true },
   // The algorithm our 'auto' takes for the data, from the same initial centres.

@@ -46,7 +46,9 @@ if (variant) {
     const median = (values: number[]): number => values.sort((a, b) => a - b)[1];
     const label = { plain: 'kmeans(), ArrayBuffer (copied)', shared: 'kmeans(), SharedArrayBuffer (in place)', sync: 'kmeansSync (in place)' }[kind];
     const blocked = kind === 'sync' ? 'all of it' : `${median(runs.map((r) => r.blocked)).toFixed(0)} ms`;
-    console.log(`| ${label} | ${blocked} | ${median(runs.map((r) => r.total)).toFixed(0)} ms | ` +
-      `${median(runs.map((r) => r.peakMB)).toFixed(0)} MiB | ${median(runs.map((r) => r.growthMB)).toFixed(0)} MiB |`);
+    console.log(
+      `| ${label} | ${blocked} | ${median(runs.map((r) => r.total)).toFixed(0)} ms | ` +
+        `${median(runs.map((r) => r.peakMB)).toFixed(0)} MiB | ${median(runs.map((r) => r.growthMB)).toFixed(0)} MiB |`,
+    );
   }
 }

@@ -16,7 +16,10 @@ const nativeArch = join(root, 'build-native-arch', 'Release', 'elkan_kmeans.node
 // Always through the build, which is incremental: a build left from older sources would be
 // compared silently.
 console.log('building the -march=native addon into build-native-arch/ …');
-execFileSync(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), 'compile', '--out', 'build-native-arch', '--CDELKAN_KMEANS_NATIVE_ARCH=ON'], { cwd: root, stdio: 'ignore' });
+execFileSync(process.execPath, [require.resolve('cmake-js/bin/cmake-js'), 'compile', '--out', 'build-native-arch', '--CDELKAN_KMEANS_NATIVE_ARCH=ON'], {
+  cwd: root,
+  stdio: 'ignore',
+});
 
 const builds = [
   { name: 'portable build, baseline x86-64', addon: portable, env: { ELKAN_KMEANS_ISA: 'generic' } },
@@ -30,7 +33,9 @@ console.log('blobs 100 000 × 32, k = 100, float64, same initial centres, to con
 for (const algorithm of ['elkan', 'hamerly']) {
   const rows = builds.map((build) => {
     const child = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'isa-worker.ts'), build.addon, algorithm, repetitions], {
-      cwd: root, encoding: 'utf8', env: { ...process.env, ...build.env },
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, ...build.env },
     });
     if (child.status !== 0) throw new Error(`${build.name}: ${child.stderr}`);
     const { isa, times } = JSON.parse(child.stdout) as { isa: string; times: number[] };
@@ -39,6 +44,8 @@ for (const algorithm of ['elkan', 'hamerly']) {
   const reference = rows[1].median;
   console.log(`\n${algorithm}`);
   for (const row of rows) {
-    console.log(`  ${row.name.padEnd(50)} ${row.isa.padEnd(8)} ${row.median.toFixed(0).padStart(6)} ms (${row.min.toFixed(0)}–${row.max.toFixed(0)})  ${(reference / row.median).toFixed(2)}× the prebuild's speed`);
+    console.log(
+      `  ${row.name.padEnd(50)} ${row.isa.padEnd(8)} ${row.median.toFixed(0).padStart(6)} ms (${row.min.toFixed(0)}–${row.max.toFixed(0)})  ${(reference / row.median).toFixed(2)}× the prebuild's speed`,
+    );
   }
 }

@@ -13,10 +13,23 @@ const binding = createRequire(__filename)(addonPath) as NativeBinding;
 const { points, init, n, d, k } = loadDataset(blobs(100_000, 32, 100));
 const fit = (): number => {
   const started = performance.now();
-  binding.fitSync({
-    data: points, n, d, k, weights: null, init, nInit: 1, maxIterations: 300, tolerance: 1e-4, seed: 0,
-    algorithm: algorithm as 'elkan' | 'hamerly' | 'lloyd', threads: 1,
-  }, null);
+  binding.fitSync(
+    {
+      data: points,
+      n,
+      d,
+      k,
+      weights: null,
+      init,
+      nInit: 1,
+      maxIterations: 300,
+      tolerance: 1e-4,
+      seed: 0,
+      algorithm: algorithm as 'elkan' | 'hamerly' | 'lloyd',
+      threads: 1,
+    },
+    null,
+  );
   return performance.now() - started;
 };
 fit();

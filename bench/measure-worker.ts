@@ -13,9 +13,7 @@ function readMatrix(path: string, rows: number, d: number, type: ElementType): M
   const Type = type === 'float32' ? Float32Array : Float64Array;
   // A view when the buffer is aligned (large reads get their own), else a copy: a copy would
   // count the data twice in the peak memory.
-  const buffer = bytes.byteOffset % Type.BYTES_PER_ELEMENT === 0
-    ? bytes.buffer
-    : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const buffer = bytes.byteOffset % Type.BYTES_PER_ELEMENT === 0 ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   const offset = buffer === bytes.buffer ? bytes.byteOffset : 0;
   const data = new Type(buffer, offset, bytes.byteLength / Type.BYTES_PER_ELEMENT);
   if (data.length !== rows * d) throw new Error(`${path} holds ${data.length} values, expected ${rows} × ${d}.`);
@@ -79,7 +77,7 @@ async function measure(job: MeasureJob): Promise<MeasureOutput | MeasureRefusal>
 measure(JSON.parse(process.argv[2]) as MeasureJob).then(
   (output) => process.stdout.write(`${JSON.stringify(output)}\n`),
   (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   },
 );

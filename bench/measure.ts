@@ -61,8 +61,21 @@ export function median(values: readonly number[]): number {
 /** A measurement that did not happen, with the reason. */
 export function unmeasured(variant: Variant, status: 'skipped' | 'failed', note: string): Measurement {
   return {
-    variant, label: variantLabel(variant), status, note, timesMs: [], medianMs: NaN, minMs: NaN, maxMs: NaN,
-    iterations: 0, converged: false, msPerIteration: NaN, inertia: NaN, reportedInertia: null, peakRssMiB: NaN, backgroundCores: NaN,
+    variant,
+    label: variantLabel(variant),
+    status,
+    note,
+    timesMs: [],
+    medianMs: NaN,
+    minMs: NaN,
+    maxMs: NaN,
+    iterations: 0,
+    converged: false,
+    msPerIteration: NaN,
+    inertia: NaN,
+    reportedInertia: null,
+    peakRssMiB: NaN,
+    backgroundCores: NaN,
   };
 }
 
@@ -72,8 +85,12 @@ function runChild<Output>(command: string, args: string[], env: NodeJS.ProcessEn
     const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: JOB_TIMEOUT_MS });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     child.on('error', reject);
     child.on('close', (code, signal) => {
       const lastLine = stdout.trim().split('\n').pop() ?? '';
@@ -92,7 +109,9 @@ function runChild<Output>(command: string, args: string[], env: NodeJS.ProcessEn
  * busy time less the child's, as it reports it, and ours).
  */
 export async function measureChild<Output extends { cpuMs: number }>(
-  command: string, args: string[], env: NodeJS.ProcessEnv = process.env,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<{ output: Output; backgroundCores: number }> {
   const busyBefore = machineBusyMs();
   const ownBefore = process.cpuUsage();
@@ -129,7 +148,11 @@ export class DatasetBench {
    * `checkInertia` false takes each library's own inertia instead of evaluating it: for the
    * growth sweep, which compares times only and whose largest sizes would take seconds each.
    */
-  constructor(readonly dataset: Dataset, private readonly context: MeasureContext, private readonly checkInertia = true) {
+  constructor(
+    readonly dataset: Dataset,
+    private readonly context: MeasureContext,
+    private readonly checkInertia = true,
+  ) {
     this.files = writeDataset(dataset, context.workDir);
   }
 
@@ -159,9 +182,10 @@ export class DatasetBench {
     const job: MeasureJob = { ...variant, data: this.files, stop, repetitions, seed };
     let measured: { output: MeasureOutput | MeasureRefusal; backgroundCores: number };
     try {
-      measured = info.runtime === 'python'
-        ? await measureChild<MeasureOutput>(python!.executable, [join(__dirname, info.script!), JSON.stringify(job)], environmentFor(variant.implementation))
-        : await measureChild<MeasureOutput | MeasureRefusal>(process.execPath, ['--import', 'tsx', NODE_WORKER, JSON.stringify(job)]);
+      measured =
+        info.runtime === 'python'
+          ? await measureChild<MeasureOutput>(python!.executable, [join(__dirname, info.script!), JSON.stringify(job)], environmentFor(variant.implementation))
+          : await measureChild<MeasureOutput | MeasureRefusal>(process.execPath, ['--import', 'tsx', NODE_WORKER, JSON.stringify(job)]);
     } catch (error) {
       return unmeasured(variant, 'failed', error instanceof Error ? error.message : String(error));
     }
@@ -179,7 +203,7 @@ export class DatasetBench {
       iterations: output.iterations,
       converged: output.converged,
       msPerIteration: medianMs / output.iterations,
-      inertia: this.checkInertia ? this.inertiaOf(output.centroids) : output.reportedInertia ?? NaN,
+      inertia: this.checkInertia ? this.inertiaOf(output.centroids) : (output.reportedInertia ?? NaN),
       reportedInertia: output.reportedInertia,
       ...(output.algorithm ? { algorithm: output.algorithm } : {}),
       peakRssMiB: output.peakRssBytes / 2 ** 20,

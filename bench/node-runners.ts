@@ -65,7 +65,12 @@ function ours(input: RunnerInput, backend: 'native' | 'js', algorithm: 'elkan' |
     },
     fit() {
       result = kmeansSync(points, k, {
-        init, backend, algorithm, threads, maxIterations: stop!.maxIterations, tolerance: stop!.tolerance,
+        init,
+        backend,
+        algorithm,
+        threads,
+        maxIterations: stop!.maxIterations,
+        tolerance: stop!.tolerance,
       });
     },
     outcome() {
@@ -149,15 +154,25 @@ async function skmeansRunner({ points, init, k }: RunnerInput): Promise<Runner> 
 
 export async function createRunner(implementation: ImplementationId, input: RunnerInput): Promise<Runner> {
   switch (implementation) {
-    case 'native-elkan': return ours(input, 'native', 'elkan');
-    case 'native-hamerly': return ours(input, 'native', 'hamerly');
-    case 'native-lloyd': return ours(input, 'native', 'lloyd');
-    case 'native-auto': return ours(input, 'native', 'auto');
-    case 'ours-default': return oursDefaults(input);
-    case 'ts-elkan': return ours(input, 'js', 'elkan');
-    case 'ts-lloyd': return ours(input, 'js', 'lloyd');
-    case 'ml-kmeans': return mlKmeans(input);
-    case 'skmeans': return skmeansRunner(input);
-    default: throw new Error(`${implementation} does not run in Node.js.`);
+    case 'native-elkan':
+      return ours(input, 'native', 'elkan');
+    case 'native-hamerly':
+      return ours(input, 'native', 'hamerly');
+    case 'native-lloyd':
+      return ours(input, 'native', 'lloyd');
+    case 'native-auto':
+      return ours(input, 'native', 'auto');
+    case 'ours-default':
+      return oursDefaults(input);
+    case 'ts-elkan':
+      return ours(input, 'js', 'elkan');
+    case 'ts-lloyd':
+      return ours(input, 'js', 'lloyd');
+    case 'ml-kmeans':
+      return mlKmeans(input);
+    case 'skmeans':
+      return skmeansRunner(input);
+    default:
+      throw new Error(`${implementation} does not run in Node.js.`);
   }
 }

@@ -57,11 +57,11 @@ function positiveIntegers(text: string, flag: string): number[] {
 function parseFolders(dir: string, list: string | undefined): FolderDataset[] {
   const entries = list
     ? list.split(',').map((entry) => {
-      const [name, k] = entry.trim().split(':');
-      const known = REPORT_DATASETS.find((d) => d.name === name);
-      if (k === undefined && !known) throw new Error(`--datasets: give k for ${name}, as ${name}:k.`);
-      return { name, k: k === undefined ? known!.k : positiveIntegers(k, '--datasets k')[0] };
-    })
+        const [name, k] = entry.trim().split(':');
+        const known = REPORT_DATASETS.find((d) => d.name === name);
+        if (k === undefined && !known) throw new Error(`--datasets: give k for ${name}, as ${name}:k.`);
+        return { name, k: k === undefined ? known!.k : positiveIntegers(k, '--datasets k')[0] };
+      })
     : REPORT_DATASETS;
   for (const { name } of entries) {
     if (!existsSync(join(dir, name, 'X.f32'))) throw new Error(`--data: ${join(dir, name)} holds no X.f32.`);
@@ -98,9 +98,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     folders: values.data ? parseFolders(resolve(values.data), values.datasets) : [],
     dataDir: values.data ? resolve(values.data) : null,
     fashionMnistDir: resolve(values['fashion-mnist'] ?? FASHION_MNIST_DIR),
-    threads: values.threads
-      ? [...new Set(positiveIntegers(values.threads, '--threads'))].sort((a, b) => a - b)
-      : threadCounts(availableParallelism()),
+    threads: values.threads ? [...new Set(positiveIntegers(values.threads, '--threads'))].sort((a, b) => a - b) : threadCounts(availableParallelism()),
     pythonCandidates: values['no-python'] ? [] : values.python ? [values.python] : ['python3', '/usr/bin/python3'],
     sections: sections as Section[],
   };

@@ -42,8 +42,7 @@ function readCpuInfo(): CpuInfo | null {
   }
   const blocks = text.split(/\n\s*\n/).filter((b) => b.includes('processor'));
   if (blocks.length === 0) return null;
-  const field = (block: string, name: string): string | undefined =>
-    new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(block)?.[1].trim();
+  const field = (block: string, name: string): string | undefined => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(block)?.[1].trim();
   const first = blocks[0];
   // Logical processors sharing a physical and core id are SMT siblings: they share the FMA units.
   const cores = new Set(blocks.map((b) => `${field(b, 'physical id') ?? '0'}:${field(b, 'core id') ?? field(b, 'processor')}`));
@@ -85,17 +84,25 @@ export function estimatePeak(threads: number): PeakEstimate {
   const cpu = readCpuInfo();
   if (!cpu) {
     return {
-      gflops: null, cores: threads, fmaUnits: FMA_UNITS, lanes: null, clockMHz: null,
-      clockSource: 'unknown', basis: 'no /proc/cpuinfo on this system: CPU and clock unknown',
+      gflops: null,
+      cores: threads,
+      fmaUnits: FMA_UNITS,
+      lanes: null,
+      clockMHz: null,
+      clockSource: 'unknown',
+      basis: 'no /proc/cpuinfo on this system: CPU and clock unknown',
     };
   }
   const cores = Math.min(threads, cpu.physicalCores);
   const { lanes, basis } = lanesOf(cpu);
   const max = lscpuMaxMHz();
   const clockMHz = max ?? cpu.mhz;
-  const clockSource = max !== null
-    ? 'lscpu "CPU max MHz" (the highest clock the cores may reach)'
-    : cpu.mhz !== null ? '/proc/cpuinfo "cpu MHz" (the clock the kernel reports, not a boost clock)' : 'unknown';
+  const clockSource =
+    max !== null
+      ? 'lscpu "CPU max MHz" (the highest clock the cores may reach)'
+      : cpu.mhz !== null
+        ? '/proc/cpuinfo "cpu MHz" (the clock the kernel reports, not a boost clock)'
+        : 'unknown';
   const gflops = lanes !== null && clockMHz !== null ? (cores * FMA_UNITS * lanes * 2 * clockMHz) / 1000 : null;
   return { gflops, cores, fmaUnits: FMA_UNITS, lanes, clockMHz, clockSource, basis };
 }

@@ -141,9 +141,11 @@ const END_TO_END_FOLDERS: ReadonlyArray<{ name: string; k: number }> = [
 /** Those of END_TO_END_FOLDERS that `dataDir` holds. */
 export function endToEndFolders(dataDir: string | null): DatasetSpec[] {
   if (!dataDir) return [];
-  return END_TO_END_FOLDERS
-    .filter(({ name }) => existsSync(join(dataDir, name, 'X.f32')))
-    .map(({ name, k }) => ({ kind: 'folder', dir: join(dataDir, name), k }));
+  return END_TO_END_FOLDERS.filter(({ name }) => existsSync(join(dataDir, name, 'X.f32'))).map(({ name, k }) => ({
+    kind: 'folder',
+    dir: join(dataDir, name),
+    k,
+  }));
 }
 
 /**
@@ -236,7 +238,12 @@ export function quickPlan(threads: number[], fashionMnistDir: string): Plan {
   const exact: StopRule = { tolerance: 0, maxIterations: 100 };
   return {
     comparison: [{ dataset: tiny, stop: exact, variants: allVariants(exact, all) }],
-    threadScaling: { dataset: tiny, stop: exact, implementations: ['native-elkan', 'native-hamerly', 'native-lloyd', 'sklearn-elkan', 'sklearn-lloyd'], threads },
+    threadScaling: {
+      dataset: tiny,
+      stop: exact,
+      implementations: ['native-elkan', 'native-hamerly', 'native-lloyd', 'sklearn-elkan', 'sklearn-lloyd'],
+      threads,
+    },
     growth: {
       base: { n: 2_000, k: 8, d: 4 },
       axes: { n: [500, 2_000, 8_000], k: [4, 16], d: [2, 16] },

@@ -18,8 +18,8 @@ const PROBE = [
   '    faiss_version = faiss.__version__',
   'except ImportError:',
   '    faiss_version = None',
-  'print(json.dumps({"python": platform.python_version(), "sklearn": sklearn.__version__,'
-  + ' "numpy": numpy.__version__, "threadpoolctl": threadpoolctl.__version__, "faiss": faiss_version}))',
+  'print(json.dumps({"python": platform.python_version(), "sklearn": sklearn.__version__,' +
+    ' "numpy": numpy.__version__, "threadpoolctl": threadpoolctl.__version__, "faiss": faiss_version}))',
 ].join('\n');
 
 /**

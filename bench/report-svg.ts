@@ -30,8 +30,9 @@ export function speedupChart(rows: readonly ComparisonResult[], machine: string)
   const variants = distinctVariants(rows.flatMap((r) => r.entries.map((e) => e.variant)));
   const title = 'k-means speed-up over our TypeScript Elkan (log scale), same data and initial centres';
   const key = legend(variants, PLOT_LEFT, LEGEND_TOP, PLOT_RIGHT - PLOT_LEFT);
-  const defs = '<defs><pattern id="flagged" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-    + '<rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#C00000" stroke-width="3"/></pattern></defs>';
+  const defs =
+    '<defs><pattern id="flagged" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">' +
+    '<rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="#C00000" stroke-width="3"/></pattern></defs>';
 
   const parts: string[] = [defs, key.svg];
   let y = LEGEND_TOP + key.height + 34;
@@ -100,7 +101,9 @@ export function growthChart(growth: GrowthResult, machine: string): string {
         .map((p) => [x(p.value), y(p.m.msPerIteration)] as const);
       const colour = colourOf(variant);
       parts.push(`<polyline points="${dots.map(([a, b]) => `${a.toFixed(1)},${b.toFixed(1)}`).join(' ')}" fill="none" stroke="${colour}" stroke-width="2"/>`);
-      parts.push(...dots.map(([a, b]) => `<circle cx="${a.toFixed(1)}" cy="${b.toFixed(1)}" r="3.5" fill="${colour}"><title>${variantLabel(variant)}</title></circle>`));
+      parts.push(
+        ...dots.map(([a, b]) => `<circle cx="${a.toFixed(1)}" cy="${b.toFixed(1)}" r="3.5" fill="${colour}"><title>${variantLabel(variant)}</title></circle>`),
+      );
     });
   });
   return document(WIDTH, top + PANEL.height + 50, title, machine, parts.join('\n'));

@@ -1,9 +1,7 @@
 /** The results as tables: aligned plain text for the terminal, Markdown for results.md. */
 import { IMPLEMENTATIONS, variantLabel } from './implementations.js';
 import type { Measurement } from './measure.js';
-import type {
-  BenchResults, ComparisonResult, DistanceResult, EndToEndResult, GrowthResult, ThreadScalingResult, ThroughputResult,
-} from './results.js';
+import type { BenchResults, ComparisonResult, DistanceResult, EndToEndResult, GrowthResult, ThreadScalingResult, ThroughputResult } from './results.js';
 
 export type Format = 'text' | 'markdown';
 
@@ -24,7 +22,10 @@ function renderTable({ headers, rows }: Table, format: Format): string {
   }
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -69,12 +70,22 @@ function comparisonTable(row: ComparisonResult): Table {
     headers: ['implementation', 'reps', 'time: median (min–max)', 'iterations', 'per iteration', 'inertia', 'vs ours', 'peak RSS', 'speed-up vs TS Elkan'],
     rows: row.entries.map((e) => {
       if (e.status !== 'ok') return [e.label, '–', `${e.status}: ${e.note ?? ''}`, '–', '–', '–', '–', '–', '–'];
-      const check = e.label === row.reference
-        ? 'reference'
-        : e.flagged ? `FLAGGED ${e.inertiaDifference.toExponential(1)}` : `ok (${e.inertiaDifference.toExponential(0)})`;
+      const check =
+        e.label === row.reference
+          ? 'reference'
+          : e.flagged
+            ? `FLAGGED ${e.inertiaDifference.toExponential(1)}`
+            : `ok (${e.inertiaDifference.toExponential(0)})`;
       return [
-        e.label, String(e.timesMs.length), timeRange(e), iterations(e), ms(e.msPerIteration),
-        e.inertia.toPrecision(8), check, `${e.peakRssMiB.toFixed(0)} MiB`, `${factor(e.speedup)}${e.flagged ? ' ⚠' : ''}`,
+        e.label,
+        String(e.timesMs.length),
+        timeRange(e),
+        iterations(e),
+        ms(e.msPerIteration),
+        e.inertia.toPrecision(8),
+        check,
+        `${e.peakRssMiB.toFixed(0)} MiB`,
+        `${factor(e.speedup)}${e.flagged ? ' ⚠' : ''}`,
       ];
     }),
   };
@@ -83,11 +94,16 @@ function comparisonTable(row: ComparisonResult): Table {
 function threadTable(result: ThreadScalingResult): Table {
   return {
     headers: ['implementation', 'threads', 'time: median (min–max)', 'iterations', 'speed-up over 1 thread', 'efficiency'],
-    rows: result.series.flatMap((series) => series.points.map((p) => [
-      IMPLEMENTATIONS[series.implementation].label, String(p.variant.threads), p.status === 'ok' ? timeRange(p) : `${p.status}: ${p.note ?? ''}`,
-      iterations(p), factor(p.speedupOverOneThread),
-      Number.isFinite(p.speedupOverOneThread) ? `${((100 * p.speedupOverOneThread) / p.variant.threads).toFixed(0)} %` : '–',
-    ])),
+    rows: result.series.flatMap((series) =>
+      series.points.map((p) => [
+        IMPLEMENTATIONS[series.implementation].label,
+        String(p.variant.threads),
+        p.status === 'ok' ? timeRange(p) : `${p.status}: ${p.note ?? ''}`,
+        iterations(p),
+        factor(p.speedupOverOneThread),
+        Number.isFinite(p.speedupOverOneThread) ? `${((100 * p.speedupOverOneThread) / p.variant.threads).toFixed(0)} %` : '–',
+      ]),
+    ),
   };
 }
 
@@ -111,9 +127,7 @@ function growthTables(result: GrowthResult): Array<{ title: string; table: Table
         String(Math.max(...p.entries.map((m) => m.iterations))),
       ]),
     };
-    const exponents = labels
-      .map((label, i) => `${label} ${growthExponent(points.map((p) => ({ value: p.value, m: p.entries[i] }))).toFixed(2)}`)
-      .join(', ');
+    const exponents = labels.map((label, i) => `${label} ${growthExponent(points.map((p) => ({ value: p.value, m: p.entries[i] }))).toFixed(2)}`).join(', ');
     return { title: `time per iteration as ${axis} grows`, table, exponents };
   });
 }
@@ -135,22 +149,36 @@ function throughputTables(result: ThroughputResult): { native: Table; ts: Table 
   const native: Table = {
     headers: ['d', 'n', 'k', 'ours: one pass', 'ours GFLOP/s', 'numpy GFLOP/s', 'ours/numpy', '% of peak'],
     rows: result.rows.map((r) => [
-      String(r.d), r.native ? String(r.native.n) : '–', String(result.k), r.native ? ms(r.native.medianMs) : '–',
-      `${gflops(r.native?.gflops)}${busy(result.backgroundCores.node)}`, `${gflops(r.numpy?.gflops)}${busy(result.backgroundCores.numpy)}`,
-      factor(r.oursOverNumpy), percent(r.fractionOfPeak),
+      String(r.d),
+      r.native ? String(r.native.n) : '–',
+      String(result.k),
+      r.native ? ms(r.native.medianMs) : '–',
+      `${gflops(r.native?.gflops)}${busy(result.backgroundCores.node)}`,
+      `${gflops(r.numpy?.gflops)}${busy(result.backgroundCores.numpy)}`,
+      factor(r.oursOverNumpy),
+      percent(r.fractionOfPeak),
     ]),
   };
   const ts: Table = {
     headers: ['d', 'n', 'k', 'one pass', 'GFLOP/s', 'native is faster by'],
-    rows: result.ts.map((e) => [String(e.d), String(e.n), String(e.k), ms(e.medianMs), `${gflops(e.gflops)}${busy(result.backgroundCores.node)}`, factor(e.nativeOverTs)]),
+    rows: result.ts.map((e) => [
+      String(e.d),
+      String(e.n),
+      String(e.k),
+      ms(e.medianMs),
+      `${gflops(e.gflops)}${busy(result.backgroundCores.node)}`,
+      factor(e.nativeOverTs),
+    ]),
   };
   return { native, ts };
 }
 
 function peakLine({ peak }: ThroughputResult): string {
   if (peak.gflops === null) return `Peak: unknown (${peak.basis}).`;
-  return `Peak: ${peak.gflops.toFixed(0)} GFLOP/s = ${peak.cores} core${peak.cores === 1 ? '' : 's'} × ${peak.fmaUnits} FMA units × `
-    + `${peak.lanes} float32 lanes × 2 flops × ${peak.clockMHz!.toFixed(0)} MHz; clock from ${peak.clockSource}; ${peak.basis}.`;
+  return (
+    `Peak: ${peak.gflops.toFixed(0)} GFLOP/s = ${peak.cores} core${peak.cores === 1 ? '' : 's'} × ${peak.fmaUnits} FMA units × ` +
+    `${peak.lanes} float32 lanes × 2 flops × ${peak.clockMHz!.toFixed(0)} MHz; clock from ${peak.clockSource}; ${peak.basis}.`
+  );
 }
 
 function signedPercent(fraction: number): string {
@@ -167,8 +195,14 @@ function endToEndTable(row: EndToEndResult): Table {
       if (e.status !== 'ok') return [label, '–', `${e.status}: ${e.note ?? ''}`, '–', '–', '–', '–', '–'];
       const fixed = e.variant.implementation === 'faiss-default' ? `${e.iterations} (fixed)` : iterations(e);
       return [
-        label, String(e.timesMs.length), timeRange(e), factor(e.timeVsOurs), fixed, e.inertia.toPrecision(8),
-        e.variant.implementation === 'ours-default' ? 'reference' : signedPercent(e.inertiaVsOurs), `${e.peakRssMiB.toFixed(0)} MiB`,
+        label,
+        String(e.timesMs.length),
+        timeRange(e),
+        factor(e.timeVsOurs),
+        fixed,
+        e.inertia.toPrecision(8),
+        e.variant.implementation === 'ours-default' ? 'reference' : signedPercent(e.inertiaVsOurs),
+        `${e.peakRssMiB.toFixed(0)} MiB`,
       ];
     }),
   };
@@ -181,8 +215,14 @@ function distanceTable(row: DistanceResult): Table {
       const label = e.algorithm && e.variant.implementation === 'native-auto' ? `${e.label} (→ ${e.algorithm})` : e.label;
       if (e.status !== 'ok') return [label, '–', `${e.status}: ${e.note ?? ''}`, '–', '–', '–', '–', '–'];
       return [
-        label, String(e.timesMs.length), timeRange(e), iterations(e), ms(e.msPerIteration), factor(e.vsSklearn),
-        e.reportedInertia === null ? '–' : e.reportedInertia.toPrecision(8), `${e.peakRssMiB.toFixed(0)} MiB`,
+        label,
+        String(e.timesMs.length),
+        timeRange(e),
+        iterations(e),
+        ms(e.msPerIteration),
+        factor(e.vsSklearn),
+        e.reportedInertia === null ? '–' : e.reportedInertia.toPrecision(8),
+        `${e.peakRssMiB.toFixed(0)} MiB`,
       ];
     }),
   };
@@ -201,9 +241,14 @@ function defaultFitsTable(rows: readonly EndToEndResult[]): Table {
 }
 
 function flaggedNotes(results: BenchResults): string[] {
-  return results.comparison.flatMap((row) => row.entries
-    .filter((e) => e.flagged)
-    .map((e) => `${e.label} on ${row.dataset.title}: inertia ${e.inertia.toPrecision(10)} differs from ours by ${e.inertiaDifference.toExponential(1)} (relative); its speed-up is not comparable.`));
+  return results.comparison.flatMap((row) =>
+    row.entries
+      .filter((e) => e.flagged)
+      .map(
+        (e) =>
+          `${e.label} on ${row.dataset.title}: inertia ${e.inertia.toPrecision(10)} differs from ours by ${e.inertiaDifference.toExponential(1)} (relative); its speed-up is not comparable.`,
+      ),
+  );
 }
 
 /** How many measurements ran while other processes kept the machine busy. */
@@ -218,7 +263,9 @@ function busyNote(results: BenchResults): string[] {
   const busy = all.filter((m) => m.backgroundCores >= BUSY_CORES);
   if (busy.length === 0) return [];
   const worst = Math.max(...busy.map((m) => m.backgroundCores));
-  return [`${BUSY_MARK} ${busy.length} of ${all.length} measurements ran while other processes used ${BUSY_CORES} cores or more (up to ${worst.toFixed(2)}); those times are pessimistic (backgroundCores in results.json).`];
+  return [
+    `${BUSY_MARK} ${busy.length} of ${all.length} measurements ran while other processes used ${BUSY_CORES} cores or more (up to ${worst.toFixed(2)}); those times are pessimistic (backgroundCores in results.json).`,
+  ];
 }
 
 /** Every section present in `results`, as one document. */
@@ -252,9 +299,9 @@ export function formatReport(results: BenchResults, format: Format): string {
     const { native, ts } = throughputTables(t);
     parts.push(
       heading(2, `Throughput of the nearest-centre step: predict, float32, k = ${t.k}, ${t.threads} threads`),
-      `One pass of the public \`predict\` assigns every point of float32 blobs to the nearest of k centres (k of the points) and counts 2·n·k·d flops; n is chosen per d for a pass of about ${ms(t.targetMs)}. `
-        + `numpy: its float32 \`X @ C.T\` on the same shapes, ${t.blockRows} rows at a time, the product alone (no norms, no arg-min)`
-        + `${t.numpy ? `, numpy ${t.numpy.version} on ${t.numpy.blas}` : ''}.`,
+      `One pass of the public \`predict\` assigns every point of float32 blobs to the nearest of k centres (k of the points) and counts 2·n·k·d flops; n is chosen per d for a pass of about ${ms(t.targetMs)}. ` +
+        `numpy: its float32 \`X @ C.T\` on the same shapes, ${t.blockRows} rows at a time, the product alone (no norms, no arg-min)` +
+        `${t.numpy ? `, numpy ${t.numpy.version} on ${t.numpy.blas}` : ''}.`,
       renderTable(native, format),
       peakLine(t),
     );
@@ -265,9 +312,9 @@ export function formatReport(results: BenchResults, format: Format): string {
     const { seed } = results.endToEnd[0];
     parts.push(
       heading(2, `End to end: every library with its defaults, seeding included, seed ${seed}`),
-      '`kmeans(points, k, { seed })` against scikit-learn\'s `KMeans(n_clusters=k, n_init=1, random_state=seed)` and FAISS\'s '
-        + '`faiss.Kmeans(d, k, seed=seed)` (train, then a search for every point\'s label), all on all threads; inertia of each one\'s '
-        + 'centres on the full data, evaluated the same way in float64. "vs ours" above 0 is a worse clustering.',
+      "`kmeans(points, k, { seed })` against scikit-learn's `KMeans(n_clusters=k, n_init=1, random_state=seed)` and FAISS's " +
+        "`faiss.Kmeans(d, k, seed=seed)` (train, then a search for every point's label), all on all threads; inertia of each one's " +
+        'centres on the full data, evaluated the same way in float64. "vs ours" above 0 is a worse clustering.',
     );
     for (const row of results.endToEnd) {
       parts.push(heading(3, `${row.dataset.title} (${row.dataset.type})`));
@@ -278,13 +325,14 @@ export function formatReport(results: BenchResults, format: Format): string {
   if (results.distance.length > 0) {
     parts.push(
       heading(2, 'Long Lloyd fits, where nearly every distance is computed'),
-      'Float32 blobs (as many blobs as centres), the same initial centres for everyone, tolerance 0 and a fixed iteration count, all on all threads; '
-        + 'each library\'s own inertia. Ours computes its all-pairs steps (Lloyd\'s assignment, the first pass of Elkan and Hamerly, Hamerly\'s rescans) through the distance filter.',
+      'Float32 blobs (as many blobs as centres), the same initial centres for everyone, tolerance 0 and a fixed iteration count, all on all threads; ' +
+        "each library's own inertia. Ours computes its all-pairs steps (Lloyd's assignment, the first pass of Elkan and Hamerly, Hamerly's rescans) through the distance filter.",
     );
     for (const row of results.distance) {
       parts.push(heading(3, `${row.dataset.title} (${row.dataset.type}) · ${stopRule(row.stop)}`), renderTable(distanceTable(row), format));
     }
-    if (results.endToEnd.length > 0) parts.push('The default fits, seeding included, from the end-to-end section:', renderTable(defaultFitsTable(results.endToEnd.slice(0, 2)), format));
+    if (results.endToEnd.length > 0)
+      parts.push('The default fits, seeding included, from the end-to-end section:', renderTable(defaultFitsTable(results.endToEnd.slice(0, 2)), format));
   }
   const notes = [...results.notes, ...busyNote(results)];
   if (notes.length > 0) parts.push(heading(2, 'Notes'), notes.map((n) => `- ${n}`).join('\n'));

@@ -145,9 +145,11 @@ export function summarizeDataset({ id, title, n, d, k, type, note }: Dataset): D
 /** Ours first: native on one thread, else TS Elkan, else any of ours that ran. */
 function pickReference(measurements: readonly Measurement[]): Measurement | undefined {
   const ok = measurements.filter((m) => m.status === 'ok');
-  return ok.find((m) => m.variant.implementation === 'native-elkan' && m.variant.threads === 1)
-    ?? ok.find((m) => m.variant.implementation === 'ts-elkan')
-    ?? ok.find((m) => /^(native|ts)-/.test(m.variant.implementation));
+  return (
+    ok.find((m) => m.variant.implementation === 'native-elkan' && m.variant.threads === 1) ??
+    ok.find((m) => m.variant.implementation === 'ts-elkan') ??
+    ok.find((m) => /^(native|ts)-/.test(m.variant.implementation))
+  );
 }
 
 export function compareRow(dataset: Dataset, stop: StopRule, measurements: readonly Measurement[]): ComparisonResult {

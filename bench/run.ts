@@ -17,8 +17,19 @@ import { findPython } from './python.js';
 import { growthChart, speedupChart } from './report-svg.js';
 import { BUSY_CORES, formatReport } from './report-table.js';
 import {
-  type BenchResults, type ComparisonResult, type DistanceResult, type EndToEndResult, type GrowthPoint, type GrowthResult,
-  type ThreadScalingResult, type ThroughputResult, compareRow, distanceRow, endToEndRow, summarizeDataset, threadSeries,
+  type BenchResults,
+  type ComparisonResult,
+  type DistanceResult,
+  type EndToEndResult,
+  type GrowthPoint,
+  type GrowthResult,
+  type ThreadScalingResult,
+  type ThroughputResult,
+  compareRow,
+  distanceRow,
+  endToEndRow,
+  summarizeDataset,
+  threadSeries,
 } from './results.js';
 import { runThroughput } from './throughput.js';
 
@@ -27,9 +38,10 @@ function log(line: string): void {
 }
 
 function progress(m: Measurement): void {
-  const outcome = m.status === 'ok'
-    ? `${m.medianMs.toFixed(1)} ms median of ${m.timesMs.length}, ${m.iterations} iterations${m.converged ? '' : ' (cap)'}`
-    : `${m.status}: ${m.note}`;
+  const outcome =
+    m.status === 'ok'
+      ? `${m.medianMs.toFixed(1)} ms median of ${m.timesMs.length}, ${m.iterations} iterations${m.converged ? '' : ' (cap)'}`
+      : `${m.status}: ${m.note}`;
   log(`  ${m.label.padEnd(32)} ${outcome}`);
 }
 
@@ -103,9 +115,10 @@ async function runGrowth(plan: Plan, context: MeasureContext): Promise<GrowthRes
       for (const v of variants) {
         const isTs = v.implementation.startsWith('ts-');
         const predicted = isTs && lastTs ? (lastTs.msPerIteration * work) / lastTs.work : 0;
-        const m = predicted > tsLimitMsPerIteration
-          ? unmeasured(v, 'skipped', `one iteration would take about ${(predicted / 1000).toFixed(0)} s (limit ${tsLimitMsPerIteration / 1000} s)`)
-          : await bench.measure(v, stop, plan.growthRepetitions);
+        const m =
+          predicted > tsLimitMsPerIteration
+            ? unmeasured(v, 'skipped', `one iteration would take about ${(predicted / 1000).toFixed(0)} s (limit ${tsLimitMsPerIteration / 1000} s)`)
+            : await bench.measure(v, stop, plan.growthRepetitions);
         if (isTs && m.status === 'ok') lastTs = { work, msPerIteration: m.msPerIteration };
         progress(m);
         entries.push(m);
@@ -148,9 +161,9 @@ async function runDistance(plan: Plan, context: MeasureContext): Promise<Distanc
       // 'auto' runs first; the algorithm it took would only repeat its fit (Elkan at 2 000 000 × 1000: minutes).
       const auto = measurements.find((m) => m.variant.implementation === 'native-auto' && m.status === 'ok');
       const repeat = auto !== undefined && v.implementation === `native-${auto.algorithm}` && v.threads === auto.variant.threads;
-      measurements.push(repeat
-        ? unmeasured(v, 'skipped', `the fit of 'auto', which took ${auto.algorithm}`)
-        : await bench.measure(v, stop, plan.distance.repetitions));
+      measurements.push(
+        repeat ? unmeasured(v, 'skipped', `the fit of 'auto', which took ${auto.algorithm}`) : await bench.measure(v, stop, plan.distance.repetitions),
+      );
       progress(measurements[measurements.length - 1]);
     }
     bench.release();
@@ -162,9 +175,11 @@ async function runDistance(plan: Plan, context: MeasureContext): Promise<Distanc
 function runNotes(machine: MachineInfo, pythonTried: string[], options: BenchOptions): string[] {
   const notes: string[] = [];
   if (!machine.python) {
-    notes.push(options.pythonCandidates.length === 0
-      ? 'scikit-learn left out (--no-python).'
-      : `scikit-learn skipped: no Python with scikit-learn, numpy and threadpoolctl (${pythonTried.join('; ')}).`);
+    notes.push(
+      options.pythonCandidates.length === 0
+        ? 'scikit-learn left out (--no-python).'
+        : `scikit-learn skipped: no Python with scikit-learn, numpy and threadpoolctl (${pythonTried.join('; ')}).`,
+    );
   }
   if (!machine.native.loaded) notes.push(`The native addon did not load in the orchestrating process: ${machine.native.error}`);
   if (machine.backgroundCoresAtStart >= BUSY_CORES) {
@@ -220,7 +235,9 @@ async function main(): Promise<void> {
     if (options.sections.includes('growth')) growth = await timed('growth', () => runGrowth(plan, context));
     if (options.sections.includes('throughput')) {
       log(`\nThroughput of the nearest-centre step, k = ${plan.throughput.k}, ${Math.max(...options.threads)} threads`);
-      throughput = await timed('throughput', () => runThroughput(plan.throughput, Math.max(...options.threads), context.python, context.pythonMissing ?? 'no Python', log));
+      throughput = await timed('throughput', () =>
+        runThroughput(plan.throughput, Math.max(...options.threads), context.python, context.pythonMissing ?? 'no Python', log),
+      );
     }
     if (options.sections.includes('endtoend')) endToEnd = await timed('endtoend', () => runEndToEnd(plan, options, context));
     if (options.sections.includes('distance')) distance = await timed('distance', () => runDistance(plan, context));
@@ -275,6 +292,6 @@ function writeOutputs(results: BenchResults, out: string): void {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
 });

@@ -57,20 +57,33 @@ export function tickLabel(value: number, unit = ''): string {
  */
 export function colourOf({ implementation, threads }: Variant): string {
   switch (implementation) {
-    case 'native-elkan': return threads === 1 ? '#56B4E9' : '#0072B2';
-    case 'native-hamerly': return threads === 1 ? '#A6BDDB' : '#1F4E79';
-    case 'native-lloyd': return threads === 1 ? '#9ECAE1' : '#3F5F8A';
-    case 'ts-elkan': return '#009E73';
-    case 'ts-lloyd': return '#8CD3B4';
-    case 'ml-kmeans': return '#E69F00';
-    case 'skmeans': return '#D55E00';
-    case 'sklearn-elkan': return '#CC79A7';
-    case 'sklearn-lloyd': return '#7F7F7F';
+    case 'native-elkan':
+      return threads === 1 ? '#56B4E9' : '#0072B2';
+    case 'native-hamerly':
+      return threads === 1 ? '#A6BDDB' : '#1F4E79';
+    case 'native-lloyd':
+      return threads === 1 ? '#9ECAE1' : '#3F5F8A';
+    case 'ts-elkan':
+      return '#009E73';
+    case 'ts-lloyd':
+      return '#8CD3B4';
+    case 'ml-kmeans':
+      return '#E69F00';
+    case 'skmeans':
+      return '#D55E00';
+    case 'sklearn-elkan':
+      return '#CC79A7';
+    case 'sklearn-lloyd':
+      return '#7F7F7F';
     // Not drawn in today's charts (their sections have tables only), but given colours of their families.
-    case 'native-auto': return '#08306B';
-    case 'ours-default': return '#0072B2';
-    case 'sklearn-default': return '#CC79A7';
-    case 'faiss-default': return '#F0E442';
+    case 'native-auto':
+      return '#08306B';
+    case 'ours-default':
+      return '#0072B2';
+    case 'sklearn-default':
+      return '#CC79A7';
+    case 'faiss-default':
+      return '#F0E442';
   }
 }
 
@@ -78,11 +91,13 @@ export function colourOf({ implementation, threads }: Variant): string {
 export function legend(variants: readonly Variant[], x: number, y: number, width: number): { svg: string; height: number } {
   const itemWidth = 215;
   const perRow = Math.max(1, Math.floor(width / itemWidth));
-  const svg = variants.map((v, i) => {
-    const left = x + (i % perRow) * itemWidth;
-    const top = y + Math.floor(i / perRow) * 18;
-    return `<rect x="${left}" y="${top}" width="12" height="12" fill="${colourOf(v)}"/>${text(left + 17, top + 10.5, variantLabel(v), 'font-size="12"')}`;
-  }).join('');
+  const svg = variants
+    .map((v, i) => {
+      const left = x + (i % perRow) * itemWidth;
+      const top = y + Math.floor(i / perRow) * 18;
+      return `<rect x="${left}" y="${top}" width="12" height="12" fill="${colourOf(v)}"/>${text(left + 17, top + 10.5, variantLabel(v), 'font-size="12"')}`;
+    })
+    .join('');
   return { svg, height: Math.ceil(variants.length / perRow) * 18 };
 }
 

@@ -79,9 +79,7 @@ function main(job: ThroughputJob): ThroughputOutput {
   const { k, targetMs, minN, maxValues, repetitions } = job;
   const loaded = loadNative();
   // Without the addon the public predict would fall back to TypeScript and be timed as native.
-  const native = loaded.binding
-    ? job.dims.map((d) => measureShape(nativeAssign, d, k, targetMs, minN, Math.floor(maxValues / d), repetitions))
-    : [];
+  const native = loaded.binding ? job.dims.map((d) => measureShape(nativeAssign, d, k, targetMs, minN, Math.floor(maxValues / d), repetitions)) : [];
   const ts = job.tsDims.map((d) => measureShape(tsAssign, d, k, job.tsTargetMs, k, Math.floor(maxValues / d), repetitions));
   const usage = process.resourceUsage();
   return {
@@ -96,6 +94,6 @@ function main(job: ThroughputJob): ThroughputOutput {
 try {
   process.stdout.write(`${JSON.stringify(main(JSON.parse(process.argv[2]) as ThroughputJob))}\n`);
 } catch (error) {
-  process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
 }

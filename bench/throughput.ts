@@ -29,13 +29,23 @@ function numpyEnvironment(): NodeJS.ProcessEnv {
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export async function runThroughput(
-  plan: ThroughputPlan, threads: number, python: PythonInfo | undefined, pythonMissing: string, log: (line: string) => void,
+  plan: ThroughputPlan,
+  threads: number,
+  python: PythonInfo | undefined,
+  pythonMissing: string,
+  log: (line: string) => void,
 ): Promise<ThroughputResult> {
   const { k, repetitions } = plan;
   const notes: string[] = [];
   const job: ThroughputJob = {
-    k, dims: plan.dims, targetMs: plan.targetMs, minN: Math.max(k, POINTS_PER_THREAD * threads),
-    maxValues: plan.maxValues, tsDims: plan.tsDims, tsTargetMs: plan.tsTargetMs, repetitions,
+    k,
+    dims: plan.dims,
+    targetMs: plan.targetMs,
+    minN: Math.max(k, POINTS_PER_THREAD * threads),
+    maxValues: plan.maxValues,
+    tsDims: plan.tsDims,
+    tsTargetMs: plan.tsTargetMs,
+    repetitions,
   };
   // predict takes every thread of the addon's budget, which OMP_NUM_THREADS sets as the addon loads.
   const env = { ...process.env, OMP_NUM_THREADS: String(threads) };
@@ -87,5 +97,16 @@ export async function runThroughput(
     return { ...e, nativeOverTs: ours ? ours.gflops / e.gflops : NaN };
   });
   for (const e of ts) log(`  TS backend predict d = ${e.d}, n = ${e.n}: ${e.medianMs.toFixed(1)} ms, ${e.gflops.toFixed(2)} GFLOP/s`);
-  return { k, threads, targetMs: plan.targetMs, blockRows: plan.blockRows, peak, numpy, rows, ts, notes, backgroundCores: { node: node?.backgroundCores ?? NaN, numpy: numpyBackground } };
+  return {
+    k,
+    threads,
+    targetMs: plan.targetMs,
+    blockRows: plan.blockRows,
+    peak,
+    numpy,
+    rows,
+    ts,
+    notes,
+    backgroundCores: { node: node?.backgroundCores ?? NaN, numpy: numpyBackground },
+  };
 }

@@ -35,16 +35,21 @@ function formatBytes(bytes: number): string {
  * bounds in half the bytes of the TypeScript one.
  */
 export function chooseAlgorithm(
-  requested: Algorithm | 'auto', n: number, d: number, k: number, backend: Pick<Backend, 'boundsBytes' | 'elkanPays'>,
-  budget = BOUNDS_BUDGET_BYTES, caller: Caller = API_CALLER,
+  requested: Algorithm | 'auto',
+  n: number,
+  d: number,
+  k: number,
+  backend: Pick<Backend, 'boundsBytes' | 'elkanPays'>,
+  budget = BOUNDS_BUDGET_BYTES,
+  caller: Caller = API_CALLER,
 ): Algorithm {
   const elkanBytes = backend.boundsBytes('elkan', n, k);
   if (requested === 'auto') return backend.elkanPays(n, d, k) && elkanBytes <= budget ? 'elkan' : 'hamerly';
   if (requested === 'elkan' && elkanBytes > budget) {
     throw new RangeError(
       `${caller.name('algorithm')} ${caller.literal('elkan')} needs ${formatBytes(elkanBytes)} for its n × k bounds (n = ${n}, k = ${k}), ` +
-      `more than the ${formatBytes(budget)} allowed (half of this machine's memory); ` +
-      `use ${caller.setting('algorithm', 'hamerly')} (${formatBytes(backend.boundsBytes('hamerly', n, k))}, as exact) or ${caller.literal('auto')}.`,
+        `more than the ${formatBytes(budget)} allowed (half of this machine's memory); ` +
+        `use ${caller.setting('algorithm', 'hamerly')} (${formatBytes(backend.boundsBytes('hamerly', n, k))}, as exact) or ${caller.literal('auto')}.`,
     );
   }
   return requested;

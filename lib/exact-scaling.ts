@@ -101,7 +101,10 @@ function weightExponent(weights: Float64Array): number {
 }
 
 /** The request to run instead, and how to read its output in the caller's units. */
-export function exactlyScaledFit(request: FitRequest, hooks: FitHooks): {
+export function exactlyScaledFit(
+  request: FitRequest,
+  hooks: FitHooks,
+): {
   request: FitRequest;
   hooks: FitHooks;
   restore: (output: FitOutput) => FitOutput;

@@ -54,9 +54,12 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  */
 function boundsBytes(algorithm: Algorithm, n: number, k: number): number {
   switch (algorithm) {
-    case 'elkan': return 8 * n * (k + 1) + 8 * k * (k + 1);
-    case 'hamerly': return 16 * n + 8 * k;
-    case 'lloyd': return 0;
+    case 'elkan':
+      return 8 * n * (k + 1) + 8 * k * (k + 1);
+    case 'hamerly':
+      return 16 * n + 8 * k;
+    case 'lloyd':
+      return 0;
   }
 }
 

@@ -50,9 +50,12 @@ export function nativeElkanPays(n: number, d: number, k: number): boolean {
  */
 export function nativeBoundsBytes(algorithm: Algorithm, n: number, k: number): number {
   switch (algorithm) {
-    case 'elkan': return 8 * n + 4 * n * k + 8 * k * (k + 4);
-    case 'hamerly': return 16 * n + 8 * k;
-    case 'lloyd': return 0;
+    case 'elkan':
+      return 8 * n + 4 * n * k + 8 * k * (k + 4);
+    case 'hamerly':
+      return 16 * n + 8 * k;
+    case 'lloyd':
+      return 0;
   }
 }
 

@@ -33,8 +33,8 @@ export function loadNative(): LoadOutcome {
     outcome = {
       error: new Error(
         `The elkan-kmeans native addon could not be loaded (${reason}). ` +
-        'Reinstall to fetch the prebuild or compile it (needs CMake and a C++17 compiler: npm rebuild elkan-kmeans), ' +
-        "or pass backend: 'js' to use the TypeScript implementation.",
+          'Reinstall to fetch the prebuild or compile it (needs CMake and a C++17 compiler: npm rebuild elkan-kmeans), ' +
+          "or pass backend: 'js' to use the TypeScript implementation.",
         { cause },
       ),
     };

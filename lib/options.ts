@@ -52,15 +52,15 @@ export const FIT_OPTIONS = {
   init: {
     rule: { type: 'choice', choices: INIT_METHODS, centres: true },
     default: { value: 'k-means++' },
-    help: 'how the first centres are chosen: k-means++ (greedy and weighted, 2 + ⌊ln k⌋ candidates per step), '
-      + 'random (k distinct points), or k starting centres',
+    help:
+      'how the first centres are chosen: k-means++ (greedy and weighted, 2 + ⌊ln k⌋ candidates per step), ' +
+      'random (k distinct points), or k starting centres',
     cliValue: 'METHOD|FILE',
   },
   nInit: {
     rule: { type: 'integer', min: 1, max: 1_000_000, auto: true },
     default: { value: 'auto' },
-    help: 'runs from different seeds, the one of lowest inertia kept; auto is 10 for random and 1 otherwise '
-      + '(explicit centres allow only 1)',
+    help: 'runs from different seeds, the one of lowest inertia kept; auto is 10 for random and 1 otherwise ' + '(explicit centres allow only 1)',
     cliValue: 'N|auto',
   },
   maxIterations: {
@@ -72,25 +72,26 @@ export const FIT_OPTIONS = {
   tolerance: {
     rule: { type: 'number', min: 0 },
     default: { value: 1e-4 },
-    help: 'relative tolerance: a run stops once the centres\' summed squared shift is at most tolerance × the '
-      + 'mean per-feature variance; 0 runs until no label changes',
+    help:
+      "relative tolerance: a run stops once the centres' summed squared shift is at most tolerance × the " +
+      'mean per-feature variance; 0 runs until no label changes',
     fix: '0 runs until no label changes',
     cliValue: 'X',
   },
   seed: {
     rule: { type: 'integer', min: 0, max: 2 ** 32 - 1 },
     default: { text: 'drawn at random', choose: () => randomInt(0, 2 ** 32) },
-    help: 'seed of the random generator, reported in the result; the same seed gives the same result on every '
-      + 'backend, machine and thread count',
+    help: 'seed of the random generator, reported in the result; the same seed gives the same result on every ' + 'backend, machine and thread count',
     fix: 'seeds are 32-bit unsigned integers',
     cliValue: 'N',
   },
   algorithm: {
     rule: { type: 'choice', choices: ALGORITHMS },
     default: { value: 'auto' },
-    help: 'the exact algorithm: elkan (n × k bounds), hamerly (n bounds) or lloyd (none); auto takes Elkan where '
-      + 'the backend runs it faster (native: from 128 dimensions and 32 centres, bounds up to 1 GiB; '
-      + `TypeScript: from ${ELKAN_MIN_DIMENSIONS} dimensions and ${ELKAN_MIN_CENTERS} centres) when its bounds fit in memory, else Hamerly`,
+    help:
+      'the exact algorithm: elkan (n × k bounds), hamerly (n bounds) or lloyd (none); auto takes Elkan where ' +
+      'the backend runs it faster (native: from 128 dimensions and 32 centres, bounds up to 1 GiB; ' +
+      `TypeScript: from ${ELKAN_MIN_DIMENSIONS} dimensions and ${ELKAN_MIN_CENTERS} centres) when its bounds fit in memory, else Hamerly`,
     cliValue: 'NAME',
   },
   backend: {
@@ -104,8 +105,9 @@ export const FIT_OPTIONS = {
     // The native core gives a fit one thread per 4096 points at most (MIN_POINTS_PER_THREAD in
     // native/parallel.hpp), and the process's thread budget caps every fit.
     default: { text: 'one per 4096 points, up to all cores', choose: availableParallelism },
-    help: 'most threads of the native backend (js runs on one); a fit of n points takes at most ⌈n / 4096⌉, '
-      + 'and no more than the process\'s thread budget (OMP_NUM_THREADS, else all cores)',
+    help:
+      'most threads of the native backend (js runs on one); a fit of n points takes at most ⌈n / 4096⌉, ' +
+      "and no more than the process's thread budget (OMP_NUM_THREADS, else all cores)",
     cliValue: 'N',
   },
   weights: {
@@ -150,12 +152,18 @@ export const CLI_FIT_OPTIONS = (Object.keys(FIT_OPTIONS) as OptionName[]).filter
 /** The values a rule allows, as a caller writes them: "an integer from 1 to 1024", "one of 'auto', 'js'". */
 export function allowedValues(rule: OptionRule, caller: Caller): string {
   switch (rule.type) {
-    case 'integer': return `an integer from ${rule.min} to ${rule.max}${rule.auto ? ` or ${caller.literal('auto')}` : ''}`;
-    case 'number': return `a finite number ≥ ${rule.min}`;
-    case 'choice': return `one of ${rule.choices.map(caller.literal).join(', ')}${rule.centres ? ', or k centres' : ''}`;
-    case 'weights': return 'one finite, non-negative weight per point';
-    case 'signal': return 'an AbortSignal';
-    case 'function': return 'a function';
+    case 'integer':
+      return `an integer from ${rule.min} to ${rule.max}${rule.auto ? ` or ${caller.literal('auto')}` : ''}`;
+    case 'number':
+      return `a finite number ≥ ${rule.min}`;
+    case 'choice':
+      return `one of ${rule.choices.map(caller.literal).join(', ')}${rule.centres ? ', or k centres' : ''}`;
+    case 'weights':
+      return 'one finite, non-negative weight per point';
+    case 'signal':
+      return 'an AbortSignal';
+    case 'function':
+      return 'a function';
   }
 }
 

@@ -22,9 +22,8 @@ function editDistance(a: string, b: string): number {
  */
 export function closestName(input: string, names: readonly string[]): string | undefined {
   const lower = input.toLowerCase();
-  const prefixed = lower.length >= 2
-    ? names.find((name) => name.length >= 2 && (name.toLowerCase().startsWith(lower) || lower.startsWith(name.toLowerCase())))
-    : undefined;
+  const prefixed =
+    lower.length >= 2 ? names.find((name) => name.length >= 2 && (name.toLowerCase().startsWith(lower) || lower.startsWith(name.toLowerCase()))) : undefined;
   if (prefixed) return prefixed;
   let best: string | undefined;
   let bestDistance = Infinity;

@@ -7,10 +7,7 @@ export interface Matrix<T extends Float32Array | Float64Array = Float32Array | F
 }
 
 /** Anything the API accepts as a set of rows: plain arrays, typed-array rows, or a matrix. */
-export type PointsInput =
-  | ReadonlyArray<ReadonlyArray<number>>
-  | ReadonlyArray<Float32Array | Float64Array>
-  | Matrix;
+export type PointsInput = ReadonlyArray<ReadonlyArray<number>> | ReadonlyArray<Float32Array | Float64Array> | Matrix;
 
 /** How `init` chooses the first centres when it is not given them. */
 export type InitMethod = 'k-means++' | 'random';

@@ -69,7 +69,10 @@ function fromMatrix(value: { data: unknown; shape?: unknown }, name: string): No
     throw new TypeError(`${name}.shape must be a two-element array [n, d], not ${describe(shape)}.`);
   }
   const [n, d] = shape as unknown[];
-  for (const [axis, size] of [['n', n], ['d', d]] as const) {
+  for (const [axis, size] of [
+    ['n', n],
+    ['d', d],
+  ] as const) {
     if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) {
       throw new RangeError(`${name}.shape ${axis} must be a positive integer, not ${describe(size)}.`);
     }
@@ -124,9 +127,7 @@ function checkFinite({ data, n, d }: NormalizedMatrix, name: string): void {
     const x = data[i];
     if (x - x !== 0) {
       const row = Math.floor(i / d);
-      throw new RangeError(
-        `${name} row ${row} column ${i - row * d} is ${nonFinite(x)}; k-means needs finite values, so remove or impute that row.`,
-      );
+      throw new RangeError(`${name} row ${row} column ${i - row * d} is ${nonFinite(x)}; k-means needs finite values, so remove or impute that row.`);
     }
   }
 }
@@ -196,7 +197,7 @@ function normalizeInit(value: unknown, k: number, points: NormalizedMatrix, call
       const row = Math.floor(i / centers.d);
       throw new RangeError(
         `${name} row ${row} column ${i - row * centers.d} is ${centers.data[i]}, beyond the range of float32 (largest ${FLOAT32_MAX}), ` +
-        'the element type of the points; pass the points as float64 (a Float64Array or number[][]), or centres within float32\'s range.',
+          "the element type of the points; pass the points as float64 (a Float64Array or number[][]), or centres within float32's range.",
       );
     }
   }
@@ -211,7 +212,11 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
   const points = normalizeMatrix(pointsValue, 'points');
   const options = checkOptions(optionsValue);
   const k = checkInteger(
-    kValue, caller.name('k'), K_ARGUMENT.rule.min, Math.min(points.n, K_ARGUMENT.rule.max), caller,
+    kValue,
+    caller.name('k'),
+    K_ARGUMENT.rule.min,
+    Math.min(points.n, K_ARGUMENT.rule.max),
+    caller,
     `k counts clusters and cannot exceed the ${points.n} points`,
   );
   const init = normalizeInit(options.init, k, points, caller);
@@ -221,7 +226,7 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
   if (typeof init !== 'string' && nInit !== 1) {
     throw new RangeError(
       `${caller.name('nInit')} must be 1 or ${caller.literal('auto')} when ${caller.name('init')} gives explicit centres: ` +
-      'every run would start from the same centres.',
+        'every run would start from the same centres.',
     );
   }
   const maxIterations = optionOrDefault('maxIterations', options.maxIterations, caller);
@@ -241,7 +246,16 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
 
   return {
     request: {
-      data: points.data, n: points.n, d: points.d, k, weights, init, nInit, maxIterations, tolerance, seed,
+      data: points.data,
+      n: points.n,
+      d: points.d,
+      k,
+      weights,
+      init,
+      nInit,
+      maxIterations,
+      tolerance,
+      seed,
       threads,
     },
     algorithm,

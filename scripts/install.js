@@ -43,12 +43,15 @@ process.stdout.write(build.stdout ?? '');
 process.stderr.write(build.stderr ?? '');
 if (build.status === 0 && loads()) process.exit(0);
 
-const lines = `${build.stdout ?? ''}\n${build.stderr ?? ''}`.split('\n').map((line) => line.trim()).filter(Boolean);
+const lines = `${build.stdout ?? ''}\n${build.stderr ?? ''}`
+  .split('\n')
+  .map((line) => line.trim())
+  .filter(Boolean);
 const reason = lines.reverse().find((line) => /error|not found/i.test(line)) ?? lines[0] ?? String(build.error ?? 'unknown');
 fs.mkdirSync(path.dirname(failureRecord), { recursive: true });
 fs.writeFileSync(failureRecord, `${reason}\n`);
 console.warn(
   `elkan-kmeans: no prebuilt binary for this platform and the source build failed (${reason}). ` +
-  'The package is installed and runs on its TypeScript backend; install CMake ≥ 3.15 and a C++17 ' +
-  'compiler, then run `npm rebuild elkan-kmeans`, for the native one.',
+    'The package is installed and runs on its TypeScript backend; install CMake ≥ 3.15 and a C++17 ' +
+    'compiler, then run `npm rebuild elkan-kmeans`, for the native one.',
 );

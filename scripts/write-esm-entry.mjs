@@ -5,8 +5,5 @@ import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const names = Object.keys(createRequire(import.meta.url)('../dist/index.js')).sort();
-writeFileSync(
-  new URL('../dist/index.mjs', import.meta.url),
-  `import cjs from './index.js';\n\nexport const { ${names.join(', ')} } = cjs;\n`,
-);
+writeFileSync(new URL('../dist/index.mjs', import.meta.url), `import cjs from './index.js';\n\nexport const { ${names.join(', ')} } = cjs;\n`);
 writeFileSync(new URL('../dist/index.d.mts', import.meta.url), "export * from './index.js';\n");

@@ -16,12 +16,12 @@ describe("algorithm: 'auto'", () => {
     expect(kmeansSync(gaussianBlobs(1, 300, 128, 4), 16, { seed: 1 }).algorithm).toBe('hamerly');
   });
 
-  it('takes Hamerly natively where Elkan\'s bounds would pass 1 GiB, whatever the memory', () => {
+  it("takes Hamerly natively where Elkan's bounds would pass 1 GiB, whatever the memory", () => {
     expect(chooseAlgorithm('auto', 2_000_000, 128, 1000, { boundsBytes: nativeBoundsBytes, elkanPays: nativeElkanPays }, 1e12)).toBe('hamerly');
     expect(chooseAlgorithm('auto', 200_000, 128, 1024, { boundsBytes: nativeBoundsBytes, elkanPays: nativeElkanPays }, 1e12)).toBe('elkan');
   });
 
-  it("never takes Elkan when its n × k bounds would not fit the memory budget", () => {
+  it('never takes Elkan when its n × k bounds would not fit the memory budget', () => {
     expect(chooseAlgorithm('auto', 1000, 128, 100, jsBackend, 1e9)).toBe('elkan');
     expect(chooseAlgorithm('auto', 2_000_000, 128, 4000, jsBackend, BOUNDS_BUDGET_BYTES)).toBe('hamerly');
     expect(jsBackend.boundsBytes('hamerly', 2_000_000, 4000)).toBeLessThan(1e8);
@@ -33,14 +33,16 @@ describe("algorithm: 'elkan' beyond the memory budget", () => {
     const points = { data: new Float32Array(2_000_000), shape: [2_000_000, 1] as const };
     const call = (): unknown => kmeansSync(points, 4000, { algorithm: 'elkan', backend: 'js' });
     expect(call).toThrow(RangeError);
-    expect(call).toThrow(/options\.algorithm 'elkan' needs 64 GB for its n × k bounds \(n = 2000000, k = 4000\).*use algorithm: 'hamerly' \(32 MB, as exact\) or 'auto'/);
+    expect(call).toThrow(
+      /options\.algorithm 'elkan' needs 64 GB for its n × k bounds \(n = 2000000, k = 4000\).*use algorithm: 'hamerly' \(32 MB, as exact\) or 'auto'/,
+    );
   });
 });
 
 describe('the memory budget', () => {
   const native = { boundsBytes: nativeBoundsBytes, elkanPays: nativeElkanPays };
 
-  it("charges a backend for the bounds it stores: a native Elkan fit that 8 bytes per bound would refuse runs", () => {
+  it('charges a backend for the bounds it stores: a native Elkan fit that 8 bytes per bound would refuse runs', () => {
     const [n, d, k] = [200_000, 128, 1000];
     const budget = nativeBoundsBytes('elkan', n, k);
     expect(jsBackend.boundsBytes('elkan', n, k)).toBeGreaterThan(budget);

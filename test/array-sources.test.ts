@@ -38,7 +38,10 @@ describe('arrays from any buffer or realm', () => {
       const expected = kmeansSync(points, 12, { ...options, backend });
       const shared = { data: onSharedMemory(points.data), shape: points.shape } as Matrix;
       const sharedOptions = {
-        ...options, backend, weights: onSharedMemory(weights), init: { data: onSharedMemory(init.data), shape: init.shape } as Matrix,
+        ...options,
+        backend,
+        weights: onSharedMemory(weights),
+        init: { data: onSharedMemory(init.data), shape: init.shape } as Matrix,
       };
       for (const result of [kmeansSync(shared, 12, sharedOptions), await kmeans(shared, 12, sharedOptions)]) {
         expectSameArray(result.labels, expected.labels);

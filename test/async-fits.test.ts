@@ -32,7 +32,9 @@ describe('asynchronous native fits', () => {
     // points tests it as well, at a tenth of the time.
     const points = backend === 'native' ? BIG : gaussianBlobs(42, 10_000, 16, 128, 4, Float32Array);
     const promise = kmeans(points, 128, {
-      ...BIG_OPTIONS, backend, signal: controller.signal,
+      ...BIG_OPTIONS,
+      backend,
+      signal: controller.signal,
       onIteration: ({ iteration }) => {
         seen.push(iteration);
         if (iteration === 2) controller.abort();
@@ -55,26 +57,47 @@ describe('asynchronous native fits', () => {
   it('let onIteration abort a synchronous fit', () => {
     for (const backend of ['js', 'native'] as const) {
       const controller = new AbortController();
-      expect(() => kmeansSync(gaussianBlobs(1, 5000, 4, 30, 5), 30, {
-        seed: 1, tolerance: 0, backend, signal: controller.signal, onIteration: () => controller.abort(),
-      })).toThrow(expect.objectContaining({ name: 'AbortError' }));
+      expect(() =>
+        kmeansSync(gaussianBlobs(1, 5000, 4, 30, 5), 30, {
+          seed: 1,
+          tolerance: 0,
+          backend,
+          signal: controller.signal,
+          onIteration: () => controller.abort(),
+        }),
+      ).toThrow(expect.objectContaining({ name: 'AbortError' }));
     }
   });
 
   it('reject with what onIteration throws', async () => {
     const failure = new Error('from the callback');
-    await expect(kmeans(gaussianBlobs(1, 5000, 4, 30, 5), 30, {
-      seed: 1, backend: 'native', onIteration: () => { throw failure; },
-    })).rejects.toBe(failure);
+    await expect(
+      kmeans(gaussianBlobs(1, 5000, 4, 30, 5), 30, {
+        seed: 1,
+        backend: 'native',
+        onIteration: () => {
+          throw failure;
+        },
+      }),
+    ).rejects.toBe(failure);
   });
 
   it.each(['native', 'js'] as const)('reject with whatever onIteration throws, Error or not (%s)', async (backend) => {
     for (const thrown of ['a string', 42, undefined, null, { reason: 'an object' }]) {
       let calls = 0;
       const fit = kmeans(gaussianBlobs(1, 5000, 4, 30, 5), 30, {
-        seed: 1, backend, tolerance: 0, onIteration: () => { calls++; throw thrown; },
+        seed: 1,
+        backend,
+        tolerance: 0,
+        onIteration: () => {
+          calls++;
+          throw thrown;
+        },
       });
-      await fit.then(() => expect.fail(`the fit resolved although onIteration threw ${String(thrown)}`), (error) => expect(error).toBe(thrown));
+      await fit.then(
+        () => expect.fail(`the fit resolved although onIteration threw ${String(thrown)}`),
+        (error) => expect(error).toBe(thrown),
+      );
       expect(calls).toBe(1);
     }
   });
@@ -86,8 +109,16 @@ describe('asynchronous native fits', () => {
       const controller = new AbortController();
       let calls = 0;
       const options = {
-        seed: 1, backend, tolerance: 0, maxIterations: 300, init: 'random' as const, signal: controller.signal,
-        onIteration: () => { calls++; controller.abort(); },
+        seed: 1,
+        backend,
+        tolerance: 0,
+        maxIterations: 300,
+        init: 'random' as const,
+        signal: controller.signal,
+        onIteration: () => {
+          calls++;
+          controller.abort();
+        },
       };
       const points = gaussianBlobs(2, 2000, 2, 40, 10);
       if (sync) expect(() => kmeansSync(points, 40, options)).toThrow(expect.objectContaining({ name: 'AbortError' }));
@@ -102,12 +133,23 @@ describe('asynchronous native fits', () => {
     const running = new AbortController();
     let longSettled = false;
     let firstIteration!: () => void;
-    const started = new Promise<void>((resolve) => { firstIteration = resolve; });
+    const started = new Promise<void>((resolve) => {
+      firstIteration = resolve;
+    });
     const long = kmeans(BIG, 128, {
-      ...BIG_OPTIONS, maxIterations: 10_000, algorithm: 'lloyd', backend: 'native', threads: capacity, signal: running.signal,
+      ...BIG_OPTIONS,
+      maxIterations: 10_000,
+      algorithm: 'lloyd',
+      backend: 'native',
+      threads: capacity,
+      signal: running.signal,
       onIteration: () => firstIteration(),
     });
-    long.catch(() => {}).finally(() => { longSettled = true; });
+    long
+      .catch(() => {})
+      .finally(() => {
+        longSettled = true;
+      });
     await started;
     const waiting = new AbortController();
     const queued = kmeans(BIG, 128, { ...BIG_OPTIONS, backend: 'native', threads: capacity, signal: waiting.signal });

@@ -11,7 +11,14 @@ import { kmeansSync } from '../lib/index.js';
 const ROOT = join(__dirname, '..');
 
 /** Six points in two obvious groups: rows 0-2 near (1, 2), rows 3-5 near (10, 2). */
-const ROWS = [[1, 2], [1, 4], [1, 0], [10, 2], [10, 4], [10, 0]];
+const ROWS = [
+  [1, 2],
+  [1, 4],
+  [1, 0],
+  [10, 2],
+  [10, 4],
+  [10, 0],
+];
 
 interface Outcome {
   code: number;
@@ -174,10 +181,24 @@ describe('input formats', () => {
   it('parses numbers from bytes exactly as Number() parses their text', () => {
     const random = (() => {
       let state = 12345;
-      return () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+      return () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
     })();
     const digits = (count: number): string => Array.from({ length: count }, () => Math.floor(random() * 10)).join('');
-    const samples = ['0', '-0', '00012', '1.', '.5', '+3', '9007199254740993', '1e22', '1e23', '123456789012345e-22', '4.9e-324', '1e-400', '1.7976931348623157e308'];
+    const samples = [
+      '0',
+      '-0',
+      '00012',
+      '1.',
+      '.5',
+      '+3',
+      '9007199254740993',
+      '1e22',
+      '1e23',
+      '123456789012345e-22',
+      '4.9e-324',
+      '1e-400',
+      '1.7976931348623157e308',
+    ];
     for (let i = 0; i < 5000; i++) {
       const sign = random() < 0.3 ? '-' : '';
       const mantissa = random() < 0.5 ? `${digits(1 + Math.floor(random() * 18))}.${digits(Math.floor(random() * 18))}` : digits(1 + Math.floor(random() * 20));
@@ -257,11 +278,17 @@ describe('input formats', () => {
   it('reads rows and values cut anywhere by chunk boundaries', async () => {
     const text = `# comment\nx,"y"\n${ROWS.map((r) => `${r[0]}.25e0 ,\t${r[1]}`).join('\r\n')}\n`;
     const json = `[${ROWS.map((r) => `[${r[0]}.25e0, ${r[1]}]`).join(',\n')}]`;
-    for (const [input, format] of [[text, 'csv'], [json, 'json']]) {
+    for (const [input, format] of [
+      [text, 'csv'],
+      [json, 'json'],
+    ]) {
       const whole = await cli(['-', '--format', format, '-k', '2', '--seed', '1', '--centroids', '-', '--labels', path('whole.txt')], { stdin: input });
       expect(whole.code).toBe(0);
       for (const chunkBytes of [1, 2, 3, 5, 8]) {
-        const cut = await cli(['-', '--format', format, '-k', '2', '--seed', '1', '--centroids', '-', '--labels', path('cut.txt')], { stdin: input, chunkBytes });
+        const cut = await cli(['-', '--format', format, '-k', '2', '--seed', '1', '--centroids', '-', '--labels', path('cut.txt')], {
+          stdin: input,
+          chunkBytes,
+        });
         expect(cut.stdout, `${format} in chunks of ${chunkBytes}`).toBe(whole.stdout);
         expect(readFileSync(path('cut.txt'), 'utf8')).toBe(readFileSync(path('whole.txt'), 'utf8'));
       }
@@ -289,7 +316,7 @@ describe('input formats', () => {
   it('reads a long CSV across many chunks, matching the API on the same data', async () => {
     const n = 50_000;
     const data = new Float64Array(n * 3);
-    for (let i = 0; i < data.length; i++) data[i] = Math.round(Math.sin(i * 12.9898) * 43758.5453 % 1 * 1e6) / 1e3;
+    for (let i = 0; i < data.length; i++) data[i] = Math.round(((Math.sin(i * 12.9898) * 43758.5453) % 1) * 1e6) / 1e3;
     const text = Array.from({ length: n }, (_, i) => `${data[3 * i]},${data[3 * i + 1]},${data[3 * i + 2]}`).join('\n');
     const file = write('long.csv', `a,b,c\n${text}\n`);
     const outcome = await cli([file, '-k', '7', '--seed', '3', '--labels', path('long-labels.txt'), '--centroids', path('long.json')]);
@@ -344,7 +371,9 @@ describe('outputs', () => {
   it('writes float32 centroids as float32 (.npy <f4, shortest text in CSV)', async () => {
     const file = write('thirds.f32', new Uint8Array(Float32Array.from([0.1, 0.2, 0.3, 10.1, 10.2, 10.3]).buffer));
     const outcome = await cli([file, '--dims', '1', '-k', '2', '--seed', '1', '--centroids', '-']);
-    const centres = lines(outcome.stdout).map(Number).sort((a, b) => a - b);
+    const centres = lines(outcome.stdout)
+      .map(Number)
+      .sort((a, b) => a - b);
     expect(centres).toEqual([Math.fround(0.2), Math.fround(10.2)].map((x) => Number(x.toPrecision(7))));
     await cli([file, '--dims', '1', '-k', '2', '--seed', '1', '--centroids', path('c32.npy')]);
     expect(parseNpy(readFileSync(path('c32.npy'))).header).toContain("'descr': '<f4'");
@@ -374,12 +403,37 @@ describe('options and summary', () => {
 
   it('passes every fitting option through and matches the API', async () => {
     const outcome = await cli([
-      csv, '-k', '2', '--seed', '7', '--threads', '1', '--init', 'random', '--n-init', '3', '--max-iterations', '50', '--tolerance', '0',
-      '--algorithm', 'lloyd', '--backend', 'js', '--centroids', '-', '--labels', path('o.txt'),
+      csv,
+      '-k',
+      '2',
+      '--seed',
+      '7',
+      '--threads',
+      '1',
+      '--init',
+      'random',
+      '--n-init',
+      '3',
+      '--max-iterations',
+      '50',
+      '--tolerance',
+      '0',
+      '--algorithm',
+      'lloyd',
+      '--backend',
+      'js',
+      '--centroids',
+      '-',
+      '--labels',
+      path('o.txt'),
     ]);
     expect(outcome.code).toBe(0);
     const expected = kmeansSync(ROWS, 2, { seed: 7, threads: 1, init: 'random', nInit: 3, maxIterations: 50, tolerance: 0, algorithm: 'lloyd', backend: 'js' });
-    expect(lines(outcome.stdout).map((line) => line.split(',').map(Number)).flat()).toEqual(Array.from(expected.centroids.data));
+    expect(
+      lines(outcome.stdout)
+        .map((line) => line.split(',').map(Number))
+        .flat(),
+    ).toEqual(Array.from(expected.centroids.data));
     expect(outcome.stderr).toContain('on the js backend (lloyd, 1 thread), seed 7');
   });
 
@@ -396,7 +450,9 @@ describe('options and summary', () => {
     const summary = lines(outcome.stderr);
     expect(summary).toHaveLength(2);
     expect(summary[0]).toMatch(/^elkan-kmeans: n 6, d 2, k 2: 1 iteration \((converged|not converged: --max-iterations reached)\), inertia 16$/);
-    expect(summary[1]).toMatch(/^elkan-kmeans: read \d+ ms \(CSV, no header, float64\), fit \d+ ms on the (native|js) backend \([a-z]+, \d+ threads?\), seed 1$/);
+    expect(summary[1]).toMatch(
+      /^elkan-kmeans: read \d+ ms \(CSV, no header, float64\), fit \d+ ms on the (native|js) backend \([a-z]+, \d+ threads?\), seed 1$/,
+    );
     // Not a terminal: no progress bar, no escape codes.
     // eslint-disable-next-line no-control-regex -- the terminal's escape character is what must not appear
     expect(outcome.stderr).not.toMatch(/[\r\x1b]/);
@@ -483,23 +539,39 @@ describe('bad files', () => {
 
   it('a wrong --dims is caught for every format', async () => {
     const seven = new Uint8Array(Float32Array.from([1, 2, 3, 4, 5, 6, 7]).buffer);
-    await expectFailure([write('seven.f32', seven), '--dims', '2', '-k', '1'], /seven\.f32: 7 float32 values do not fill rows of --dims 2: the last row would have 1 of 2 values/);
+    await expectFailure(
+      [write('seven.f32', seven), '--dims', '2', '-k', '1'],
+      /seven\.f32: 7 float32 values do not fill rows of --dims 2: the last row would have 1 of 2 values/,
+    );
     await expectFailure([write('odd.f64', new Uint8Array(12)), '--dims', '1', '-k', '1'], /odd\.f64: 12 bytes is not a whole number of float64 values/);
     await expectFailure([write('nodims.f32', seven), '-k', '1'], /nodims\.f32: raw float32 values have no shape; give the number of columns with --dims$/m);
     await expectFailure([csv('dims.csv', '1,2\n3,4\n'), '--dims', '3', '-k', '1'], /dims\.csv:1:4: this row has 2 fields but --dims is 3$/m);
     await expectFailure([write('dims.json', '[[1,2]]'), '--dims', '3', '-k', '1'], /dims\.json:1:6: row 1 has 2 values but --dims is 3$/m);
-    await expectFailure([write('dims.npy', npy('<f8', [3, 2], new Float64Array(6))), '--dims', '3', '-k', '1'], /dims\.npy: has shape \(3, 2\), so rows of 2 values, but --dims is 3$/m);
+    await expectFailure(
+      [write('dims.npy', npy('<f8', [3, 2], new Float64Array(6))), '--dims', '3', '-k', '1'],
+      /dims\.npy: has shape \(3, 2\), so rows of 2 values, but --dims is 3$/m,
+    );
   });
 
   it('broken .npy files are named precisely', async () => {
     await expectFailure([write('magic.npy', 'hello, world'), '-k', '1'], /magic\.npy: is not a \.npy file/);
     const full = npy('<f8', [3, 2], new Float64Array(6));
-    await expectFailure([write('short.npy', full.subarray(0, full.length - 8)), '-k', '1'], /short\.npy: is truncated: shape \(3, 2\) of '<f8' needs 48 bytes of data but the file has 40$/m);
+    await expectFailure(
+      [write('short.npy', full.subarray(0, full.length - 8)), '-k', '1'],
+      /short\.npy: is truncated: shape \(3, 2\) of '<f8' needs 48 bytes of data but the file has 40$/m,
+    );
     await expectFailure([write('half.npy', npy('<f2', [2, 1], new Uint8Array(4))), '-k', '1'], /half\.npy: holds dtype '<f2'/);
     // A header claiming 2^40 rows is refused before anything that size is allocated.
     const claim = npy('<f8', [2 ** 40, 2], new Float64Array(4));
-    await expectFailure([write('claim.npy', claim), '-k', '1'], /claim\.npy: is truncated: shape \(1099511627776, 2\) of '<f8' needs 17592186044416 bytes of data but the file has 32$/m);
-    await expectFailure(['-', '-k', '1'], /<stdin>: too large to load: shape \(1099511627776, 2\) of '<f8', 17593 GB in one array, is more than this process can allocate/, claim);
+    await expectFailure(
+      [write('claim.npy', claim), '-k', '1'],
+      /claim\.npy: is truncated: shape \(1099511627776, 2\) of '<f8' needs 17592186044416 bytes of data but the file has 32$/m,
+    );
+    await expectFailure(
+      ['-', '-k', '1'],
+      /<stdin>: too large to load: shape \(1099511627776, 2\) of '<f8', 17593 GB in one array, is more than this process can allocate/,
+      claim,
+    );
     await expectFailure([write('binary.csv', Buffer.from([49, 44, 50, 10, 0, 1, 2])), '-k', '1'], /binary\.csv:2: contains NUL bytes/);
   });
 
@@ -534,7 +606,10 @@ describe('outputs checked before the input is read', () => {
       /cannot tell the format of --labels .*out\.parquet from its extension; use \.txt, \.csv, \.tsv, \.tab, \.dat, \.json or \.npy, or no extension for one label per line/,
     );
     expect(existsSync(path('out.parquet'))).toBe(false);
-    await expectFailure([bad, '-k', '1', '--centroids', path('c.parquet')], /cannot tell the format of --centroids .*c\.parquet from its extension; use \.csv, \.tsv, \.tab, \.txt, \.json, \.npy, \.f32 or \.f64/);
+    await expectFailure(
+      [bad, '-k', '1', '--centroids', path('c.parquet')],
+      /cannot tell the format of --centroids .*c\.parquet from its extension; use \.csv, \.tsv, \.tab, \.txt, \.json, \.npy, \.f32 or \.f64/,
+    );
   });
 
   it('one file named by --labels and --centroids, or an output that is the input', async () => {
@@ -571,20 +646,48 @@ describe('bad command lines', () => {
     ['two files', ['FILE', 'FILE', '-k', '2'], /one input file at a time/],
     ['-k 0', ['FILE', '-k', '0'], /-k must be an integer from 1 to 2147483647, not 0 \(see elkan-kmeans --help\)$/m],
     ['-k not a number', ['FILE', '-k', 'abc'], /-k must be a number, not "abc" \(see elkan-kmeans --help\)$/m],
-    ['-k larger than n (the package\'s own check)', ['FILE', '-k', '7'], /-k must be an integer from 1 to 6, not 7; k counts clusters and cannot exceed the 6 points$/m],
-    ['--seed negative', ['FILE', '-k', '2', '--seed=-1'], /--seed must be an integer from 0 to 4294967295, not -1; seeds are 32-bit unsigned integers \(see elkan-kmeans --help\)$/m],
+    [
+      "-k larger than n (the package's own check)",
+      ['FILE', '-k', '7'],
+      /-k must be an integer from 1 to 6, not 7; k counts clusters and cannot exceed the 6 points$/m,
+    ],
+    [
+      '--seed negative',
+      ['FILE', '-k', '2', '--seed=-1'],
+      /--seed must be an integer from 0 to 4294967295, not -1; seeds are 32-bit unsigned integers \(see elkan-kmeans --help\)$/m,
+    ],
     ['--seed too large', ['FILE', '-k', '2', '--seed', '4294967296'], /--seed must be an integer from 0 to 4294967295, not 4294967296/],
     ['--tolerance not a number', ['FILE', '-k', '2', '--tolerance', 'small'], /--tolerance must be a number, not "small" \(see elkan-kmeans --help\)$/m],
-    ['--tolerance negative', ['FILE', '-k', '2', '--tolerance=-1'], /--tolerance must be a finite number ≥ 0, not -1; 0 runs until no label changes \(see elkan-kmeans --help\)$/m],
+    [
+      '--tolerance negative',
+      ['FILE', '-k', '2', '--tolerance=-1'],
+      /--tolerance must be a finite number ≥ 0, not -1; 0 runs until no label changes \(see elkan-kmeans --help\)$/m,
+    ],
     ['--tolerance without a value', ['FILE', '-k', '2', '--tolerance'], /--tolerance needs a value/],
-    ['--max-iterations fractional', ['FILE', '-k', '2', '--max-iterations', '2.5'], /--max-iterations must be an integer from 1 to 2147483647, not 2\.5 \(see elkan-kmeans --help\)$/m],
+    [
+      '--max-iterations fractional',
+      ['FILE', '-k', '2', '--max-iterations', '2.5'],
+      /--max-iterations must be an integer from 1 to 2147483647, not 2\.5 \(see elkan-kmeans --help\)$/m,
+    ],
     ['--n-init 0', ['FILE', '-k', '2', '--n-init', '0'], /--n-init must be an integer from 1 to 1000000 or auto, not 0 \(see elkan-kmeans --help\)$/m],
     ['--n-init not a number', ['FILE', '-k', '2', '--n-init', 'many'], /--n-init must be a number or auto, not "many" \(see elkan-kmeans --help\)$/m],
-    ['--n-init with explicit centres (the package\'s check)', ['FILE', '-k', '2', '--init', 'INIT', '--n-init', '2'], /--n-init must be 1 or auto when --init gives explicit centres/],
-    ['--init of the wrong size (the package\'s check)', ['FILE', '-k', '3', '--init', 'INIT'], /--init has 2 centres but k is 3/],
-    ['--init file missing', ['FILE', '-k', '2', '--init', 'kmeans++'], /--init must be k-means\+\+, random or a file of starting centres, but cannot read kmeans\+\+: no such file/],
+    [
+      "--n-init with explicit centres (the package's check)",
+      ['FILE', '-k', '2', '--init', 'INIT', '--n-init', '2'],
+      /--n-init must be 1 or auto when --init gives explicit centres/,
+    ],
+    ["--init of the wrong size (the package's check)", ['FILE', '-k', '3', '--init', 'INIT'], /--init has 2 centres but k is 3/],
+    [
+      '--init file missing',
+      ['FILE', '-k', '2', '--init', 'kmeans++'],
+      /--init must be k-means\+\+, random or a file of starting centres, but cannot read kmeans\+\+: no such file/,
+    ],
     ['--threads 0', ['FILE', '-k', '2', '--threads', '0'], /--threads must be an integer from 1 to 1024, not 0 \(see elkan-kmeans --help\)$/m],
-    ['--algorithm unknown', ['FILE', '-k', '2', '--algorithm', 'yinyang'], /--algorithm must be one of auto, elkan, [a-z, ]*lloyd, not yinyang \(see elkan-kmeans --help\)$/m],
+    [
+      '--algorithm unknown',
+      ['FILE', '-k', '2', '--algorithm', 'yinyang'],
+      /--algorithm must be one of auto, elkan, [a-z, ]*lloyd, not yinyang \(see elkan-kmeans --help\)$/m,
+    ],
     ['--algorithm empty', ['FILE', '-k', '2', '--algorithm='], /--algorithm must be one of auto, elkan, [a-z, ]*lloyd, not "" \(see elkan-kmeans --help\)$/m],
     ['--backend unknown', ['FILE', '-k', '2', '--backend', 'gpu'], /--backend must be one of auto, native, js, not gpu \(see elkan-kmeans --help\)$/m],
     ['--format unknown', ['FILE', '-k', '2', '--format', 'xlsx'], /--format must be one of csv, tsv, txt, json, npy, f32, f64/],
@@ -663,7 +766,10 @@ describe('the executable', () => {
     expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
     expect(pkg.bin['elkan-kmeans']).toBe('dist/cli/main.js');
-    const result = spawnSync(process.execPath, [bin, '-', '-k', '2', '--seed', '1', '--quiet', '--backend', 'js'], { input: JSON.stringify(ROWS), encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [bin, '-', '-k', '2', '--seed', '1', '--quiet', '--backend', 'js'], {
+      input: JSON.stringify(ROWS),
+      encoding: 'utf8',
+    });
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
     expectTwoGroups(lines(result.stdout).map(Number));

@@ -23,7 +23,13 @@ function randomCases(count: number): Array<{ seed: number; n: number; d: number;
 }
 
 /** The implementations held to the TypeScript Lloyd, the reference: all six but itself. */
-const OTHER_FIVE = [['js', 'elkan'], ['js', 'hamerly'], ['native', 'elkan'], ['native', 'hamerly'], ['native', 'lloyd']] as const;
+const OTHER_FIVE = [
+  ['js', 'elkan'],
+  ['js', 'hamerly'],
+  ['native', 'elkan'],
+  ['native', 'hamerly'],
+  ['native', 'lloyd'],
+] as const;
 
 function expectSameFit(actual: KMeansResult, expected: KMeansResult): void {
   expectSameArray(actual.labels, expected.labels);
@@ -33,8 +39,11 @@ function expectSameFit(actual: KMeansResult, expected: KMeansResult): void {
   expect(Math.abs(actual.inertia - expected.inertia) / scale).toBeLessThan(1e-12);
 }
 
-describe.each([['float64', Float64Array], ['float32', Float32Array]] as [string, FloatArrayType][])('exactness on %s data', (_name, type) => {
-  it('Elkan and Hamerly reach Lloyd\'s labels and iterations on 300 random shapes and seeds (js)', () => {
+describe.each([
+  ['float64', Float64Array],
+  ['float32', Float32Array],
+] as [string, FloatArrayType][])('exactness on %s data', (_name, type) => {
+  it("Elkan and Hamerly reach Lloyd's labels and iterations on 300 random shapes and seeds (js)", () => {
     for (const c of randomCases(300)) {
       const points = gaussianBlobs(c.seed, c.n, c.d, Math.max(1, c.k), c.spread, type);
       const options: KMeansOptions = { seed: c.seed, backend: 'js', tolerance: c.seed % 2 ? 1e-4 : 0 };
@@ -44,7 +53,7 @@ describe.each([['float64', Float64Array], ['float32', Float32Array]] as [string,
     }
   });
 
-  it('native Elkan, Hamerly and Lloyd reach the TypeScript Lloyd\'s labels on the same 300 cases', () => {
+  it("native Elkan, Hamerly and Lloyd reach the TypeScript Lloyd's labels on the same 300 cases", () => {
     for (const c of randomCases(300)) {
       const points = gaussianBlobs(c.seed, c.n, c.d, Math.max(1, c.k), c.spread, type);
       const options: KMeansOptions = { seed: c.seed, tolerance: c.seed % 2 ? 1e-4 : 0 };
@@ -65,7 +74,7 @@ describe.each([['float64', Float64Array], ['float32', Float32Array]] as [string,
 });
 
 describe('exactness on data full of ties', () => {
-  it('all six implementations reach Lloyd\'s labels, ties to the lowest-numbered centre, on 150 tied sets', () => {
+  it("all six implementations reach Lloyd's labels, ties to the lowest-numbered centre, on 150 tied sets", () => {
     for (let seed = 1; seed <= 150; seed++) {
       const { points, init, k } = tiedData(seed);
       const options: KMeansOptions = { init, tolerance: 0, maxIterations: 100 };
@@ -81,7 +90,11 @@ describe('native matches the TypeScript reference bit for bit', () => {
   it('gives identical centroids and inertia on float64 blobs, for every init and nInit', () => {
     // 3000 points: three chunks of centroid sums, so 8 threads also split chunks by centres.
     const points = gaussianBlobs(77, 3000, 6, 12, 2);
-    for (const options of [{ init: 'k-means++' }, { init: 'random', nInit: 3 }, { nInit: 2, weights: Array.from({ length: 3000 }, (_, i) => (i % 5) / 2) }] as KMeansOptions[]) {
+    for (const options of [
+      { init: 'k-means++' },
+      { init: 'random', nInit: 3 },
+      { nInit: 2, weights: Array.from({ length: 3000 }, (_, i) => (i % 5) / 2) },
+    ] as KMeansOptions[]) {
       const js = kmeansSync(points, 12, { ...options, seed: 9, backend: 'js' });
       for (const threads of [1, 8]) {
         const native = kmeansSync(points, 12, { ...options, seed: 9, backend: 'native', threads });

@@ -42,7 +42,8 @@ function midpointTies(seed: number, n: number, d: number, k: number, type: Float
   for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) centers[c * d + j] = c === k - 1 ? centers[j] : (rng.nextIndex(32769) - 16384) / 256;
   const points = new type(n * d);
   for (let i = 0; i < n; i++) {
-    const a = rng.nextIndex(k), b = rng.nextIndex(k);
+    const a = rng.nextIndex(k),
+      b = rng.nextIndex(k);
     for (let j = 0; j < d; j++) points[i * d + j] = i % 5 === 4 ? points[(i - 1) * d + j] : (centers[a * d + j] + centers[b * d + j]) / 2;
     if (i % 3 === 0) {
       const j = rng.nextIndex(d);
@@ -75,7 +76,8 @@ function sphereHalfway(seed: number, n: number, d: number, k: number): Case {
   const directions = Array.from({ length: k }, () => unit(Array.from({ length: d }, () => gaussian(rng))));
   const points = new Float32Array(n * d);
   for (let i = 0; i < n; i++) {
-    const a = directions[rng.nextIndex(k)], b = directions[rng.nextIndex(k)];
+    const a = directions[rng.nextIndex(k)],
+      b = directions[rng.nextIndex(k)];
     const noise = i % 2 ? 0 : 1e-6;
     points.set(unit(a.map((x, j) => x + b[j] + noise * gaussian(rng))), i * d);
   }
@@ -152,7 +154,7 @@ describe('exact answers where the fast distances round', () => {
     }
   });
 
-  it.each(CASES.map((c) => [c.name, c] as const))('native k-means++ draws the TypeScript reference\'s centres: %s', (_name, c) => {
+  it.each(CASES.map((c) => [c.name, c] as const))("native k-means++ draws the TypeScript reference's centres: %s", (_name, c) => {
     const k = c.init.shape[0];
     const options: KMeansOptions = { seed: 17, maxIterations: 3, weights: c.weights };
     expectSame(kmeansSync(c.points, k, { ...options, backend: 'native', threads: 2 }), kmeansSync(c.points, k, { ...options, backend: 'js' }));

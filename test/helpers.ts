@@ -10,9 +10,7 @@ function gaussian(rng: Random): number {
 }
 
 /** n points in d dimensions around `centers` random centres in [-10, 10]^d, Gaussian with `spread`. */
-export function gaussianBlobs(
-  seed: number, n: number, d: number, centers: number, spread = 1, type: FloatArrayType = Float64Array,
-): Matrix {
+export function gaussianBlobs(seed: number, n: number, d: number, centers: number, spread = 1, type: FloatArrayType = Float64Array): Matrix {
   const rng = new Random(seed);
   const means = Array.from({ length: centers * d }, () => rng.nextDouble() * 20 - 10);
   const data = new type(n * d);

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { kmeans, kmeansSync, predict } from '../lib/index.js';
 import { normalizeFit } from '../lib/validate.js';
 
-const POINTS = [[0, 0], [1, 1], [2, 2], [3, 3]];
+const POINTS = [
+  [0, 0],
+  [1, 1],
+  [2, 2],
+  [3, 3],
+];
 
 type Case = [label: string, points: unknown, k: unknown, options: unknown, error: typeof TypeError | typeof RangeError, message: RegExp];
 
@@ -15,14 +20,41 @@ const CASES: Case[] = [
   ['a row is empty', [[]], 1, undefined, RangeError, /points\[0\] is empty/],
   ['a row is not an array', [[1, 2], 'x'], 1, undefined, TypeError, /points\[1\] must be an array/],
   ['rows are ragged', [[1, 2], [3]], 1, undefined, RangeError, /points\[1\] has 1 columns but points\[0\] has 2/],
-  ['a value is a string', [[1, 2], [3, '4']], 1, undefined, TypeError, /points\[1\]\[1\] is the string "4"/],
-  ['a value is NaN', [[1, 2], [3, NaN]], 1, undefined, RangeError, /points row 1 column 1 is NaN/],
+  [
+    'a value is a string',
+    [
+      [1, 2],
+      [3, '4'],
+    ],
+    1,
+    undefined,
+    TypeError,
+    /points\[1\]\[1\] is the string "4"/,
+  ],
+  [
+    'a value is NaN',
+    [
+      [1, 2],
+      [3, NaN],
+    ],
+    1,
+    undefined,
+    RangeError,
+    /points row 1 column 1 is NaN/,
+  ],
   ['a value is Infinity', [[1, Infinity]], 1, undefined, RangeError, /points row 0 column 1 is Infinity/],
   ['matrix data is not a float array', { data: [1, 2], shape: [1, 2] }, 1, undefined, TypeError, /points\.data must be a Float32Array or Float64Array/],
   ['matrix data is an Int32Array', { data: new Int32Array(2), shape: [1, 2] }, 1, undefined, TypeError, /points\.data must be a Float32Array/],
   ['matrix shape is missing', { data: new Float64Array(4) }, 1, undefined, TypeError, /points\.shape must be a two-element array/],
   ['matrix shape has a fraction', { data: new Float64Array(4), shape: [2.5, 2] }, 1, undefined, RangeError, /points\.shape n must be a positive integer/],
-  ['matrix shape does not match the data', { data: new Float64Array(5), shape: [2, 2] }, 1, undefined, RangeError, /points\.data has 5 elements but shape \[2, 2\] needs 4/],
+  [
+    'matrix shape does not match the data',
+    { data: new Float64Array(5), shape: [2, 2] },
+    1,
+    undefined,
+    RangeError,
+    /points\.data has 5 elements but shape \[2, 2\] needs 4/,
+  ],
   ['matrix data holds NaN', { data: Float32Array.of(1, NaN), shape: [1, 2] }, 1, undefined, RangeError, /points row 0 column 1 is NaN/],
   // k
   ['k is a string', POINTS, '2', undefined, TypeError, /k must be a number/],
@@ -38,11 +70,48 @@ const CASES: Case[] = [
   ['init is a number', POINTS, 2, { init: 3 }, TypeError, /options\.init must be an array of rows/],
   ['init has the wrong number of centres', POINTS, 2, { init: [[0, 0]] }, RangeError, /options\.init has 1 centres but k is 2/],
   ['init has the wrong width', POINTS, 2, { init: [[0], [1]] }, RangeError, /options\.init rows have 1 columns but the points have 2/],
-  ['init holds NaN', POINTS, 2, { init: [[0, 0], [NaN, 1]] }, RangeError, /options\.init row 1 column 0 is NaN/],
-  ['init is beyond float32 for float32 points', { data: new Float32Array(8), shape: [4, 2] }, 2, { init: [[0, 0], [1, -1e39]] }, RangeError, /options\.init row 1 column 1 is -1e\+39, beyond the range of float32 \(largest 3\.4028234663852886e\+38\).*pass the points as float64.*or centres within float32's range/],
+  [
+    'init holds NaN',
+    POINTS,
+    2,
+    {
+      init: [
+        [0, 0],
+        [NaN, 1],
+      ],
+    },
+    RangeError,
+    /options\.init row 1 column 0 is NaN/,
+  ],
+  [
+    'init is beyond float32 for float32 points',
+    { data: new Float32Array(8), shape: [4, 2] },
+    2,
+    {
+      init: [
+        [0, 0],
+        [1, -1e39],
+      ],
+    },
+    RangeError,
+    /options\.init row 1 column 1 is -1e\+39, beyond the range of float32 \(largest 3\.4028234663852886e\+38\).*pass the points as float64.*or centres within float32's range/,
+  ],
   ['nInit is zero', POINTS, 2, { nInit: 0 }, RangeError, /options\.nInit must be an integer from 1/],
   ['nInit is a string', POINTS, 2, { nInit: 'many' }, TypeError, /options\.nInit must be a number/],
-  ['nInit > 1 with explicit centres', POINTS, 2, { nInit: 3, init: [[0, 0], [1, 1]] }, RangeError, /options\.nInit must be 1 or 'auto' when options\.init gives explicit centres/],
+  [
+    'nInit > 1 with explicit centres',
+    POINTS,
+    2,
+    {
+      nInit: 3,
+      init: [
+        [0, 0],
+        [1, 1],
+      ],
+    },
+    RangeError,
+    /options\.nInit must be 1 or 'auto' when options\.init gives explicit centres/,
+  ],
   ['maxIterations is zero', POINTS, 2, { maxIterations: 0 }, RangeError, /options\.maxIterations must be an integer from 1/],
   ['maxIterations is Infinity', POINTS, 2, { maxIterations: Infinity }, RangeError, /options\.maxIterations must be an integer/],
   ['tolerance is negative', POINTS, 2, { tolerance: -1 }, RangeError, /options\.tolerance must be a finite number ≥ 0/],
@@ -107,13 +176,19 @@ describe('invalid arguments', () => {
   it('never modifies its inputs', () => {
     const data = Float64Array.from([0, 0, 1, 1, 5, 5, 6, 6]);
     const copy = data.slice();
-    const init = [[0, 0], [6, 6]];
+    const init = [
+      [0, 0],
+      [6, 6],
+    ];
     const weights = [1, 2, 3, 4];
     for (const backend of ['js', 'native'] as const) {
       kmeansSync({ data, shape: [4, 2] }, 2, { init, weights, backend });
     }
     expect(data).toEqual(copy);
-    expect(init).toEqual([[0, 0], [6, 6]]);
+    expect(init).toEqual([
+      [0, 0],
+      [6, 6],
+    ]);
     expect(weights).toEqual([1, 2, 3, 4]);
   });
 });

@@ -13,7 +13,8 @@ const ROOT = join(__dirname, '..');
 const NATIVE_ONLY: Record<string, string> = {
   'isa.hpp': 'the namespace that keeps each instruction-set build of the core apart; TypeScript is built once',
   'dispatch.hpp': 'picks the build of the core for this CPU at run time; there is one TypeScript build',
-  'distance_filter.hpp': 'fast float32 distances that only choose which centres to measure exactly; the TypeScript reference measures every distance, and its results are the ones the filter must reproduce',
+  'distance_filter.hpp':
+    'fast float32 distances that only choose which centres to measure exactly; the TypeScript reference measures every distance, and its results are the ones the filter must reproduce',
   'thread_budget.hpp': 'shares OpenMP threads among the fits of a process; the TypeScript backend runs on the calling thread',
 };
 
@@ -135,11 +136,14 @@ describe('file references', () => {
     expect(missing).toEqual([]);
   });
 
-  it('in the README\'s Layout section, name every file of native/, lib/ and lib/core/', () => {
+  it("in the README's Layout section, name every file of native/, lib/ and lib/core/", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const layout = readme.slice(readme.indexOf('## Layout'), readme.indexOf('\n## ', readme.indexOf('## Layout') + 1));
     // The bullets of native/ and lib/ (lib/cli/ and test/ are described, not listed).
-    const bullets = layout.split('\n- ').filter((bullet) => /^`(native|lib)\/`/.test(bullet)).join('\n');
+    const bullets = layout
+      .split('\n- ')
+      .filter((bullet) => /^`(native|lib)\/`/.test(bullet))
+      .join('\n');
     const named = new Set([...bullets.matchAll(/`([\w.-]+\.(?:hpp|cpp|ts))`/g)].map(([, name]) => name));
     const files = [
       ...readdirSync(join(ROOT, 'native')).filter((name) => /\.(hpp|cpp)$/.test(name)),
@@ -150,4 +154,3 @@ describe('file references', () => {
     expect([...named].filter((name) => !files.includes(name))).toEqual([]);
   });
 });
-

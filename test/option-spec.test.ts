@@ -10,8 +10,16 @@ import { run } from '../lib/cli/run.js';
 import { fitValidatedSync } from '../lib/fit.js';
 import { kmeansSync } from '../lib/index.js';
 import {
-  CLI_FIT_OPTIONS, FIT_OPTIONS, K_ARGUMENT, type OptionName, type OptionRule, type OptionSpec, allowedValues, defaultInCode,
-  defaultOnCommandLine, flagName,
+  CLI_FIT_OPTIONS,
+  FIT_OPTIONS,
+  K_ARGUMENT,
+  type OptionName,
+  type OptionRule,
+  type OptionSpec,
+  allowedValues,
+  defaultInCode,
+  defaultOnCommandLine,
+  flagName,
 } from '../lib/options.js';
 import { normalizeFit } from '../lib/validate.js';
 
@@ -20,7 +28,12 @@ import { normalizeFit } from '../lib/validate.js';
 // @default tags of lib/types.ts and the README's table of options.
 
 const ROOT = join(__dirname, '..');
-const POINTS = [[0, 0], [1, 1], [2, 2], [3, 3]];
+const POINTS = [
+  [0, 0],
+  [1, 1],
+  [2, 2],
+  [3, 3],
+];
 const OPTIONS = Object.keys(FIT_OPTIONS) as OptionName[];
 const spec = (option: OptionName): OptionSpec => FIT_OPTIONS[option];
 
@@ -48,10 +61,14 @@ const flat = (text: string): string => text.replace(/\s+/g, ' ');
 /** Values just outside what a rule allows. */
 function outOfRange(rule: OptionRule): Array<number | string> {
   switch (rule.type) {
-    case 'integer': return [rule.min - 1, rule.max + 1, rule.min + 0.5];
-    case 'number': return [rule.min - 1];
-    case 'choice': return ['nonsense'];
-    default: return [];
+    case 'integer':
+      return [rule.min - 1, rule.max + 1, rule.min + 0.5];
+    case 'number':
+      return [rule.min - 1];
+    case 'choice':
+      return ['nonsense'];
+    default:
+      return [];
   }
 }
 
@@ -87,7 +104,7 @@ describe('the command line follows the declarations', () => {
 
   it('--help does not claim one algorithm runs always', async () => {
     const help = flat((await cli(['--help'])).stdout);
-    expect(help).toContain('Elkan\'s or Hamerly\'s');
+    expect(help).toContain("Elkan's or Hamerly's");
     expect(help).not.toMatch(/\(Elkan's algorithm\)/);
   });
 });

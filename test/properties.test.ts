@@ -69,11 +69,13 @@ const shapeArb = fc
     n: fc.oneof(fc.constant(1), fc.integer({ min: 2, max: 8 }), fc.integer({ min: 2, max: 60 })),
     d: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 6 })),
   })
-  .chain(({ n, d }) => fc.record({
-    n: fc.constant(n),
-    d: fc.constant(d),
-    k: fc.oneof(fc.constant(1), fc.constant(n), fc.integer({ min: 1, max: Math.min(n, 12) })),
-  }));
+  .chain(({ n, d }) =>
+    fc.record({
+      n: fc.constant(n),
+      d: fc.constant(d),
+      k: fc.oneof(fc.constant(1), fc.constant(n), fc.integer({ min: 1, max: Math.min(n, 12) })),
+    }),
+  );
 
 /**
  * Continuous values come from the project's seeded generator, not from fast-check's own number
@@ -114,11 +116,21 @@ function optionsArb(weights: fc.Arbitrary<number[] | undefined>, centres: fc.Arb
 
 /** Weights with zeros and repeated values, never all zero (tie-prone generators). */
 function anyWeights(n: number): fc.Arbitrary<number[] | undefined> {
-  return fc.option(
-    fc.array(fc.oneof(fc.constant(0), fc.constant(1), fc.integer({ min: 1, max: 1000 }).map((w) => w / 64)), { minLength: n, maxLength: n })
-      .map((w) => (w.some((x) => x > 0) ? w : [1, ...w.slice(1)])),
-    { freq: 3 },
-  ).map((w) => w ?? undefined);
+  return fc
+    .option(
+      fc
+        .array(
+          fc.oneof(
+            fc.constant(0),
+            fc.constant(1),
+            fc.integer({ min: 1, max: 1000 }).map((w) => w / 64),
+          ),
+          { minLength: n, maxLength: n },
+        )
+        .map((w) => (w.some((x) => x > 0) ? w : [1, ...w.slice(1)])),
+      { freq: 3 },
+    )
+    .map((w) => w ?? undefined);
 }
 
 function finishCase(label: string, data: Floats, n: number, d: number, k: number, options: Omit<Case, 'label' | 'data' | 'n' | 'd' | 'k'>): Case {
@@ -134,83 +146,104 @@ function finishCase(label: string, data: Floats, n: number, d: number, k: number
  */
 const FLOAT64_EXPONENTS = [0, 0, 0, 997, 1013, -997, -1040];
 
-const continuous64 = shapeArb.chain(({ n, d, k }) => fc.record({
-  exponent: fc.constantFrom(...FLOAT64_EXPONENTS),
-  stream: streamArb,
-  constantColumns: fc.array(fc.boolean(), { minLength: d, maxLength: d }),
-  weighted: fc.boolean(),
-}).chain(({ exponent, stream, constantColumns, weighted }) => {
-  const unit = 2 ** (exponent - 20);
-  const values = uniformIntegers(stream, n * d, 30);
-  const data = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) {
-    // Column 0 always varies: with every column constant all points would coincide (exact ties).
-    for (let j = 0; j < d; j++) data[i * d + j] = (constantColumns[j] && j > 0 ? values[j] : values[i * d + j]) * unit;
-  }
-  const centres = streamArb.map((s) => Float64Array.from(uniformIntegers(s, k * d, 30), (x) => x * unit));
-  const weights = fc.constant(weighted ? continuousWeights(stream, n) : undefined);
-  return optionsArb(weights, centres).map((options) => finishCase(`float64, 2^${exponent}`, data, n, d, k, options));
-}));
+const continuous64 = shapeArb.chain(({ n, d, k }) =>
+  fc
+    .record({
+      exponent: fc.constantFrom(...FLOAT64_EXPONENTS),
+      stream: streamArb,
+      constantColumns: fc.array(fc.boolean(), { minLength: d, maxLength: d }),
+      weighted: fc.boolean(),
+    })
+    .chain(({ exponent, stream, constantColumns, weighted }) => {
+      const unit = 2 ** (exponent - 20);
+      const values = uniformIntegers(stream, n * d, 30);
+      const data = new Float64Array(n * d);
+      for (let i = 0; i < n; i++) {
+        // Column 0 always varies: with every column constant all points would coincide (exact ties).
+        for (let j = 0; j < d; j++) data[i * d + j] = (constantColumns[j] && j > 0 ? values[j] : values[i * d + j]) * unit;
+      }
+      const centres = streamArb.map((s) => Float64Array.from(uniformIntegers(s, k * d, 30), (x) => x * unit));
+      const weights = fc.constant(weighted ? continuousWeights(stream, n) : undefined);
+      return optionsArb(weights, centres).map((options) => finishCase(`float64, 2^${exponent}`, data, n, d, k, options));
+    }),
+);
 
 /**
  * Continuous float32 values: integers of 23 bits times 2^exponent, exact in float32, at magnitude
  * about 1e+3, near the float32 maximum (2^100 × 2^23 ≈ 1e37) or every value subnormal (2^-149).
  */
-const continuous32 = shapeArb.chain(({ n, d, k }) => fc.record({
-  exponent: fc.constantFrom(-10, -10, 100, -149),
-  stream: streamArb,
-  weighted: fc.boolean(),
-}).chain(({ exponent, stream, weighted }) => {
-  const unit = 2 ** exponent;
-  const data = Float32Array.from(uniformIntegers(stream, n * d, 22), (x) => x * unit);
-  const centres = streamArb.map((s) => Float32Array.from(uniformIntegers(s, k * d, 22), (x) => x * unit));
-  const weights = fc.constant(weighted ? continuousWeights(stream, n) : undefined);
-  return optionsArb(weights, centres).map((options) => finishCase(`float32, 2^${exponent}`, data, n, d, k, options));
-}));
+const continuous32 = shapeArb.chain(({ n, d, k }) =>
+  fc
+    .record({
+      exponent: fc.constantFrom(-10, -10, 100, -149),
+      stream: streamArb,
+      weighted: fc.boolean(),
+    })
+    .chain(({ exponent, stream, weighted }) => {
+      const unit = 2 ** exponent;
+      const data = Float32Array.from(uniformIntegers(stream, n * d, 22), (x) => x * unit);
+      const centres = streamArb.map((s) => Float32Array.from(uniformIntegers(s, k * d, 22), (x) => x * unit));
+      const weights = fc.constant(weighted ? continuousWeights(stream, n) : undefined);
+      return optionsArb(weights, centres).map((options) => finishCase(`float32, 2^${exponent}`, data, n, d, k, options));
+    }),
+);
 
 /** Few distinct points, each repeated: exact ties everywhere, empty clusters when k > distinct. */
-const duplicates = shapeArb.chain(({ n, d, k }) => fc.record({
-  pool: fc.array(fc.integer({ min: -4, max: 4 }), { minLength: d, maxLength: d }).chain((first) => fc.array(
-    fc.array(fc.integer({ min: -4, max: 4 }), { minLength: d, maxLength: d }), { minLength: 0, maxLength: 4 },
-  ).map((rest) => [first, ...rest])),
-  picks: fc.array(fc.nat(), { minLength: n, maxLength: n }),
-  float32: fc.boolean(),
-  exponent: fc.constantFrom(0, 0, 997, -1060),
-}).chain(({ pool, picks, float32, exponent }) => {
-  const Type = float32 ? Float32Array : Float64Array;
-  const unit = float32 ? 1 : 2 ** exponent;
-  const data = new Type(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = pool[picks[i] % pool.length][j] * unit;
-  const centres = fc.array(fc.integer({ min: -4, max: 4 }), { minLength: k * d, maxLength: k * d }).map((v) => Type.from(v.map((x) => x * unit)) as Floats);
-  return optionsArb(anyWeights(n), centres).map((options) => finishCase(`duplicates of ${pool.length} points, ${Type.name}, 2^${float32 ? 0 : exponent}`, data, n, d, k, options));
-}));
+const duplicates = shapeArb.chain(({ n, d, k }) =>
+  fc
+    .record({
+      pool: fc
+        .array(fc.integer({ min: -4, max: 4 }), { minLength: d, maxLength: d })
+        .chain((first) =>
+          fc.array(fc.array(fc.integer({ min: -4, max: 4 }), { minLength: d, maxLength: d }), { minLength: 0, maxLength: 4 }).map((rest) => [first, ...rest]),
+        ),
+      picks: fc.array(fc.nat(), { minLength: n, maxLength: n }),
+      float32: fc.boolean(),
+      exponent: fc.constantFrom(0, 0, 997, -1060),
+    })
+    .chain(({ pool, picks, float32, exponent }) => {
+      const Type = float32 ? Float32Array : Float64Array;
+      const unit = float32 ? 1 : 2 ** exponent;
+      const data = new Type(n * d);
+      for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = pool[picks[i] % pool.length][j] * unit;
+      const centres = fc.array(fc.integer({ min: -4, max: 4 }), { minLength: k * d, maxLength: k * d }).map((v) => Type.from(v.map((x) => x * unit)) as Floats);
+      return optionsArb(anyWeights(n), centres).map((options) =>
+        finishCase(`duplicates of ${pool.length} points, ${Type.name}, 2^${float32 ? 0 : exponent}`, data, n, d, k, options),
+      );
+    }),
+);
 
 /**
  * Any finite doubles (fast-check's own mix of 0, -0, subnormals, ±MAX_VALUE and everything
  * between), or any finite float32 values: huge and tiny values in one set, so squared distances
  * underflow against each other after scaling and ties are common.
  */
-const anyValues = shapeArb.chain(({ n, d, k }) => fc.boolean().chain((float32) => {
-  const value = float32
-    ? fc.float({ noNaN: true, noDefaultInfinity: true })
-    : fc.double({ noNaN: true, noDefaultInfinity: true });
-  const Type = float32 ? Float32Array : Float64Array;
-  const centres = fc.array(value, { minLength: k * d, maxLength: k * d }).map((v) => Type.from(v) as Floats);
-  return fc.array(value, { minLength: n * d, maxLength: n * d }).chain((values) => optionsArb(anyWeights(n), centres)
-    .map((options) => finishCase(`any ${Type.name} values`, Type.from(values), n, d, k, options)));
-}));
+const anyValues = shapeArb.chain(({ n, d, k }) =>
+  fc.boolean().chain((float32) => {
+    const value = float32 ? fc.float({ noNaN: true, noDefaultInfinity: true }) : fc.double({ noNaN: true, noDefaultInfinity: true });
+    const Type = float32 ? Float32Array : Float64Array;
+    const centres = fc.array(value, { minLength: k * d, maxLength: k * d }).map((v) => Type.from(v) as Floats);
+    return fc
+      .array(value, { minLength: n * d, maxLength: n * d })
+      .chain((values) => optionsArb(anyWeights(n), centres).map((options) => finishCase(`any ${Type.name} values`, Type.from(values), n, d, k, options)));
+  }),
+);
 
 /** Rows at 1e+300 and rows at 1 in one float64 set. */
-const mixedMagnitudes = shapeArb.chain(({ n, d, k }) => fc.record({
-  stream: streamArb,
-  huge: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
-}).chain(({ stream, huge }) => {
-  const values = uniformIntegers(stream, n * d, 20);
-  const data = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = values[i * d + j] * (huge[i] ? 2 ** 980 : 2 ** -10);
-  const centres = streamArb.map((s) => Float64Array.from(uniformIntegers(s, k * d, 20), (x) => x * 2 ** -10));
-  return optionsArb(anyWeights(n), centres).map((options) => finishCase('rows at 1e+300 and at 1', data, n, d, k, options));
-}));
+const mixedMagnitudes = shapeArb.chain(({ n, d, k }) =>
+  fc
+    .record({
+      stream: streamArb,
+      huge: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+    })
+    .chain(({ stream, huge }) => {
+      const values = uniformIntegers(stream, n * d, 20);
+      const data = new Float64Array(n * d);
+      for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] = values[i * d + j] * (huge[i] ? 2 ** 980 : 2 ** -10);
+      const centres = streamArb.map((s) => Float64Array.from(uniformIntegers(s, k * d, 20), (x) => x * 2 ** -10));
+      return optionsArb(anyWeights(n), centres).map((options) => finishCase('rows at 1e+300 and at 1', data, n, d, k, options));
+    }),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Running and checking
@@ -219,16 +252,23 @@ const mixedMagnitudes = shapeArb.chain(({ n, d, k }) => fc.record({
 function pointsOf(c: Case): PointsInput {
   const rowsOf = (): Floats[] => Array.from({ length: c.n }, (_, i) => c.data.slice(i * c.d, (i + 1) * c.d));
   switch (c.form) {
-    case 'matrix': return { data: c.data, shape: [c.n, c.d] };
-    case 'rows': return rowsOf().map((row) => Array.from(row));
-    case 'typed-rows': return rowsOf();
+    case 'matrix':
+      return { data: c.data, shape: [c.n, c.d] };
+    case 'rows':
+      return rowsOf().map((row) => Array.from(row));
+    case 'typed-rows':
+      return rowsOf();
   }
 }
 
 function optionsOf(c: Case): KMeansOptions {
   const init = typeof c.init === 'string' ? c.init : { data: c.init, shape: [c.k, c.d] as const };
   return {
-    seed: c.seed, tolerance: c.tolerance, nInit: c.nInit, maxIterations: c.maxIterations, init,
+    seed: c.seed,
+    tolerance: c.tolerance,
+    nInit: c.nInit,
+    maxIterations: c.maxIterations,
+    init,
     ...(c.weights ? { weights: c.weights } : {}),
   };
 }
@@ -246,9 +286,11 @@ function snapshot(points: PointsInput, options: KMeansOptions): string {
 
 function describeCase(c: Case): string {
   const init = typeof c.init === 'string' ? c.init : `explicit ${c.init.constructor.name}[${Array.from(c.init).join(', ')}]`;
-  return `${c.label}: n ${c.n}, d ${c.d}, k ${c.k}, form ${c.form}, seed ${c.seed}, tolerance ${c.tolerance}, nInit ${c.nInit}, ` +
+  return (
+    `${c.label}: n ${c.n}, d ${c.d}, k ${c.k}, form ${c.form}, seed ${c.seed}, tolerance ${c.tolerance}, nInit ${c.nInit}, ` +
     `maxIterations ${c.maxIterations}, init ${init}, weights ${c.weights ? `[${c.weights.join(', ')}]` : 'none'}, ` +
-    `data ${c.data.constructor.name}[${Array.from(c.data).join(', ')}]`;
+    `data ${c.data.constructor.name}[${Array.from(c.data).join(', ')}]`
+  );
 }
 
 function valuesOf(c: Case): Floats[] {
@@ -325,13 +367,16 @@ function fitAll(c: Case, sameBits = true): KMeansResult[] {
     check(result.backend === backend, () => expect(result.backend, where()).toBe(backend));
     check(result.algorithm === algorithm, () => expect(result.algorithm, where()).toBe(algorithm));
     check(result.labels.length === c.n, () => expect(result.labels, where()).toHaveLength(c.n));
-    check(result.labels.every((label) => label >= 0 && label < c.k), () => expect.fail(`labels out of range: ${where()}`));
+    check(
+      result.labels.every((label) => label >= 0 && label < c.k),
+      () => expect.fail(`labels out of range: ${where()}`),
+    );
     check(!Number.isNaN(result.inertia), () => expect.fail(`${where()}: inertia ${result.inertia}`));
     expectInertia(c, result, where);
     const { shape } = result.centroids;
     check(Array.isArray(shape) && shape.length === 2 && shape[0] === c.k && shape[1] === c.d, () => expect(shape, where()).toEqual([c.k, c.d]));
     // Float32 stays float32 unless the rows came as plain number arrays.
-    const type = c.form === 'rows' ? Float64Array : c.data.constructor as typeof Float64Array;
+    const type = c.form === 'rows' ? Float64Array : (c.data.constructor as typeof Float64Array);
     check(result.centroids.data instanceof type, () => expect(result.centroids.data, where()).toBeInstanceOf(type));
     check(result.centroids.data.every(Number.isFinite), () => expect.fail(`${where()}: centroids ${result.centroids.data}`));
     check(result.iterations >= 1 && result.iterations <= c.maxIterations, () => {
@@ -395,7 +440,9 @@ function expectNearestLabels(c: Case, results: KMeansResult[]): void {
       for (let j = 0; j < c.k; j++) {
         const other = distance(points, i, centroids, j, c.d);
         if (other < own) {
-          expect.fail(`${IMPLEMENTATIONS[r].backend} ${IMPLEMENTATIONS[r].algorithm}: point ${i} has label ${result.labels[i]} at squared distance ${own}, but centroid ${j} is at ${other}; ${describeCase(c)}`);
+          expect.fail(
+            `${IMPLEMENTATIONS[r].backend} ${IMPLEMENTATIONS[r].algorithm}: point ${i} has label ${result.labels[i]} at squared distance ${own}, but centroid ${j} is at ${other}; ${describeCase(c)}`,
+          );
         }
       }
     }
@@ -408,94 +455,122 @@ function expectNearestLabels(c: Case, results: KMeansResult[]): void {
 
 describe('properties of the six implementations', () => {
   it('agree exactly on labels and iterations for continuous float64 data, at every magnitude', () => {
-    fc.assert(fc.property(continuous64, (c) => {
-      const results = fitAll(c);
-      expectExactAgreement(c, results);
-      // The labels are the nearest centroids of the returned centroids (sklearn's final assignment).
-      expect(predict(pointsOf(c), results[5].centroids), `predict on ${describeCase(c)}`).toEqual(results[5].labels);
-    }), settings(800));
+    fc.assert(
+      fc.property(continuous64, (c) => {
+        const results = fitAll(c);
+        expectExactAgreement(c, results);
+        // The labels are the nearest centroids of the returned centroids (sklearn's final assignment).
+        expect(predict(pointsOf(c), results[5].centroids), `predict on ${describeCase(c)}`).toEqual(results[5].labels);
+      }),
+      settings(800),
+    );
   });
 
   it('agree exactly on labels and iterations for continuous float32 data, subnormals included', () => {
-    fc.assert(fc.property(continuous32, (c) => {
-      expectExactAgreement(c, fitAll(c));
-    }), settings(800));
+    fc.assert(
+      fc.property(continuous32, (c) => {
+        expectExactAgreement(c, fitAll(c));
+      }),
+      settings(800),
+    );
   });
 
   it('give the same fit at 2^e times the data as at magnitude 1 (float64, exact power-of-two scaling)', () => {
     const exponent = fc.constantFrom(997, 1013, -997, -1040);
-    fc.assert(fc.property(continuous64.filter((c) => c.label === 'float64, 2^0'), exponent, (c, e) => {
-      const scale = (values: Floats): Float64Array => Float64Array.from(values, (x) => x * 2 ** e);
-      const scaled: Case = { ...c, data: scale(c.data), init: typeof c.init === 'string' ? c.init : scale(c.init) };
-      const base = fitAll(c);
-      const results = fitAll(scaled);
-      results.forEach((result, i) => {
-        const where = `${IMPLEMENTATIONS[i].backend} ${IMPLEMENTATIONS[i].algorithm} at 2^${e} on ${describeCase(c)}`;
-        expect(result.labels, where).toEqual(base[i].labels);
-        expect(result.iterations, where).toBe(base[i].iterations);
-        // Away from the subnormals the centroids scale back to the bit.
-        if (e > -1000) expect(Array.from(result.centroids.data), where).toEqual(Array.from(base[i].centroids.data, (x) => x * 2 ** e));
-      });
-    }), settings(250));
+    fc.assert(
+      fc.property(
+        continuous64.filter((c) => c.label === 'float64, 2^0'),
+        exponent,
+        (c, e) => {
+          const scale = (values: Floats): Float64Array => Float64Array.from(values, (x) => x * 2 ** e);
+          const scaled: Case = { ...c, data: scale(c.data), init: typeof c.init === 'string' ? c.init : scale(c.init) };
+          const base = fitAll(c);
+          const results = fitAll(scaled);
+          results.forEach((result, i) => {
+            const where = `${IMPLEMENTATIONS[i].backend} ${IMPLEMENTATIONS[i].algorithm} at 2^${e} on ${describeCase(c)}`;
+            expect(result.labels, where).toEqual(base[i].labels);
+            expect(result.iterations, where).toBe(base[i].iterations);
+            // Away from the subnormals the centroids scale back to the bit.
+            if (e > -1000) expect(Array.from(result.centroids.data), where).toEqual(Array.from(base[i].centroids.data, (x) => x * 2 ** e));
+          });
+        },
+      ),
+      settings(250),
+    );
   });
 
   it('agree exactly on labels and iterations with duplicate points (exact ties)', () => {
-    fc.assert(fc.property(duplicates, (c) => {
-      expectExactAgreement(c, fitAll(c));
-    }), settings(900));
+    fc.assert(
+      fc.property(duplicates, (c) => {
+        expectExactAgreement(c, fitAll(c));
+      }),
+      settings(900),
+    );
   });
 
   it('never throw, return NaN or write into their inputs for any finite values, ±MAX_VALUE and subnormals mixed', () => {
-    fc.assert(fc.property(anyValues, (c) => {
-      // No label check: where squared distances are subnormal (a few significant bits), the bounds
-      // of Elkan and Hamerly lose their margin and a label may miss the nearest centroid.
-      fitAll(c, false);
-    }), settings(900));
+    fc.assert(
+      fc.property(anyValues, (c) => {
+        // No label check: where squared distances are subnormal (a few significant bits), the bounds
+        // of Elkan and Hamerly lose their margin and a label may miss the nearest centroid.
+        fitAll(c, false);
+      }),
+      settings(900),
+    );
   });
 
   it('give nearest-centroid labels for rows at 1e+300 mixed with rows at 1', () => {
-    fc.assert(fc.property(mixedMagnitudes, (c) => {
-      expectNearestLabels(c, fitAll(c));
-    }), settings(450));
+    fc.assert(
+      fc.property(mixedMagnitudes, (c) => {
+        expectNearestLabels(c, fitAll(c));
+      }),
+      settings(450),
+    );
   });
 
   it('k = n puts every distinct point in its own cluster; k = 1 puts all in one', () => {
     const distinct = continuous64.filter((c) => c.label === 'float64, 2^0' && (c.k === c.n || c.k === 1));
-    fc.assert(fc.property(distinct, (c) => {
-      const results = fitAll(c);
-      for (const result of results) {
-        if (c.k === 1) {
-          expect(Array.from(result.labels).every((label) => label === 0)).toBe(true);
-        } else if (new Set(Array.from({ length: c.n }, (_, i) => Array.from(c.data.subarray(i * c.d, (i + 1) * c.d)).join())).size === c.n) {
-          const positive = c.weights ? c.weights.filter((w) => w > 0).length : c.n;
-          if (typeof c.init === 'string' && positive === c.n) {
-            expect(new Set(result.labels).size, describeCase(c)).toBe(c.n);
-            expect(result.inertia, describeCase(c)).toBe(0);
+    fc.assert(
+      fc.property(distinct, (c) => {
+        const results = fitAll(c);
+        for (const result of results) {
+          if (c.k === 1) {
+            expect(Array.from(result.labels).every((label) => label === 0)).toBe(true);
+          } else if (new Set(Array.from({ length: c.n }, (_, i) => Array.from(c.data.subarray(i * c.d, (i + 1) * c.d)).join())).size === c.n) {
+            const positive = c.weights ? c.weights.filter((w) => w > 0).length : c.n;
+            if (typeof c.init === 'string' && positive === c.n) {
+              expect(new Set(result.labels).size, describeCase(c)).toBe(c.n);
+              expect(result.inertia, describeCase(c)).toBe(0);
+            }
           }
         }
-      }
-    }), settings(300));
+      }),
+      settings(300),
+    );
   });
 
   it('async native fits give the synchronous TypeScript results', async () => {
-    await fc.assert(fc.asyncProperty(fc.oneof(continuous64, continuous32), async (c) => {
-      const points = pointsOf(c);
-      const options = optionsOf(c);
-      const before = snapshot(points, options);
-      for (const algorithm of ['elkan', 'hamerly', 'lloyd'] as const) {
-        const [native, js] = await Promise.all([
-          kmeans(points, c.k, { ...options, algorithm, backend: 'native' }),
-          kmeans(points, c.k, { ...options, algorithm, backend: 'js' }),
-        ]);
-        const reference = kmeansSync(points, c.k, { ...options, algorithm: 'lloyd', backend: 'js' });
-        for (const result of [native, js]) {
-          expect(result.labels, describeCase(c)).toEqual(reference.labels);
-          expect(result.iterations, describeCase(c)).toBe(reference.iterations);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(continuous64, continuous32), async (c) => {
+        const points = pointsOf(c);
+        const options = optionsOf(c);
+        const before = snapshot(points, options);
+        for (const algorithm of ['elkan', 'hamerly', 'lloyd'] as const) {
+          const [native, js] = await Promise.all([
+            kmeans(points, c.k, { ...options, algorithm, backend: 'native' }),
+            kmeans(points, c.k, { ...options, algorithm, backend: 'js' }),
+          ]);
+          const reference = kmeansSync(points, c.k, { ...options, algorithm: 'lloyd', backend: 'js' });
+          for (const result of [native, js]) {
+            expect(result.labels, describeCase(c)).toEqual(reference.labels);
+            expect(result.iterations, describeCase(c)).toBe(reference.iterations);
+          }
+          expect(native.inertia).toBe(js.inertia);
         }
-        expect(native.inertia).toBe(js.inertia);
-      }
-      expect(snapshot(points, options)).toBe(before);
-    }), settings(150));
+        expect(snapshot(points, options)).toBe(before);
+      }),
+      settings(150),
+    );
   });
 });
 
@@ -513,7 +588,16 @@ describe('regressions found by the properties', () => {
         const options = { seed: 0, backend, algorithm } as const;
         expect(kmeansSync({ data: Float64Array.of(1e300), shape: [1, 1] }, 1, options).inertia).toBe(0);
         expect(kmeansSync({ data: Float64Array.of(0, 0, 8.371160993642713e298), shape: [3, 1] }, 3, { ...options, init: 'random' }).inertia).toBe(0);
-        expect(kmeansSync([[1e300, 1], [1e300, 1]], 1, options).inertia).toBe(0);
+        expect(
+          kmeansSync(
+            [
+              [1e300, 1],
+              [1e300, 1],
+            ],
+            1,
+            options,
+          ).inertia,
+        ).toBe(0);
       }
     }
   });
@@ -522,7 +606,15 @@ describe('regressions found by the properties', () => {
     // Centroid -2^512/3; squared distances 2^1024/9, 2^1024/9 and 4 × 2^1024/9: the inertia is 2/3 × 2^1024 ≈ 1.198e308.
     const expected = (4 / 3) * 2 ** 1023;
     for (const backend of BACKENDS) {
-      const result = kmeansSync([[0, 0, 0], [0, 0, 0], [0, 0, -(2 ** 512)]], 1, { seed: 0, backend });
+      const result = kmeansSync(
+        [
+          [0, 0, 0],
+          [0, 0, 0],
+          [0, 0, -(2 ** 512)],
+        ],
+        1,
+        { seed: 0, backend },
+      );
       expect(Math.abs(result.inertia - expected) / expected).toBeLessThan(1e-12);
     }
   });
@@ -530,12 +622,16 @@ describe('regressions found by the properties', () => {
   it('float64 data beyond 2^512: onIteration reports a centre shift of 0 as 0', () => {
     const shifts: number[] = [];
     kmeansSync({ data: new Float64Array(8), shape: [8, 1] }, 3, {
-      seed: 0, tolerance: 0, backend: 'js', init: [[0], [1e300], [0]], onIteration: ({ centerShift }) => shifts.push(centerShift),
+      seed: 0,
+      tolerance: 0,
+      backend: 'js',
+      init: [[0], [1e300], [0]],
+      onIteration: ({ centerShift }) => shifts.push(centerShift),
     });
     expect(shifts.some(Number.isNaN), `centre shifts ${shifts.join(', ')}`).toBe(false);
   });
 
-  it('float32 coordinates more than FLT_MAX apart: finite inertia and Lloyd\'s labels', () => {
+  it("float32 coordinates more than FLT_MAX apart: finite inertia and Lloyd's labels", () => {
     for (const backend of BACKENDS) {
       // Two points, two clusters: each point is its own centre, so the labels are [1, 0] and the inertia 0.
       const pair = { data: Float32Array.of(3.4e38, -3.4e38), shape: [2, 1] } as const;

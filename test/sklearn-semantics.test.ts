@@ -7,10 +7,25 @@ const BACKENDS = ['js', 'native'] as const;
 const ALGORITHMS = ['elkan', 'hamerly', 'lloyd'] as const;
 
 describe.each(BACKENDS)('%s backend: scikit-learn semantics', (backend) => {
-  it.each(ALGORITHMS)('reproduces scikit-learn\'s weighted case with %s', (algorithm) => {
-    const result = kmeansSync([[0, 0], [0.5, 0], [0.5, 1], [1, 1]], 2, {
-      weights: [3, 1, 1, 3], init: [[0, 0], [1, 1]], algorithm, backend,
-    });
+  it.each(ALGORITHMS)("reproduces scikit-learn's weighted case with %s", (algorithm) => {
+    const result = kmeansSync(
+      [
+        [0, 0],
+        [0.5, 0],
+        [0.5, 1],
+        [1, 1],
+      ],
+      2,
+      {
+        weights: [3, 1, 1, 3],
+        init: [
+          [0, 0],
+          [1, 1],
+        ],
+        algorithm,
+        backend,
+      },
+    );
     expect(Array.from(result.labels)).toEqual([0, 0, 1, 1]);
     expect(result.inertia).toBeCloseTo(0.375, 12);
     expect(Array.from(result.centroids.data)).toEqual([0.125, 0, 0.875, 1]);
@@ -40,7 +55,11 @@ describe.each(BACKENDS)('%s backend: scikit-learn semantics', (backend) => {
     // the farthest point of positive weight is 1 (distance 1 from centre 0, tied with 11 and
     // taken for its lower index).
     const result = kmeansSync([[0], [1], [10], [11], [50], [60]], 3, {
-      init: [[0], [10], [55]], weights: [1, 1, 1, 1, 0, 0], algorithm, backend, tolerance: 0,
+      init: [[0], [10], [55]],
+      weights: [1, 1, 1, 1, 0, 0],
+      algorithm,
+      backend,
+      tolerance: 0,
     });
     expect(result.converged).toBe(true);
     expect(result.iterations).toBe(2);
@@ -55,7 +74,11 @@ describe.each(BACKENDS)('%s backend: scikit-learn semantics', (backend) => {
     // it sits on its centre, where moving it would only empty cluster 1 again, so clusters 0 and 2
     // (weight 0) keep their centres and the fit ends.
     const result = kmeansSync([[0], [1], [2], [3]], 3, {
-      init: [[1], [2], [3]], weights: [1, 0, 0, 0], algorithm, backend, tolerance: 0,
+      init: [[1], [2], [3]],
+      weights: [1, 0, 0, 0],
+      algorithm,
+      backend,
+      tolerance: 0,
     });
     expect(result.converged).toBe(true);
     expect(result.iterations).toBe(2);
@@ -129,6 +152,20 @@ describe('predict', () => {
   });
 
   it('accepts centroids as plain arrays', () => {
-    expect(Array.from(predict([[0, 0], [9, 9], [1, 1]], [[10, 10], [0, 0]]))).toEqual([1, 0, 1]);
+    expect(
+      Array.from(
+        predict(
+          [
+            [0, 0],
+            [9, 9],
+            [1, 1],
+          ],
+          [
+            [10, 10],
+            [0, 0],
+          ],
+        ),
+      ),
+    ).toEqual([1, 0, 1]);
   });
 });

@@ -43,16 +43,17 @@ function integerOption(text, name, min, max) {
 function shrink(image, width) {
   const height = Math.max(1, Math.round((image.height * width) / image.width));
   // Per output index, the source indices it covers and their weights (overlap lengths).
-  const spans = (from, to) => Array.from({ length: to }, (_, i) => {
-    const start = (i * from) / to;
-    const end = ((i + 1) * from) / to;
-    const taps = [];
-    for (let s = Math.floor(start); s < Math.min(from, Math.ceil(end)); s++) {
-      taps.push([s, Math.min(end, s + 1) - Math.max(start, s)]);
-    }
-    const total = taps.reduce((sum, [, w]) => sum + w, 0);
-    return taps.map(([s, w]) => [s, w / total]);
-  });
+  const spans = (from, to) =>
+    Array.from({ length: to }, (_, i) => {
+      const start = (i * from) / to;
+      const end = ((i + 1) * from) / to;
+      const taps = [];
+      for (let s = Math.floor(start); s < Math.min(from, Math.ceil(end)); s++) {
+        taps.push([s, Math.min(end, s + 1) - Math.max(start, s)]);
+      }
+      const total = taps.reduce((sum, [, w]) => sum + w, 0);
+      return taps.map(([s, w]) => [s, w / total]);
+    });
   const across = spans(image.width, width);
   const down = spans(image.height, height);
   // Horizontal pass into floats, then vertical pass into bytes.
@@ -179,7 +180,10 @@ async function main() {
     if (width < image.width) image = shrink(image, width);
   }
   if (args.values.resized) {
-    writeFileSync(args.values.resized, PNG.sync.write(Object.assign(new PNG({ width: image.width, height: image.height }), { data: image.data }), { colorType: 2, deflateLevel: 9 }));
+    writeFileSync(
+      args.values.resized,
+      PNG.sync.write(Object.assign(new PNG({ width: image.width, height: image.height }), { data: image.data }), { colorType: 2, deflateLevel: 9 }),
+    );
   }
 
   // The points: one row (r, g, b) per pixel, float32, read in place by the fit.
@@ -201,9 +205,11 @@ async function main() {
   const colours = Array.from({ length: k }, (_, c) => {
     const rgb = Array.from(result.centroids.data.subarray(3 * c, 3 * c + 3), (v) => Math.min(255, Math.max(0, Math.round(v))));
     return { cluster: c, rgb, pixels: counts[c] };
-  }).sort((a, b) => (0.299 * a.rgb[0] + 0.587 * a.rgb[1] + 0.114 * a.rgb[2]) - (0.299 * b.rgb[0] + 0.587 * b.rgb[1] + 0.114 * b.rgb[2]));
+  }).sort((a, b) => 0.299 * a.rgb[0] + 0.587 * a.rgb[1] + 0.114 * a.rgb[2] - (0.299 * b.rgb[0] + 0.587 * b.rgb[1] + 0.114 * b.rgb[2]));
   const slot = new Uint8Array(k);
-  colours.forEach((colour, i) => { slot[colour.cluster] = i; });
+  colours.forEach((colour, i) => {
+    slot[colour.cluster] = i;
+  });
   const indices = Uint8Array.from(result.labels, (label) => slot[label]);
 
   // Error of the quantised image against the (shrunk) original, as mean squared error and PSNR.
@@ -219,8 +225,13 @@ async function main() {
   writeFileSync(output, png);
   writeFileSync(palettePath, swatches(colours));
   const summary = {
-    source: basename(input), width: image.width, height: image.height, colors: k, seed: result.seed,
-    iterations: result.iterations, psnr: Number(psnr.toFixed(2)),
+    source: basename(input),
+    width: image.width,
+    height: image.height,
+    colors: k,
+    seed: result.seed,
+    iterations: result.iterations,
+    psnr: Number(psnr.toFixed(2)),
   };
   const entries = colours.map(({ rgb, pixels }) => JSON.stringify({ hex: hex(rgb), rgb, pixels, share: Number((pixels / n).toFixed(4)) }));
   // One colour per line: easy to read and to diff.
@@ -228,9 +239,9 @@ async function main() {
 
   process.stderr.write(
     `${basename(input)}: ${image.width}×${image.height}, ${n} pixels → ${k} colours in ${seconds.toFixed(2)} s ` +
-    `(${result.iterations} iterations, ${result.backend} backend, ${result.algorithm}, ${result.threads} threads), ` +
-    `PSNR ${psnr.toFixed(1)} dB\n` +
-    `wrote ${output} (${kilobytes(png.length)}), ${palettePath}, ${paletteJsonPath}\n`,
+      `(${result.iterations} iterations, ${result.backend} backend, ${result.algorithm}, ${result.threads} threads), ` +
+      `PSNR ${psnr.toFixed(1)} dB\n` +
+      `wrote ${output} (${kilobytes(png.length)}), ${palettePath}, ${paletteJsonPath}\n`,
   );
 }
 

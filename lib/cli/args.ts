@@ -1,8 +1,16 @@
 import { parseArgs } from 'node:util';
 import type { Caller } from '../caller.js';
 import {
-  CLI_FIT_OPTIONS, type CheckedOptionName, FIT_OPTIONS, K_ARGUMENT, type OptionSpec, allowedValues, checkInteger, checkOption,
-  defaultOnCommandLine, flagName,
+  CLI_FIT_OPTIONS,
+  type CheckedOptionName,
+  FIT_OPTIONS,
+  K_ARGUMENT,
+  type OptionSpec,
+  allowedValues,
+  checkInteger,
+  checkOption,
+  defaultOnCommandLine,
+  flagName,
 } from '../options.js';
 import { closestName } from '../suggestion.js';
 import type { InitMethod, KMeansOptions } from '../types.js';
@@ -73,8 +81,16 @@ function fitFlag(option: CheckedOptionName): FlagSpec {
 /** Every flag, in --help order. The API's options come from their declarations; the rest are the command line's own. */
 const FLAGS: Record<string, FlagSpec> = {
   k: { short: 'k', value: K_ARGUMENT.cliValue, default: 'required', help: `${K_ARGUMENT.help}. Takes ${allowedValues(K_ARGUMENT.rule, CLI_CALLER)}` },
-  labels: { value: 'FILE', default: 'stdout unless --centroids', help: 'write each row\'s cluster (0 to K-1): one per line (.txt, .csv, .tsv, .dat or no extension), .json: an array, .npy: int32; - for stdout' },
-  centroids: { value: 'FILE', default: 'not written', help: 'write the K centres, one row each: .csv, .tsv, .txt, .json, .npy, .f32 or .f64 by extension; - for stdout' },
+  labels: {
+    value: 'FILE',
+    default: 'stdout unless --centroids',
+    help: "write each row's cluster (0 to K-1): one per line (.txt, .csv, .tsv, .dat or no extension), .json: an array, .npy: int32; - for stdout",
+  },
+  centroids: {
+    value: 'FILE',
+    default: 'not written',
+    help: 'write the K centres, one row each: .csv, .tsv, .txt, .json, .npy, .f32 or .f64 by extension; - for stdout',
+  },
   'centroids-format': { value: 'FORMAT', default: 'from the extension (CSV on stdout)', help: `format of --centroids: ${CENTROID_FORMATS.join(', ')}` },
   ...Object.fromEntries(CLI_FIT_OPTIONS.map((option) => [flagName(option), fitFlag(option)])),
   format: { value: 'FORMAT', default: 'from the extension, else detected', help: `input format: ${INPUT_FORMATS.join(', ')} (txt: delimiter detected)` },
@@ -114,12 +130,12 @@ export function helpText(): string {
     'Usage: elkan-kmeans <file> -k K [options]',
     '',
     'Clusters the rows of <file> into K clusters with exact k-means and writes the labels and',
-    'centroids. The algorithm is Elkan\'s or Hamerly\'s, chosen from the shape of the data and the',
-    'memory (or Lloyd\'s, by --algorithm); the summary names the one that ran. <file> may be CSV or TSV',
+    "centroids. The algorithm is Elkan's or Hamerly's, chosen from the shape of the data and the",
+    "memory (or Lloyd's, by --algorithm); the summary names the one that ran. <file> may be CSV or TSV",
     '(header detected), whitespace-separated text, JSON (an array of rows), .npy (float32/float64,',
     'C order), or raw little-endian .f32/.f64 with --dims; - reads standard input. A summary goes to',
     'stderr, with a progress bar when stderr is a terminal. The fitting options are those of the',
-    'package\'s kmeans(), in kebab case: maxIterations is --max-iterations.',
+    "package's kmeans(), in kebab case: maxIterations is --max-iterations.",
     '',
     'Options:',
     ...rows.flatMap(([flag, text]) => wrap(text).map((line, i) => `  ${(i === 0 ? flag : '').padEnd(width)}${line}`)),
@@ -133,7 +149,6 @@ export function helpText(): string {
     '',
   ].join('\n');
 }
-
 
 function suggest(option: string): string {
   const best = closestName(option.replace(/^-+/, '').split('=')[0], Object.keys(FLAGS));
@@ -221,8 +236,20 @@ export function parseCli(argv: readonly string[]): CliArgs {
   const help = values.help === true;
   const version = values.version === true;
   const base = {
-    help, version, input: '', k: 0, labels: undefined, centroids: undefined, centroidsFormat: undefined, fit: {},
-    format: undefined, delimiter: undefined, header: undefined, dims: undefined, dtype: undefined, quiet: values.quiet === true,
+    help,
+    version,
+    input: '',
+    k: 0,
+    labels: undefined,
+    centroids: undefined,
+    centroidsFormat: undefined,
+    fit: {},
+    format: undefined,
+    delimiter: undefined,
+    header: undefined,
+    dims: undefined,
+    dtype: undefined,
+    quiet: values.quiet === true,
   };
   if (help || version) return base;
 

@@ -1,6 +1,9 @@
 /** An error the user can fix: printed as one line without a stack, exit code 2 unless given. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
     super(message);
     this.name = 'CliError';
   }
@@ -27,9 +30,7 @@ export class InputError extends CliError {
   readonly column: number | undefined;
 
   constructor(file: string, message: string, location: InputLocation = {}) {
-    const where = [file, location.line, location.line !== undefined ? location.column : undefined]
-      .filter((part) => part !== undefined)
-      .join(':');
+    const where = [file, location.line, location.line !== undefined ? location.column : undefined].filter((part) => part !== undefined).join(':');
     super(`${where}: ${message}`);
     this.name = 'InputError';
     this.file = file;
@@ -50,11 +51,17 @@ export function quote(text: string, limit = 24): string {
  */
 export function describeFsError(error: unknown, missing = 'no such file'): string {
   switch ((error as { code?: string }).code) {
-    case 'ENOENT': return missing;
-    case 'EACCES': case 'EPERM': return 'permission denied';
-    case 'EISDIR': return 'is a directory';
-    case 'ENOSPC': return 'no space left on device';
-    case 'EPIPE': return 'the reading end of the pipe was closed';
+    case 'ENOENT':
+      return missing;
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOSPC':
+      return 'no space left on device';
+    case 'EPIPE':
+      return 'the reading end of the pipe was closed';
     default: {
       // Node's "ENOTDIR: not a directory, open '/a/b'": the middle part is the reason; the path is already named.
       const message = error instanceof Error ? error.message : String(error);

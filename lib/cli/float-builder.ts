@@ -13,7 +13,10 @@ export function allocating<T>(file: string, what: string, bytes: number, make: (
     return make();
   } catch (error) {
     if (!(error instanceof RangeError)) throw error;
-    throw new InputError(file, `too large to load: ${what}, ${Math.ceil(bytes / 1e9)} GB in one array, is more than this process can allocate; cluster a sample of the rows`);
+    throw new InputError(
+      file,
+      `too large to load: ${what}, ${Math.ceil(bytes / 1e9)} GB in one array, is more than this process can allocate; cluster a sample of the rows`,
+    );
   }
 }
 
@@ -40,7 +43,11 @@ export class FloatBuilder {
   private array: FloatArray;
   length = 0;
 
-  constructor(readonly dtype: DType, private readonly file: string, capacity = 1 << 16) {
+  constructor(
+    readonly dtype: DType,
+    private readonly file: string,
+    capacity = 1 << 16,
+  ) {
     this.array = dtype === 'float32' ? new Float32Array(capacity) : new Float64Array(capacity);
   }
 

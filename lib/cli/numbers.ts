@@ -96,11 +96,7 @@ const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE_PATTERN = /^[+-]?(?:nan|inf|infinity)$/i;
 
 /** How a field's text reads as a number: its value, or why it is not one. */
-export type FieldValue =
-  | { kind: 'number'; value: number }
-  | { kind: 'empty' }
-  | { kind: 'non-finite' }
-  | { kind: 'text' };
+export type FieldValue = { kind: 'number'; value: number } | { kind: 'empty' } | { kind: 'non-finite' } | { kind: 'text' };
 
 /** The slow, string-based reading of one field, used for headers and to explain errors. */
 export function readField(text: string): FieldValue {

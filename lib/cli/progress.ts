@@ -30,7 +30,10 @@ export class Progress {
   private shown = false;
   private bytes = 0;
 
-  constructor(private readonly stream: ProgressStream, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    private readonly stream: ProgressStream,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.enabled = stream.isTTY === true;
   }
 

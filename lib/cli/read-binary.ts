@@ -50,15 +50,21 @@ async function fill(chunks: AsyncIterator<Buffer>, first: Buffer, skip: number, 
 
 /** Converts big-endian or integer payloads, and checks every value is finite. */
 function finishValues(
-  file: string, bytes: Uint8Array, element: Element, n: number, d: number, dtype: DType, headerBytes: number, columnMajor = false,
+  file: string,
+  bytes: Uint8Array,
+  element: Element,
+  n: number,
+  d: number,
+  dtype: DType,
+  headerBytes: number,
+  columnMajor = false,
 ): FloatArray {
   const count = n * d;
   const native = element.float !== undefined && element.littleEndian === LITTLE_ENDIAN_HOST;
   let values: FloatArray;
   if (native) {
-    const view = element.float === 'float32'
-      ? new Float32Array(bytes.buffer, bytes.byteOffset, count)
-      : new Float64Array(bytes.buffer, bytes.byteOffset, count);
+    const view =
+      element.float === 'float32' ? new Float32Array(bytes.buffer, bytes.byteOffset, count) : new Float64Array(bytes.buffer, bytes.byteOffset, count);
     if (element.float === dtype) {
       values = view;
     } else {
@@ -109,9 +115,10 @@ export async function readRaw(source: Source, type: DType, options: ReadOptions)
   const rowBytes = size * d;
   if (total % rowBytes !== 0) {
     const values = total / size;
-    const detail = total % size !== 0
-      ? `${total} bytes is not a whole number of ${type} values (${size} bytes each)`
-      : `${values} ${type} values do not fill rows of --dims ${d}: the last row would have ${values % d} of ${d} values`;
+    const detail =
+      total % size !== 0
+        ? `${total} bytes is not a whole number of ${type} values (${size} bytes each)`
+        : `${values} ${type} values do not fill rows of --dims ${d}: the last row would have ${values % d} of ${d} values`;
     throw new InputError(file, `${detail}; check --dims and the element type (.f32 is float32, .f64 is float64)`);
   }
   const n = total / rowBytes;
@@ -147,7 +154,11 @@ function parseNpyHeader(file: string, head: Buffer): NpyHeader | 'need-more' {
   if (descr === undefined || fortran === undefined || shapeText === undefined) {
     throw new InputError(file, `has a .npy header without descr, fortran_order and shape: ${JSON.stringify(text.trim())}`);
   }
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map(Number);
   const match = /^([<>|=])([fiu]\d)$/.exec(descr);
   const kind = match ? ELEMENTS[match[2]] : undefined;
   if (!match || !kind) {
@@ -201,9 +212,10 @@ export async function readNpy(source: Source, options: ReadOptions): Promise<Par
   if (source.size !== undefined && needed > BigInt(source.size - headerBytes)) throw truncated(Math.max(0, source.size - headerBytes));
   const payload = n * d * element.size;
   // Preallocated in the element's own type, so the bytes can be viewed in place when they are native floats.
-  const bytes = element.float !== undefined
-    ? new Uint8Array(allocateFloats(element.float, n * d, file, `shape ${shapeText} of '${descr}'`).buffer)
-    : allocating(file, `shape ${shapeText} of '${descr}'`, payload, () => new Uint8Array(payload));
+  const bytes =
+    element.float !== undefined
+      ? new Uint8Array(allocateFloats(element.float, n * d, file, `shape ${shapeText} of '${descr}'`).buffer)
+      : allocating(file, `shape ${shapeText} of '${descr}'`, payload, () => new Uint8Array(payload));
   const available = await fill(chunks, head, headerBytes, bytes);
   if (available < payload) throw truncated(available);
   if (fortran && shape.length > 2) {

@@ -28,7 +28,10 @@ interface Field {
 
 /** Why a line could not be split into fields. */
 class SplitError {
-  constructor(readonly column: number, readonly message: string) {}
+  constructor(
+    readonly column: number,
+    readonly message: string,
+  ) {}
 }
 
 export function delimiterName(delimiter: Delimiter): string {
@@ -57,7 +60,8 @@ export async function readDelimited(source: Source, options: DelimitedOptions): 
       const nul = chunk.indexOf(0);
       if (nul >= 0) {
         throw new InputError(source.name, 'contains NUL bytes, so it is not a text file; for binary data use .npy, or .f32/.f64 with --dims', {
-          line: countLines(chunk, nul), column: undefined,
+          line: countLines(chunk, nul),
+          column: undefined,
         });
       }
     }
@@ -129,7 +133,11 @@ class DelimitedParser {
   lineNumber = 0;
   rows = 0;
 
-  constructor(private readonly file: string, private readonly options: DelimitedOptions, size: number | undefined) {
+  constructor(
+    private readonly file: string,
+    private readonly options: DelimitedOptions,
+    size: number | undefined,
+  ) {
     this.whitespace = options.delimiter === 'whitespace';
     this.delimiter = this.whitespace ? -1 : options.delimiter.charCodeAt(0);
     this.tabIsBlank = this.delimiter !== TAB;
@@ -318,7 +326,8 @@ class DelimitedParser {
     if (fields.length !== d) {
       const column = fields.length > d ? fields[d].column : line.length + 1;
       throw new InputError(this.file, `this row has ${fields.length} field${fields.length === 1 ? '' : 's'} but ${this.expectation()}`, {
-        line: this.lineNumber, column,
+        line: this.lineNumber,
+        column,
       });
     }
   }
@@ -339,7 +348,8 @@ class DelimitedParser {
         line: Math.max(1, this.lineNumber),
       });
     }
-    const kind = this.options.delimiter === ',' ? 'CSV' : this.options.delimiter === '\t' ? 'TSV' : `text separated by ${delimiterName(this.options.delimiter)}`;
+    const kind =
+      this.options.delimiter === ',' ? 'CSV' : this.options.delimiter === '\t' ? 'TSV' : `text separated by ${delimiterName(this.options.delimiter)}`;
     return {
       data: this.builder.finish(),
       n: this.rows,

@@ -93,7 +93,12 @@ export async function readJson(source: Source, options: ReadOptions): Promise<Pa
         case State.RowOrEnd:
         case State.Row:
           if (byte === CLOSE && state === State.RowOrEnd) fail('the array has no rows', base + p);
-          if (byte !== OPEN) expected(rows === 0 && state === State.RowOrEnd ? "'[' to open a row (the file must hold an array of rows, like [[1, 2], [3, 4]])" : "'[' to open a row", bytes, p);
+          if (byte !== OPEN)
+            expected(
+              rows === 0 && state === State.RowOrEnd ? "'[' to open a row (the file must hold an array of rows, like [[1, 2], [3, 4]])" : "'[' to open a row",
+              bytes,
+              p,
+            );
           state = State.ValueOrClose;
           rowValues = 0;
           p++;
@@ -121,7 +126,8 @@ export async function readJson(source: Source, options: ReadOptions): Promise<Pa
           } else {
             const value = scanNumber(bytes, p, limit);
             if (value !== value || (scanEnd < limit && !isTokenEnd(bytes[scanEnd]))) expected('a number', bytes, p);
-            if (value - value !== 0) fail(`value ${rowValues + 1} of row ${rows + 1} is ${quote(bytes.toString('latin1', p, scanEnd))}, which is not a finite number`, base + p);
+            if (value - value !== 0)
+              fail(`value ${rowValues + 1} of row ${rows + 1} is ${quote(bytes.toString('latin1', p, scanEnd))}, which is not a finite number`, base + p);
             if (d > 0 && rowValues === d) fail(`row ${rows + 1} has more than ${d} values; ${rowWidth()}`, base + p);
             builder.push(value);
             rowValues++;

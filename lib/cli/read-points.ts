@@ -53,7 +53,12 @@ function firstLine(head: Buffer): string {
 function sniffDelimiter(head: Buffer): Delimiter {
   const line = firstLine(head);
   for (const candidate of [',', ';', '|']) if (line.includes(candidate)) return candidate;
-  const spacedName = (field: string): boolean => /\S\s+\S/.test(field) && field.trim().split(/\s+/).some((word) => readField(word).kind === 'text');
+  const spacedName = (field: string): boolean =>
+    /\S\s+\S/.test(field) &&
+    field
+      .trim()
+      .split(/\s+/)
+      .some((word) => readField(word).kind === 'text');
   if (line.includes('\t') && line.split('\t').some(spacedName)) return '\t';
   return 'whitespace';
 }

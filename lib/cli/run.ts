@@ -44,7 +44,11 @@ async function readInput(args: CliArgs, io: CliIO, progress: Progress): Promise<
   const observed = observeSource(source, (bytes) => progress.read(bytes, source.size, source.name), io.signal);
   try {
     return await readPoints(observed, {
-      format: args.format, delimiter: args.delimiter, header: args.header, dims: args.dims, dtype: args.dtype,
+      format: args.format,
+      delimiter: args.delimiter,
+      header: args.header,
+      dims: args.dims,
+      dtype: args.dtype,
     });
   } finally {
     progress.clear();
@@ -61,7 +65,11 @@ async function readInit(file: string, io: CliIO): Promise<Matrix> {
     throw new UsageError(`${CLI_CALLER.name('init')} must be ${methods} or a file of starting centres, but ${error.message}`);
   }
   const centres = await readPoints(source, {
-    format: formatFromPath(file), delimiter: undefined, header: undefined, dims: undefined, dtype: undefined,
+    format: formatFromPath(file),
+    delimiter: undefined,
+    header: undefined,
+    dims: undefined,
+    dtype: undefined,
   });
   return { data: centres.data, shape: [centres.n, centres.d] };
 }
@@ -73,12 +81,17 @@ async function fit(args: CliArgs, points: ParsedPoints, io: CliIO, progress: Pro
   try {
     // Checked with the command line's names, so that a message about k larger than n or --init of
     // the wrong shape names the flags; the fit itself is the API's.
-    const validated = normalizeFit({ data: points.data, shape: [points.n, points.d] }, args.k, {
-      ...flags,
-      init,
-      signal: io.signal,
-      onIteration: progress.enabled ? (info) => progress.iteration(info, points.n, runs) : undefined,
-    } satisfies KMeansOptions, CLI_CALLER);
+    const validated = normalizeFit(
+      { data: points.data, shape: [points.n, points.d] },
+      args.k,
+      {
+        ...flags,
+        init,
+        signal: io.signal,
+        onIteration: progress.enabled ? (info) => progress.iteration(info, points.n, runs) : undefined,
+      } satisfies KMeansOptions,
+      CLI_CALLER,
+    );
     runs = validated.request.nInit;
     const { init: start } = validated.request;
     progress.status(`fitting: ${typeof start === 'string' ? `${start} seeding` : 'starting'}, k ${args.k}`);
@@ -102,10 +115,10 @@ function summary(points: ParsedPoints, result: KMeansResult, k: number, readMs: 
   const inertia = Number(result.inertia.toPrecision(8));
   const dtype = points.data instanceof Float32Array ? 'float32' : 'float64';
   return [
-    `${NAME}: n ${points.n}, d ${points.d}, k ${k}: ${result.iterations} iteration${result.iterations === 1 ? '' : 's'}`
-      + ` (${result.converged ? 'converged' : `not converged: ${CLI_CALLER.name('maxIterations')} reached`}), inertia ${inertia}`,
-    `${NAME}: read ${seconds(readMs)} (${points.description}, ${dtype}), fit ${seconds(fitMs)}`
-      + ` on the ${result.backend} backend (${result.algorithm}, ${result.threads} thread${result.threads === 1 ? '' : 's'}), seed ${result.seed}`,
+    `${NAME}: n ${points.n}, d ${points.d}, k ${k}: ${result.iterations} iteration${result.iterations === 1 ? '' : 's'}` +
+      ` (${result.converged ? 'converged' : `not converged: ${CLI_CALLER.name('maxIterations')} reached`}), inertia ${inertia}`,
+    `${NAME}: read ${seconds(readMs)} (${points.description}, ${dtype}), fit ${seconds(fitMs)}` +
+      ` on the ${result.backend} backend (${result.algorithm}, ${result.threads} thread${result.threads === 1 ? '' : 's'}), seed ${result.seed}`,
     '',
   ].join('\n');
 }

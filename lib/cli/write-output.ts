@@ -10,7 +10,14 @@ export const CENTROID_FORMATS = ['csv', 'tsv', 'txt', 'json', 'npy', 'f32', 'f64
 export type CentroidFormat = (typeof CENTROID_FORMATS)[number];
 
 const CENTROID_EXTENSIONS: Record<string, CentroidFormat> = {
-  '.csv': 'csv', '.tsv': 'tsv', '.tab': 'tsv', '.txt': 'txt', '.json': 'json', '.npy': 'npy', '.f32': 'f32', '.f64': 'f64',
+  '.csv': 'csv',
+  '.tsv': 'tsv',
+  '.tab': 'tsv',
+  '.txt': 'txt',
+  '.json': 'json',
+  '.npy': 'npy',
+  '.f32': 'f32',
+  '.f64': 'f64',
 };
 
 /** How labels are written: one per line, a JSON array, or int32 .npy. */
@@ -21,7 +28,14 @@ export type LabelFormat = 'lines' | 'json' | 'npy';
  * takes all mean lines. No extension means lines too, for names like labels or /dev/stdout.
  */
 const LABEL_EXTENSIONS: Record<string, LabelFormat> = {
-  '': 'lines', '.txt': 'lines', '.csv': 'lines', '.tsv': 'lines', '.tab': 'lines', '.dat': 'lines', '.json': 'json', '.npy': 'npy',
+  '': 'lines',
+  '.txt': 'lines',
+  '.csv': 'lines',
+  '.tsv': 'lines',
+  '.tab': 'lines',
+  '.dat': 'lines',
+  '.json': 'json',
+  '.npy': 'npy',
 };
 
 function extensionList(extensions: Record<string, unknown>): string {
@@ -93,7 +107,10 @@ export interface OutputPlan {
  * that can be written, and no file named twice (labels over centroids, or either over an input).
  */
 export function planOutputs(
-  labelsPath: string | undefined, centroidsPath: string | undefined, centroidsFormat: CentroidFormat | undefined, inputs: readonly string[],
+  labelsPath: string | undefined,
+  centroidsPath: string | undefined,
+  centroidsFormat: CentroidFormat | undefined,
+  inputs: readonly string[],
 ): OutputPlan {
   // Labels go to stdout when no output is named.
   const labels = labelsPath ?? (centroidsPath === undefined ? '-' : undefined);
@@ -162,7 +179,10 @@ function littleEndian(array: Float32Array | Float64Array | Int32Array): Buffer {
 
 /** The centroids in a format: text with one row per line, JSON rows, .npy, or raw floats. */
 export function centroidBytes(centroids: Matrix, format: CentroidFormat, columns: string[] | undefined): Buffer | string {
-  const { data, shape: [k, d] } = centroids;
+  const {
+    data,
+    shape: [k, d],
+  } = centroids;
   const text = numberText(data);
   const row = (i: number): string[] => Array.from({ length: d }, (_, j) => text(data[i * d + j]));
   switch (format) {

@@ -14,9 +14,7 @@ export const PRUNE_MARGIN = 1 + 2 ** -30;
  * `matrix` is given, between every pair of centres (k × k): the centre-side terms of Elkan's and
  * Hamerly's tests. native/center_distances.hpp computes the same.
  */
-export function halfCenterDistances(
-  centers: Floats, k: number, d: number, nearest: Float64Array, matrix?: Float64Array,
-): void {
+export function halfCenterDistances(centers: Floats, k: number, d: number, nearest: Float64Array, matrix?: Float64Array): void {
   nearest.fill(Infinity);
   for (let a = 0; a < k; a++) {
     if (matrix) matrix[a * k + a] = 0;

@@ -44,12 +44,7 @@ export interface UpdateOutcome {
  * beyond the number of such points, and any cluster a move leaves with zero weight, keep their old
  * centres; only the clusters re-seeded count as relocated.
  */
-export function updateCenters(
-  input: Problem,
-  labels: Int32Array,
-  oldCenters: Floats,
-  newCenters: Floats,
-): UpdateOutcome {
+export function updateCenters(input: Problem, labels: Int32Array, oldCenters: Floats, newCenters: Floats): UpdateOutcome {
   const { data, n, d, k, weights } = input;
   const sums = new Float64Array(k * d);
   const clusterWeights = new Float64Array(k);

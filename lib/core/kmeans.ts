@@ -64,14 +64,7 @@ export function* fit(request: FitRequest, hooks: FitHooks): Generator<void, FitO
 }
 
 /** Alternating assignment and update steps from the given centres, as scikit-learn's loop runs them. */
-function* iterate(
-  request: FitRequest,
-  hooks: FitHooks,
-  input: Problem,
-  initialCenters: Floats,
-  tolerance: number,
-  run: number,
-): Generator<void, RunResult> {
+function* iterate(request: FitRequest, hooks: FitHooks, input: Problem, initialCenters: Floats, tolerance: number, run: number): Generator<void, RunResult> {
   const { data, n, d, k, weights } = input;
   const assigners: Record<FitRequest['algorithm'], () => Assigner> = {
     elkan: () => new ElkanAssigner(input),

@@ -17,4 +17,3 @@ export function blockedSum(n: number, term: (i: number) => number): number {
   }
   return total;
 }
-

@@ -80,8 +80,7 @@ export function* kmeansPlusPlusCenters(input: Problem, rng: Random, centers: Flo
     let bestPotential = Infinity;
     for (let t = 0; t < trials; t++) {
       const candidate = candidates[t];
-      const candidatePotential = blockedSum(n, (i) =>
-        weights[i] * Math.min(closest[i], squaredDistance(data, i, data, candidate, d)));
+      const candidatePotential = blockedSum(n, (i) => weights[i] * Math.min(closest[i], squaredDistance(data, i, data, candidate, d)));
       if (best < 0 || candidatePotential < bestPotential) {
         best = candidate;
         bestPotential = candidatePotential;

@@ -29,7 +29,13 @@ async function abortBetweenIterations(seed: number): Promise<number> {
   let iterations = 0;
   let peak = rss();
   const options: KMeansOptions = {
-    seed, backend: 'native', algorithm: 'elkan', init: 'random', tolerance: 0, maxIterations: 50, signal: controller.signal,
+    seed,
+    backend: 'native',
+    algorithm: 'elkan',
+    init: 'random',
+    tolerance: 0,
+    maxIterations: 50,
+    signal: controller.signal,
     onIteration: () => {
       iterations++;
       peak = Math.max(peak, rss());
@@ -49,9 +55,17 @@ async function abortDuringSeeding(seed: number): Promise<void> {
   const timer = setTimeout(() => controller.abort(), 30);
   const started = performance.now();
   try {
-    await expect(kmeans(POINTS, K, {
-      seed, backend: 'native', algorithm: 'elkan', signal: controller.signal, onIteration: () => { iterations++; },
-    })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(
+      kmeans(POINTS, K, {
+        seed,
+        backend: 'native',
+        algorithm: 'elkan',
+        signal: controller.signal,
+        onIteration: () => {
+          iterations++;
+        },
+      }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
   } finally {
     clearTimeout(timer);
   }
@@ -76,8 +90,8 @@ describe('aborted native fits', () => {
     const after = rss();
     console.log(
       `aborted fits: RSS before ${(before / MB).toFixed(0)} MB, during a fit up to ${(peak / MB).toFixed(0)} MB, ` +
-      `after 2 aborted ${(baseline / MB).toFixed(0)} MB, after 20 more ${(after / MB).toFixed(0)} MB ` +
-      `(most between fits ${(most / MB).toFixed(0)} MB; one fit's bounds ${(ONE_FIT_BYTES / MB).toFixed(0)} MB)`,
+        `after 2 aborted ${(baseline / MB).toFixed(0)} MB, after 20 more ${(after / MB).toFixed(0)} MB ` +
+        `(most between fits ${(most / MB).toFixed(0)} MB; one fit's bounds ${(ONE_FIT_BYTES / MB).toFixed(0)} MB)`,
     );
     // The bounds were really allocated (the fits were as large as intended)...
     expect(peak - before).toBeGreaterThan(ONE_FIT_BYTES / 2);

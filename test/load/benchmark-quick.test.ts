@@ -54,7 +54,9 @@ describe('npm run bench -- --quick', () => {
   beforeAll(() => {
     out = mkdtempSync(join(tmpdir(), 'elkan-kmeans-bench-test-'));
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], {
-      cwd: ROOT, encoding: 'utf8', timeout: 170_000,
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 170_000,
     });
     expect(run.status, `${run.stderr}\n${run.stdout}`).toBe(0);
     expect(run.stdout).toContain('speed-up vs TS Elkan');
@@ -71,7 +73,10 @@ describe('npm run bench -- --quick', () => {
     const entries = results.comparison[0].entries;
     const byImplementation = (id: string) => entries.filter((e) => e.variant.implementation === id);
     for (const id of ['ts-elkan', 'ts-lloyd', 'ml-kmeans', 'skmeans']) {
-      expect(byImplementation(id).map((e) => e.status), id).toEqual(['ok']);
+      expect(
+        byImplementation(id).map((e) => e.status),
+        id,
+      ).toEqual(['ok']);
     }
     const native = byImplementation('native-elkan');
     expect(native.length).toBeGreaterThan(0);

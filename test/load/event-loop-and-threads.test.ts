@@ -44,9 +44,16 @@ describe('asynchronous native fits, timed', () => {
     let iterations = 0;
     const started = performance.now();
     setTimeout(() => controller.abort(), 100);
-    await expect(kmeans(BIG, 1000, {
-      seed: 1, backend, signal: controller.signal, onIteration: () => { iterations++; },
-    })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(
+      kmeans(BIG, 1000, {
+        seed: 1,
+        backend,
+        signal: controller.signal,
+        onIteration: () => {
+          iterations++;
+        },
+      }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
     expect(iterations).toBe(0);
     expect(performance.now() - started).toBeLessThan(2000);
   });
@@ -55,7 +62,9 @@ describe('asynchronous native fits, timed', () => {
     const jobs = Array.from({ length: 16 }, (_, i) => ({ points: gaussianBlobs(100 + i, 4000 + 500 * i, 2 + (i % 5), 8 + i, 2), k: 8 + i }));
     const before = threadCount();
     let most = before;
-    const sampler = setInterval(() => { most = Math.max(most, threadCount()); }, 2);
+    const sampler = setInterval(() => {
+      most = Math.max(most, threadCount());
+    }, 2);
     await Promise.all(jobs.map((job, seed) => kmeans(job.points, job.k, { seed, backend: 'native' })));
     clearInterval(sampler);
     // One budget of threads is shared: at most as many fits run at once as it has threads, each

@@ -24,7 +24,9 @@ describe('a fit with n = 2 000 000 and k = 4000', () => {
     expect(() => kmeansSync(points, k, { algorithm: 'elkan', init: 'random', nInit: 1 })).toThrow(RangeError);
 
     let peak = process.memoryUsage().rss;
-    const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 20);
     const started = performance.now();
     let result;
     try {
@@ -34,7 +36,9 @@ describe('a fit with n = 2 000 000 and k = 4000', () => {
     }
     peak = Math.max(peak, process.memoryUsage().rss);
     const seconds = (performance.now() - started) / 1000;
-    console.log(`n 2M, d 2, k 4000: ${result.algorithm}, ${result.iterations} iterations on ${result.threads} threads in ${seconds.toFixed(1)} s; peak RSS ${(peak / GB).toFixed(2)} GB`);
+    console.log(
+      `n 2M, d 2, k 4000: ${result.algorithm}, ${result.iterations} iterations on ${result.threads} threads in ${seconds.toFixed(1)} s; peak RSS ${(peak / GB).toFixed(2)} GB`,
+    );
 
     expect(result.algorithm).toBe('hamerly');
     expect(result.backend).toBe('native');

@@ -81,7 +81,9 @@ describe('load', () => {
     });
 
     let most = threadCount();
-    const sampler = setInterval(() => { most = Math.max(most, threadCount()); }, 2);
+    const sampler = setInterval(() => {
+      most = Math.max(most, threadCount());
+    }, 2);
     let baselineRss = 0;
     const started = performance.now();
     try {
@@ -110,8 +112,8 @@ describe('load', () => {
     const cores = availableParallelism();
     console.log(
       `load: 116 native fits in ${elapsed.toFixed(0)} ms; RSS settled at ${(baselineRss / MB).toFixed(1)} MB over fits 10-20, ` +
-      `after 116 ${(finalRss / MB).toFixed(1)} MB (${(((finalRss - baselineRss) / baselineRss) * 100).toFixed(1)}%); ` +
-      `threads before ${threadsBefore}, most ${most} (limit ${threadsBefore + 4 * cores + 4})`,
+        `after 116 ${(finalRss / MB).toFixed(1)} MB (${(((finalRss - baselineRss) / baselineRss) * 100).toFixed(1)}%); ` +
+        `threads before ${threadsBefore}, most ${most} (limit ${threadsBefore + 4 * cores + 4})`,
     );
     expect(finalRss).toBeLessThanOrEqual(baselineRss * 1.1);
     expect(most).toBeLessThanOrEqual(threadsBefore + 4 * cores + 4);

@@ -46,9 +46,12 @@ function randomProblem(rng) {
 function onBuffer(points, kind) {
   const { data, shape } = points;
   const Type = data.constructor;
-  const buffer = kind === 'shared' ? new SharedArrayBuffer(data.byteLength)
-    : kind === 'resizable' ? new ArrayBuffer(data.byteLength, { maxByteLength: data.byteLength * 2 })
-      : new ArrayBuffer(data.byteLength);
+  const buffer =
+    kind === 'shared'
+      ? new SharedArrayBuffer(data.byteLength)
+      : kind === 'resizable'
+        ? new ArrayBuffer(data.byteLength, { maxByteLength: data.byteLength * 2 })
+        : new ArrayBuffer(data.byteLength);
   const copy = new Type(buffer, 0, data.length);
   copy.set(data);
   return { data: copy, shape };

@@ -56,7 +56,9 @@ const calls = {
     const timer = setTimeout(() => controller.abort(), rng.nextIndex(20));
     let afterAbort = 0;
     const options = {
-      ...problem.options, backend: 'native', signal: controller.signal,
+      ...problem.options,
+      backend: 'native',
+      signal: controller.signal,
       onIteration: ({ iteration }) => {
         if (controller.signal.aborted) afterAbort++;
         if (iteration === atIteration) controller.abort();
@@ -80,7 +82,16 @@ const calls = {
     const thrown = pick(rng, [new Error('thrown'), 'a string', 7, undefined, null, { an: 'object' }]);
     const at = 1 + rng.nextIndex(4);
     let threw = false;
-    const options = { ...problem.options, backend: 'native', onIteration: ({ iteration }) => { if (iteration === at) { threw = true; throw thrown; } } };
+    const options = {
+      ...problem.options,
+      backend: 'native',
+      onIteration: ({ iteration }) => {
+        if (iteration === at) {
+          threw = true;
+          throw thrown;
+        }
+      },
+    };
     const sync = rng.nextIndex(2) === 0;
     try {
       const result = sync ? kmeansSync(problem.points, problem.k, options) : await kmeans(problem.points, problem.k, options);
@@ -118,7 +129,8 @@ const calls = {
     const points = onBuffer(problem.points, kind === 'resize' ? 'resizable' : 'plain');
     try {
       kmeansSync(points, problem.k, {
-        ...problem.options, backend: 'native',
+        ...problem.options,
+        backend: 'native',
         onIteration: () => {
           const buffer = points.data.buffer;
           if (kind === 'clone') structuredClone(buffer, { transfer: [buffer] });
@@ -177,7 +189,10 @@ const calls = {
       if (message.mismatch) fail(message.mismatch);
       else counts.right += message.right;
     });
-    const exited = new Promise((resolve, reject) => { worker.once('exit', resolve); worker.once('error', reject); });
+    const exited = new Promise((resolve, reject) => {
+      worker.once('exit', resolve);
+      worker.once('error', reject);
+    });
     if (rng.nextIndex(2) === 0) {
       await sleep(rng.nextIndex(200));
       await worker.terminate();
@@ -204,16 +219,18 @@ async function main() {
     try {
       await calls[name]();
     } catch (error) {
-      fail(`${name}: unexpected ${error && error.stack || error}`);
+      fail(`${name}: unexpected ${(error && error.stack) || error}`);
     }
     lastProgress = Date.now();
     if (mismatches.length >= 5) break;
   }
   clearInterval(watchdog);
   const total = counts.right + counts.refused + counts.aborted;
-  console.log(`stress: ${seconds} s, seed ${seed}: ${started} scenarios, ${total} calls checked: ` +
-    `${counts.right} right, ${counts.refused} refused (TypeError, RangeError or the callback's throw), ${counts.aborted} aborted; ` +
-    `${counts.workersTerminated} Workers terminated mid-work; ${mismatches.length} wrong`);
+  console.log(
+    `stress: ${seconds} s, seed ${seed}: ${started} scenarios, ${total} calls checked: ` +
+      `${counts.right} right, ${counts.refused} refused (TypeError, RangeError or the callback's throw), ${counts.aborted} aborted; ` +
+      `${counts.workersTerminated} Workers terminated mid-work; ${mismatches.length} wrong`,
+  );
   for (const mismatch of mismatches) console.error(`stress: WRONG: ${mismatch}`);
   process.exitCode = mismatches.length === 0 ? 0 : 1;
 }

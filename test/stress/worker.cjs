@@ -16,4 +16,4 @@ async function main() {
   }
 }
 
-main().catch((error) => parentPort.postMessage({ mismatch: `worker: ${error && error.stack || error}` }));
+main().catch((error) => parentPort.postMessage({ mismatch: `worker: ${(error && error.stack) || error}` }));
