@@ -208,6 +208,15 @@ struct FilterRow {
   float least;  // the least S_c + slack_c over the centres
 };
 
+// What a thread's visits of scan_all use besides the tiles: the point as doubles for its exact
+// distances, and room for its candidate centres.
+template <class T>
+struct CandidateScratch {
+  explicit CandidateScratch(std::size_t k) : candidates(k) {}
+  AsDouble<T> row;
+  std::vector<std::uint32_t> candidates;
+};
+
 // Per-thread working memory: a block of packed points and its tile.
 struct FilterScratch {
   std::vector<float> rows;
@@ -327,6 +336,28 @@ class DistanceFilter {
     for (std::size_t start = 0; start < count; start += FILTER_BLOCK_ROWS) {
       const std::size_t size = std::min(FILTER_BLOCK_ROWS, count - start);
       scan_block(size, [&](std::size_t m) { return static_cast<std::size_t>(indices[start + m]); }, scratch, visit);
+    }
+  }
+
+  // scan() over `count` points, `listed` ones or else 0 to count − 1, in blocks spread over
+  // `threads`, each thread with its own scratch: visit(i, row, CandidateScratch<T>&).
+  template <class Visit>
+  void scan_all(std::size_t count, const std::uint32_t* listed, int threads, Visit visit) const {
+    const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>((count + FILTER_BLOCK_ROWS - 1) / FILTER_BLOCK_ROWS);
+#pragma omp parallel num_threads(threads)
+    {
+      FilterScratch scratch;
+      CandidateScratch<T> mine(k_);
+      const auto each = [&](std::size_t i, const FilterRow& row) { visit(i, row, mine); };
+#pragma omp for schedule(dynamic, 4)
+      for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+        const std::size_t start = static_cast<std::size_t>(b) * FILTER_BLOCK_ROWS, size = std::min(FILTER_BLOCK_ROWS, count - start);
+        if (listed != nullptr) {
+          scan_list(listed + start, size, scratch, each);
+        } else {
+          scan(start, start + size, scratch, each);
+        }
+      }
     }
   }
 

@@ -117,38 +117,27 @@ class ElkanAssigner {
   // exact), so the labels are Lloyd's.
   void init_bounds_filtered(const double* centers, std::int32_t* labels) {
     const std::size_t n = p_.n, k = p_.k, d = p_.d;
-    const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>((n + FILTER_BLOCK_ROWS - 1) / FILTER_BLOCK_ROWS);
     // What every stored bound adds (stored_lower_bound), as floats not above it.
     std::vector<float> moved_down(k);
     for (std::size_t c = 0; c < k; ++c) moved_down[c] = as_lower_bound(moved_[c]);
-#pragma omp parallel num_threads(p_.threads)
-    {
-      AsDouble<T> row;
-      FilterScratch scratch;
-      std::vector<std::uint32_t> candidates(k);
-#pragma omp for schedule(static)
-      for (std::ptrdiff_t b = 0; b < blocks; ++b) {
-        const std::size_t start = static_cast<std::size_t>(b) * FILTER_BLOCK_ROWS;
-        filter_.scan(start, std::min(n, start + FILTER_BLOCK_ROWS), scratch, [&](std::size_t i, const FilterRow& fast) {
-          float* lower = &lower_[i * k];
-          filter_.lower_distances(fast, moved_down.data(), lower);
-          const std::size_t count = filter_.nearest_candidates(fast, candidates.data());
-          std::size_t label = 0;
-          double nearest = INFINITY;
-          bool first = true;
-          for_each_listed_distance(row(p_.row(i), d), centers, d, candidates.data(), count, [&](std::size_t c, double squared) {
-            lower[c] = stored_lower_bound(std::sqrt(squared), c);
-            if (first || squared < nearest) {
-              nearest = squared;
-              label = c;
-              first = false;
-            }
-          });
-          labels[i] = static_cast<std::int32_t>(label);
-          upper_[i] = std::sqrt(nearest);
-        });
-      }
-    }
+    filter_.scan_all(n, nullptr, p_.threads, [&](std::size_t i, const FilterRow& fast, CandidateScratch<T>& mine) {
+      float* lower = &lower_[i * k];
+      filter_.lower_distances(fast, moved_down.data(), lower);
+      const std::size_t count = filter_.nearest_candidates(fast, mine.candidates.data());
+      std::size_t label = 0;
+      double nearest = INFINITY;
+      bool first = true;
+      for_each_listed_distance(mine.row(p_.row(i), d), centers, d, mine.candidates.data(), count, [&](std::size_t c, double squared) {
+        lower[c] = stored_lower_bound(std::sqrt(squared), c);
+        if (first || squared < nearest) {
+          nearest = squared;
+          label = c;
+          first = false;
+        }
+      });
+      labels[i] = static_cast<std::int32_t>(label);
+      upper_[i] = std::sqrt(nearest);
+    });
   }
 
   // Elkan's step for point i: grow its upper bound by its centre's shift; unless a bound rules

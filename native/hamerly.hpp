@@ -49,13 +49,8 @@ class HamerlyAssigner {
       AsDouble<T> row;
 #pragma omp for schedule(dynamic, 512)
       for (std::ptrdiff_t i = 0; i < n; ++i) {
-        const std::size_t label = static_cast<std::size_t>(labels[i]);
-        const double bound = std::max(half_nearest_[label], lower_[i]);
-        if (upper_[i] * PRUNE_MARGIN < bound) continue;
-        const double* x = row(p_.row(static_cast<std::size_t>(i)), d);
-        upper_[i] = std::sqrt(squared_distance(x, centers64 + label * d, d));
-        if (upper_[i] * PRUNE_MARGIN < bound) continue;
-        scan(static_cast<std::size_t>(i), x, centers64, labels);
+        const double* x = nullptr;
+        if (bounds_fail(static_cast<std::size_t>(i), row, centers64, labels, x)) scan(static_cast<std::size_t>(i), x, centers64, labels);
       }
     }
   }
@@ -84,6 +79,17 @@ class HamerlyAssigner {
   }
 
  private:
+  // Whether point i must be compared with every centre: its bounds fail, even with the upper one
+  // made exact (which needs the point's row: `x` is left pointing at it then).
+  bool bounds_fail(std::size_t i, AsDouble<T>& row, const double* centers, const std::int32_t* labels, const double*& x) {
+    const std::size_t label = static_cast<std::size_t>(labels[i]), d = p_.d;
+    const double bound = std::max(half_nearest_[label], lower_[i]);
+    if (upper_[i] * PRUNE_MARGIN < bound) return false;
+    x = row(p_.row(i), d);
+    upper_[i] = std::sqrt(squared_distance(x, centers + label * d, d));
+    return !(upper_[i] * PRUNE_MARGIN < bound);
+  }
+
   // assign() through the distance filter: the points whose bounds fail are collected first and then
   // scanned in blocks, so that their distances to every centre come from the fast tiles.
   void assign_filtered(const double* centers, std::int32_t* labels) {
@@ -102,35 +108,17 @@ class HamerlyAssigner {
         AsDouble<T> row;
 #pragma omp for schedule(dynamic, 512)
         for (std::ptrdiff_t i = 0; i < sn; ++i) {
-          flags_[i] = 0;
-          const std::size_t label = static_cast<std::size_t>(labels[i]);
-          const double bound = std::max(half_nearest_[label], lower_[i]);
-          if (upper_[i] * PRUNE_MARGIN < bound) continue;
-          const double* x = row(p_.row(static_cast<std::size_t>(i)), d);
-          upper_[i] = std::sqrt(squared_distance(x, centers + label * d, d));
-          if (upper_[i] * PRUNE_MARGIN < bound) continue;
-          flags_[i] = 1;
+          const double* x = nullptr;
+          flags_[i] = bounds_fail(static_cast<std::size_t>(i), row, centers, labels, x);
         }
       }
       for (std::size_t i = 0; i < n; ++i) {
         if (flags_[i]) rescan_.push_back(static_cast<std::uint32_t>(i));
       }
     }
-    const std::size_t count = rescan_.size();
-    const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>((count + FILTER_BLOCK_ROWS - 1) / FILTER_BLOCK_ROWS);
-#pragma omp parallel num_threads(p_.threads)
-    {
-      AsDouble<T> row;
-      FilterScratch scratch;
-      std::vector<std::uint32_t> candidates(p_.k);
-#pragma omp for schedule(dynamic, 4)
-      for (std::ptrdiff_t b = 0; b < blocks; ++b) {
-        const std::size_t start = static_cast<std::size_t>(b) * FILTER_BLOCK_ROWS;
-        filter_.scan_list(&rescan_[start], std::min(FILTER_BLOCK_ROWS, count - start), scratch, [&](std::size_t i, const FilterRow& fast) {
-          scan_filtered(i, row(p_.row(i), d), fast, centers, labels, candidates.data());
-        });
-      }
-    }
+    filter_.scan_all(rescan_.size(), rescan_.data(), p_.threads, [&](std::size_t i, const FilterRow& fast, CandidateScratch<T>& mine) {
+      scan_filtered(i, mine.row(p_.row(i), d), fast, centers, labels, mine.candidates.data());
+    });
   }
 
   // scan() for a point whose fast distances are known: the candidates for nearest are measured, and

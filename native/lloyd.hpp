@@ -61,21 +61,10 @@ void nearest_centers(const T* data, std::size_t n, std::size_t d, const double* 
     }
     return;
   }
-  const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>((n + FILTER_BLOCK_ROWS - 1) / FILTER_BLOCK_ROWS);
-#pragma omp parallel num_threads(threads)
-  {
-    AsDouble<T> row;
-    FilterScratch scratch;
-    std::vector<std::uint32_t> candidates(k);
-#pragma omp for schedule(static)
-    for (std::ptrdiff_t b = 0; b < blocks; ++b) {
-      const std::size_t start = static_cast<std::size_t>(b) * FILTER_BLOCK_ROWS;
-      filter.scan(start, std::min(n, start + FILTER_BLOCK_ROWS), scratch, [&](std::size_t i, const FilterRow& fast) {
-        const std::size_t count = filter.nearest_candidates(fast, candidates.data());
-        labels[i] = nearest_candidate(row(data + i * d, d), centers, d, candidates.data(), count);
-      });
-    }
-  }
+  filter.scan_all(n, nullptr, threads, [&](std::size_t i, const FilterRow& fast, CandidateScratch<T>& mine) {
+    const std::size_t count = filter.nearest_candidates(fast, mine.candidates.data());
+    labels[i] = nearest_candidate(mine.row(data + i * d, d), centers, d, mine.candidates.data(), count);
+  });
 }
 
 template <class T>
