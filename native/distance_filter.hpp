@@ -90,27 +90,28 @@ inline FilterLanes multiply_add(FilterLanes a, FilterLanes b, FilterLanes c) {
 constexpr std::size_t FILTER_LANES = 4;
 #endif
 
-// Register tiles: MR points × NV vectors of centres, MR × NV accumulators plus NV panel loads and a
-// broadcast within the register file (16 vector registers with AVX2, 32 with AVX-512). One vector
-// of centres (NV = 1) serves the narrow case, such as k-means++'s few candidates; two otherwise.
+// Register tiles: MR points × 2 vectors of centres, 2 MR accumulators plus two panel loads and a
+// broadcast within the register file (16 vector registers with AVX2, 32 with AVX-512).
 #if defined(__AVX512F__)
-constexpr std::size_t FILTER_TILE_ROWS_WIDE = 12, FILTER_TILE_ROWS_NARROW = 24;
+constexpr std::size_t FILTER_TILE_ROWS = 12;
 #else
-constexpr std::size_t FILTER_TILE_ROWS_WIDE = 6, FILTER_TILE_ROWS_NARROW = 12;
+constexpr std::size_t FILTER_TILE_ROWS = 6;
 #endif
+// Centres per panel.
+constexpr std::size_t FILTER_PANEL = 2 * FILTER_LANES;
 // Points per block: the rows a thread multiplies against every panel before reading the tile,
-// a multiple of both tile heights, small enough for the rows and the tile to stay in L2.
-constexpr std::size_t FILTER_BLOCK_ROWS = 4 * FILTER_TILE_ROWS_NARROW;
+// small enough for the rows and the tile to stay in L2.
+constexpr std::size_t FILTER_BLOCK_ROWS = 8 * FILTER_TILE_ROWS;
 
-// tile[m][c] = n_c − 2 x_m·c for MR points against one panel (d × NV·FILTER_LANES centres). The
+// tile[m][c] = n_c − 2 x_m·c for MR points against one panel (d × FILTER_PANEL centres). The
 // points are interleaved (rows[j × MR + m]), as the panel is, so that every load in the loop is
 // at a fixed offset from one of two pointers.
 // Also lowers least[m] (lane by lane) to S + slack where that is less: the least upper bound of
 // nearest_candidates, found while the tile is still in registers.
-template <std::size_t MR, std::size_t NV>
+template <std::size_t MR>
 inline void multiply_tile(const float* rows, std::size_t d, const float* panel, const float* norms, const float* slack, float* tile,
                           std::size_t tile_stride, float* least) {
-  constexpr std::size_t W = NV * FILTER_LANES;
+  constexpr std::size_t NV = FILTER_PANEL / FILTER_LANES, W = FILTER_PANEL;
 #ifdef EKM_FILTER_VECTORS
   FilterLanes acc[MR][NV];
   for (std::size_t m = 0; m < MR; ++m) {
@@ -233,7 +234,7 @@ class DistanceFilter {
   static constexpr std::size_t MIN_DIMENSIONS = 8;
   static constexpr std::size_t MIN_CENTERS = 4;
 
-  DistanceFilter(const T* data, std::size_t n, std::size_t d, int threads) : data_(data), n_(n), d_(d), shift_(d, 0.0) {
+  DistanceFilter(const T* data, std::size_t n, std::size_t d, int threads) : data_(data), d_(d), shift_(d, 0.0) {
     if (n == 0 || d < MIN_DIMENSIONS || d >= (std::size_t{1} << 20)) return;
     std::vector<double> low(d, INFINITY), high(d, -INFINITY);
     const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
@@ -288,8 +289,7 @@ class DistanceFilter {
     usable_ = false;
     if (!enabled_ || k < MIN_CENTERS) return false;
     few_ = k <= FILTER_FEW;
-    width_ = few_ ? FILTER_FEW : 2 * FILTER_LANES;
-    const std::size_t d = d_, width = width_, panels = (k + width - 1) / width;
+    const std::size_t d = d_, width = few_ ? FILTER_FEW : FILTER_PANEL, panels = (k + width - 1) / width;
     double reach = point_reach_;
     for (std::size_t i = 0; i < k * d; ++i) reach = std::max(reach, std::abs(centers[i] - shift_[i % d]));
     // Every float32 value, square, norm and product stays finite: |v| ≤ reach and d reach² well
@@ -318,7 +318,6 @@ class DistanceFilter {
   }
 
   bool usable() const { return usable_; }
-  std::size_t centers() const { return k_; }
 
   // Runs the filter over points [begin, end) (any range; callers choose blocks) and calls
   // visit(i, row) for each point in order.
@@ -451,12 +450,6 @@ class DistanceFilter {
     }
   }
 
-  // A lower bound on the exact (non-squared) distance, 0 where the bound allows 0.
-  double lower_distance(const FilterRow& row, std::size_t c) const {
-    const double squared = lower_squared(row, c);
-    return squared > 0 ? std::sqrt(squared) * (1 - 0x1p-50) : 0.0;
-  }
-
  private:
   static float round_up(double x) {
     float f = static_cast<float>(x);
@@ -464,12 +457,17 @@ class DistanceFilter {
     return f;
   }
 
-  // The squared norm of row i as the tiles see it (shifted, rounded to float32), in double.
+  // Column j of row x as the tiles see it: shifted, rounded to float32.
+  float tile_value(const T* x, std::size_t j) const {
+    return shifted_ ? static_cast<float>(static_cast<double>(x[j]) - shift_[j]) : static_cast<float>(x[j]);
+  }
+
+  // The squared norm of row i as the tiles see it, in double.
   double row_norm(std::size_t i) const {
     const T* x = data_ + i * d_;
     double norm = 0;
     for (std::size_t j = 0; j < d_; ++j) {
-      const double v = static_cast<double>(shifted_ ? static_cast<float>(static_cast<double>(x[j]) - shift_[j]) : static_cast<float>(x[j]));
+      const double v = static_cast<double>(tile_value(x, j));
       norm += v * v;
     }
     return norm;
@@ -480,7 +478,7 @@ class DistanceFilter {
     if (few_) {
       scan_few(count, index, scratch, visit);
     } else {
-      scan_block<FILTER_TILE_ROWS_WIDE, 2>(count, index, scratch, visit);
+      scan_tiles(count, index, scratch, visit);
     }
   }
 
@@ -492,7 +490,7 @@ class DistanceFilter {
     for (std::size_t m = 0; m < count; ++m) {
       const std::size_t i = index(m);
       const T* x = data_ + i * d;
-      const auto tail = [&](std::size_t j) { return shifted_ ? static_cast<float>(static_cast<double>(x[j]) - shift_[j]) : static_cast<float>(x[j]); };
+      const auto tail = [&](std::size_t j) { return tile_value(x, j); };
 #ifdef EKM_FILTER_VECTORS
       const auto lanes = [&](std::size_t j) {
         if constexpr (std::is_same_v<T, float>) {
@@ -515,9 +513,10 @@ class DistanceFilter {
     }
   }
 
-  template <std::size_t MR, std::size_t NV, class Index, class Visit>
-  void scan_block(std::size_t count, Index index, FilterScratch& scratch, Visit visit) const {
-    const std::size_t d = d_, width = NV * FILTER_LANES, panels = stride_ / width, stride = stride_;
+  template <class Index, class Visit>
+  void scan_tiles(std::size_t count, Index index, FilterScratch& scratch, Visit visit) const {
+    constexpr std::size_t MR = FILTER_TILE_ROWS, width = FILTER_PANEL;
+    const std::size_t d = d_, panels = stride_ / width, stride = stride_;
     const std::size_t tiles = (count + MR - 1) / MR;
     scratch.rows.resize(tiles * MR * d);
     scratch.tile.resize(tiles * MR * stride);
@@ -543,7 +542,7 @@ class DistanceFilter {
       const float* centers = &packed_[panel * d * width];
       const float* norms = &norms_[panel * width];
       for (std::size_t t = 0; t < tiles; ++t) {
-        multiply_tile<MR, NV>(&scratch.rows[t * MR * d], d, centers, norms, &slack_[panel * width], &scratch.tile[t * MR * stride + panel * width], stride,
+        multiply_tile<MR>(&scratch.rows[t * MR * d], d, centers, norms, &slack_[panel * width], &scratch.tile[t * MR * stride + panel * width], stride,
                               &scratch.least[t * MR * FILTER_LANES]);
       }
     }
@@ -557,11 +556,11 @@ class DistanceFilter {
   }
 
   const T* data_;
-  std::size_t n_, d_, k_ = 0;
+  std::size_t d_, k_ = 0;
   std::vector<double> shift_;
   double point_reach_ = 0, beta_ = 0, eta_ = 0;
   bool enabled_ = false, usable_ = false, shifted_ = false;
-  std::size_t width_ = 2 * FILTER_LANES, stride_ = 0;  // centres per panel, and per tile row
+  std::size_t stride_ = 0;  // centres per tile row: k rounded up to whole panels
   bool few_ = false;                                    // at most FILTER_FEW centres, stored row by row
   std::vector<double> point_norms_;
   std::vector<float> packed_, norms_, slack_;

@@ -96,9 +96,9 @@ class HamerlyAssigner {
     const std::size_t n = p_.n, d = p_.d;
     const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
     rescan_.clear();
-    if (!bounds_ready_) {
-      rescan_.resize(n);
-      for (std::size_t i = 0; i < n; ++i) rescan_[i] = static_cast<std::uint32_t>(i);
+    // The first assignment scans every point.
+    const bool all = !bounds_ready_;
+    if (all) {
       bounds_ready_ = true;
     } else {
       measure_centers(centers);
@@ -116,7 +116,7 @@ class HamerlyAssigner {
         if (flags_[i]) rescan_.push_back(static_cast<std::uint32_t>(i));
       }
     }
-    filter_.scan_all(rescan_.size(), rescan_.data(), p_.threads, [&](std::size_t i, const FilterRow& fast, CandidateScratch<T>& mine) {
+    filter_.scan_all(all ? n : rescan_.size(), all ? nullptr : rescan_.data(), p_.threads, [&](std::size_t i, const FilterRow& fast, CandidateScratch<T>& mine) {
       scan_filtered(i, mine.row(p_.row(i), d), fast, centers, labels, mine.candidates.data());
     });
   }
