@@ -231,7 +231,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     const start = now();
     const input = await readInput(args, io, progress);
     const { points } = input;
-    const warning = rowNumberWarning(args, points);
+    // Pixels are colours, never ids, though a gradient may count up like row numbers.
+    const warning = input.image ? '' : rowNumberWarning(args, points);
     if (warning) io.stderr.write(warning);
     const read = now();
     const result = await fit(args, points, io, progress);
