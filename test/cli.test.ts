@@ -972,6 +972,18 @@ describe('predict', () => {
     expect(lines(outcome.stdout)).toEqual(['0', '0', '0', '1', '1', '1']);
   });
 
+  it("warns when the centroids' column names are not the input's, and matches them by position", async () => {
+    const swapped = write('swapped-centres.csv', 'y,x\n1,2\n10,2\n');
+    const outcome = await cli(['predict', csv, '--centroids', swapped]);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stderr).toContain(
+      `elkan-kmeans: warning: the columns of ${swapped} are "y", "x" but those of ${csv} are "x", "y"; they are matched by position\n`,
+    );
+    expect(lines(outcome.stdout)).toEqual(['0', '0', '0', '1', '1', '1']);
+    const same = await cli(['predict', csv, '--centroids', write('same-centres.csv', 'x,y\n1,2\n10,2\n')]);
+    expect(same.stderr).not.toContain('warning');
+  });
+
   it('refuses what only a fit takes, and centroids of another width', async () => {
     const centres = write('predict-3d.json', '[[1, 2, 3]]');
     await expectFailure(['predict', csv], /predict needs --centroids FILE/);

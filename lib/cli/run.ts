@@ -163,21 +163,36 @@ async function writeOutputs(
 }
 
 /** predict: the centres of an earlier fit, read in any input format (the fit's --centroids output included). */
-async function readCentroids(args: CliArgs, d: number, io: CliIO): Promise<Matrix> {
+async function readCentroids(args: CliArgs, d: number, io: CliIO): Promise<{ centroids: Matrix; columns: string[] | undefined }> {
   const path = args.centroids as string;
   const format = args.centroidsFormat ?? formatFromPath(path);
   // Raw floats have no shape of their own: their rows are as wide as the points'.
   const centres = await readPoints(await openInput(path, io), sideFile(format, format === 'f32' || format === 'f64' ? d : undefined));
-  return { data: centres.data, shape: [centres.n, centres.d] };
+  return { centroids: { data: centres.data, shape: [centres.n, centres.d] }, columns: centres.columns };
+}
+
+/**
+ * Centres are matched to the points by position. When both files name their columns (a fit's CSV
+ * centroids carry the input's header) and the names differ, the columns are likely in another
+ * order or not the same at all: worth a warning, though the positions decide.
+ */
+function columnMismatch(args: CliArgs, points: ParsedPoints, centres: string[] | undefined): string {
+  const names = points.columns;
+  if (args.quiet || names === undefined || centres === undefined || names.length !== centres.length) return '';
+  if (names.every((name, j) => name === centres[j])) return '';
+  const list = (columns: string[]): string => columns.map((name) => quote(name)).join(', ');
+  return `${NAME}: warning: the columns of ${args.centroids} are ${list(centres)} but those of ${args.input} are ${list(names)}; they are matched by position\n`;
 }
 
 async function predictLabels(args: CliArgs, io: CliIO, now: () => number, progress: Progress): Promise<number> {
   const outputs = planOutputs(args.labels, undefined, undefined, [args.input, args.centroids as string], args.quantize);
   const start = now();
   const input = await readInput(args, io, progress);
-  const centroids = await readCentroids(args, input.points.d, io);
-  const read = now();
   const { points } = input;
+  const { centroids, columns } = await readCentroids(args, points.d, io);
+  const read = now();
+  const warning = columnMismatch(args, points, columns);
+  if (warning) io.stderr.write(warning);
   let labels: Int32Array;
   try {
     labels = predict({ data: points.data, shape: [points.n, points.d] }, centroids);
