@@ -827,6 +827,20 @@ describe('choosing columns (--columns)', () => {
     }
   });
 
+  it('reads the same from standard input cut into chunks anywhere, whitespace-separated text too', async () => {
+    const text = `${MIXED_HEADER}\n${mixedRows().join('\n')}\n`;
+    const whole = await cli([mixed, '-k', '2', '--seed', '1', '--columns', '!label', '--centroids', '-']);
+    for (const chunkBytes of [1, 3, 7]) {
+      const cut = await cli(['-', '--format', 'csv', '-k', '2', '--seed', '1', '--columns', '!label', '--centroids', '-'], { stdin: text, chunkBytes });
+      expect(cut.stdout, `chunks of ${chunkBytes}`).toBe(whole.stdout);
+    }
+    const spaced = `${ROWS.map((r, i) => `${i % 2 ? 'odd' : 'even'} ${r[0]}\t${r[1]}`).join('\n')}\n`;
+    const fromText = await cli(['-', '-k', '2', '--seed', '1', '--columns', '!1', '--centroids', '-'], { stdin: spaced, chunkBytes: 5 });
+    expect(fromText.stdout).toBe(
+      (await cli([write('plain-rows.csv', ROWS.map((r) => r.join(',')).join('\n')), '-k', '2', '--seed', '1', '--centroids', '-'])).stdout,
+    );
+  });
+
   it('reads a headerless file with a text column left out by position, whose first row is data', async () => {
     const file = write('iris-like.csv', ROWS.map((r, i) => `${r[0]},${r[1]},species ${i < 3 ? 'a' : 'b'}`).join('\n'));
     const outcome = await cli([file, '-k', '2', '--seed', '1', '--columns', '!3']);
