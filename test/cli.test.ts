@@ -1092,6 +1092,14 @@ describe('images (through the optional sharp)', () => {
     await expectFailure([png, '-k', '2', '--quantize', png], /--quantize .* is the input file/);
   });
 
+  it('a missing image or one sharp cannot decode is one line naming it', async () => {
+    await expectFailure([path('missing.png'), '-k', '2'], /^elkan-kmeans: cannot read .*missing\.png: no such file$/m);
+    await expectFailure(
+      [write('not-really.png', 'hello\n'), '-k', '2'],
+      /^elkan-kmeans: cannot read .*not-really\.png: Input file contains unsupported image format$/m,
+    );
+  });
+
   it('without sharp installed, says how to add it', async () => {
     const missing = () => Promise.reject(Object.assign(new Error("Cannot find module 'sharp'"), { code: 'MODULE_NOT_FOUND' }));
     await expect(readImage(png, missing)).rejects.toThrow(

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { Matrix } from '../types.js';
 import { CliError, describeFsError } from './errors.js';
@@ -60,6 +61,12 @@ export interface DecodedImage {
 
 /** Reads an image as RGBA bytes, 8 bits per channel, in sRGB (greyscale and palette images too). */
 export async function readImage(path: string, importer?: SharpImporter): Promise<DecodedImage> {
+  // The file's own problems first, worded as for every other input, and before sharp is needed.
+  try {
+    if ((await stat(path)).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${describeFsError(error)}`);
+  }
   const sharp = await loadSharp(`reading ${path}`, importer);
   try {
     const hasAlpha = (await sharp(path).metadata()).hasAlpha === true;
