@@ -85,7 +85,7 @@ function apiError(options: Record<string, unknown>, k = 2): Error {
 describe('the command line follows the declarations', () => {
   it('takes every option the API takes, as its name in kebab case', () => {
     expect(CLI_FIT_OPTIONS.map(flagName)).toEqual(['init', 'n-init', 'max-iterations', 'tolerance', 'seed', 'algorithm', 'backend', 'threads']);
-    // Data and callbacks have no flag.
+    // Data and callbacks have no flag of the declarations' kind; weights have --weights FILE|COLUMN, the command line's own.
     expect(OPTIONS.filter((option) => !(CLI_FIT_OPTIONS as OptionName[]).includes(option))).toEqual(['weights', 'signal', 'onIteration']);
   });
 
@@ -99,7 +99,10 @@ describe('the command line follows the declarations', () => {
       expect(help).toContain(`[default: ${defaultOnCommandLine(spec(option))}]`);
     }
     expect(help).toContain(`-k, --k ${K_ARGUMENT.cliValue} ${K_ARGUMENT.help}. Takes ${allowedValues(K_ARGUMENT.rule, CLI_CALLER)}`);
-    for (const option of ['weights', 'signal', 'onIteration', 'on-iteration']) expect(help).not.toContain(`--${option}`);
+    for (const option of ['signal', 'onIteration', 'on-iteration']) expect(help).not.toContain(`--${option}`);
+    // --weights reads data, not a value, but says what the API says of weights.
+    expect(help).toContain(`--weights FILE|COLUMN ${FIT_OPTIONS.weights.help}: `);
+    expect(help).toContain(`[default: ${FIT_OPTIONS.weights.default.text}]`);
   });
 
   it('--help does not claim one algorithm runs always', async () => {
