@@ -52,7 +52,7 @@ function withToJSON<T extends object, J>(value: T, toJSON: (value: T) => J): T &
 }
 
 /** A matrix as JSON: its numbers (JSON writes each as the shortest digits that read back as the same double), shape and element type. */
-function matrixJSON({ data, shape }: { data: Float32Array | Float64Array; shape: readonly [number, number] }): MatrixJSON & { dtype: 'float32' | 'float64' } {
+function matrixJSON({ data, shape }: { data: Float32Array | Float64Array; shape: readonly [number, number] }): Required<MatrixJSON> {
   return { data: Array.from(data), shape: [shape[0], shape[1]], dtype: data instanceof Float32Array ? 'float32' : 'float64' };
 }
 

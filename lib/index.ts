@@ -10,6 +10,8 @@ export type {
   BackendName,
   CentroidArray,
   DType,
+  Float32MatrixJSON,
+  Float64MatrixJSON,
   InitMethod,
   IterationInfo,
   KMeansOptions,

@@ -44,11 +44,23 @@ export type PointsInput = ReadonlyArray<ReadonlyArray<number>> | ReadonlyArray<F
  */
 export type CentroidArray<P> = 0 extends 1 & P
   ? Float32Array | Float64Array
-  : P extends Matrix<Float32Array> | ReadonlyArray<Float32Array> | { dtype: 'float32' }
+  : P extends Matrix<Float32Array> | ReadonlyArray<Float32Array> | Float32MatrixJSON
     ? Float32Array
-    : P extends Matrix<Float64Array> | ReadonlyArray<Float64Array> | ReadonlyArray<ReadonlyArray<number>> | { data: readonly number[]; dtype?: 'float64' }
+    : P extends Matrix<Float64Array> | ReadonlyArray<Float64Array> | ReadonlyArray<ReadonlyArray<number>> | Float64MatrixJSON
       ? Float64Array
       : Float32Array | Float64Array;
+
+/** A {@link MatrixJSON} of float32 values. */
+export interface Float32MatrixJSON extends MatrixJSON {
+  /** Float32: the values fill a Float32Array. */
+  dtype: 'float32';
+}
+
+/** A {@link MatrixJSON} of float64 values, as one without `dtype` is. */
+export interface Float64MatrixJSON extends MatrixJSON {
+  /** Float64, or left out: the values fill a Float64Array. */
+  dtype?: 'float64';
+}
 
 /** How `init` chooses the first centres when it is not given them. */
 export type InitMethod = 'k-means++' | 'random';
@@ -205,17 +217,13 @@ export interface KMeansResult<T extends Float32Array | Float64Array = Float32Arr
 }
 
 /** A {@link KMeansResult} as `JSON.parse` gives it back: typed arrays become arrays of numbers, the centroids a {@link MatrixJSON}. */
-export interface KMeansResultJSON {
+export interface KMeansResultJSON extends Omit<KMeansResult, 'labels' | 'centroids' | 'clusterSizes' | 'toJSON'> {
+  /** Index of the assigned centroid for every point. */
   labels: number[];
-  centroids: MatrixJSON & { dtype: DType };
+  /** The centroids, with their element type. */
+  centroids: Required<MatrixJSON>;
+  /** Summed weight of the points of each cluster. */
   clusterSizes: number[];
-  inertia: number;
-  iterations: number;
-  converged: boolean;
-  seed: number;
-  algorithm: Algorithm;
-  backend: BackendName;
-  threads: number;
 }
 
 /**
