@@ -28,7 +28,7 @@ export interface MatrixJSON {
 /** A {@link Matrix} that `JSON.stringify` writes as a {@link MatrixJSON} (through a non-enumerable `toJSON`): the centroids of a fit. */
 export interface SerializableMatrix<T extends Float32Array | Float64Array = Float32Array | Float64Array> extends Matrix<T> {
   /** The matrix as plain JSON values, with its element type. */
-  toJSON(): MatrixJSON;
+  toJSON(): Required<MatrixJSON>;
 }
 
 /**

@@ -124,9 +124,8 @@ void predict(const T* data, std::size_t n, std::size_t d, const double* centers,
 // exact double distances that the fits decide with (the same bits as lib/core/kmeans.ts).
 template <class T>
 void transform(const T* data, std::size_t n, std::size_t d, const double* centers, std::size_t k, int threads, double* distances) {
-  const int used = effective_threads(threads, n);
   const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
-#pragma omp parallel num_threads(used)
+#pragma omp parallel num_threads(effective_threads(threads, n))
   {
     AsDouble<T> row;
 #pragma omp for schedule(static)
