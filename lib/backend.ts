@@ -55,6 +55,8 @@ export interface Backend {
   elkanPays(n: number, d: number, k: number): boolean;
   /** Centres are float64 whatever the points' element type, so float32 points meet the centroids as given. */
   predict(data: Floats, n: number, d: number, centers: Float64Array, k: number): Int32Array;
+  /** Distance (not squared) from every point to every centre, n rows of k: the square roots of the exact double distances. */
+  transform(data: Floats, n: number, d: number, centers: Float64Array, k: number): Float64Array;
 }
 
 /** The error a fit stopped through its `signal` throws or rejects with. */

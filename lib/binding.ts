@@ -39,6 +39,8 @@ export interface NativeBinding {
   fit(request: FitRequest, onIteration: NativeIterationCallback | null): NativeFitHandle;
   /** Centres are float64 whatever the points' element type. */
   predict(data: Float32Array | Float64Array, n: number, d: number, centers: Float64Array, k: number, threads: number): Int32Array;
+  /** n × k distances (not squared), row after row; centres are float64 whatever the points' element type. */
+  transform(data: Float32Array | Float64Array, n: number, d: number, centers: Float64Array, k: number, threads: number): Float64Array;
   threadBudget(): NativeThreadBudget;
   /** Whether the addon was built with OpenMP; without it every fit runs on one thread. */
   readonly openmp: boolean;

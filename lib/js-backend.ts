@@ -87,4 +87,7 @@ export const jsBackend: Backend = {
   predict(data, n, d, centers, k) {
     return kmeans.predict(data, n, d, centers, k);
   },
+  transform(data, n, d, centers, k) {
+    return kmeans.transform(data, n, d, centers, k);
+  },
 };

@@ -104,5 +104,8 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     predict(data, n, d, centers, k) {
       return binding.predict(data, n, d, centers, k, binding.maxThreads);
     },
+    transform(data, n, d, centers, k) {
+      return binding.transform(data, n, d, centers, k, binding.maxThreads);
+    },
   };
 }

@@ -6,8 +6,61 @@ export interface Matrix<T extends Float32Array | Float64Array = Float32Array | F
   shape: readonly [number, number];
 }
 
-/** Anything the API accepts as a set of rows: plain arrays, typed-array rows, or a matrix. */
-export type PointsInput = ReadonlyArray<ReadonlyArray<number>> | ReadonlyArray<Float32Array | Float64Array> | Matrix;
+/** The element type of a {@link MatrixJSON}: which typed array its numbers fill. */
+export type DType = 'float32' | 'float64';
+
+/**
+ * A matrix as JSON holds it: what `JSON.stringify` writes for the centroids of a fit, and what
+ * every parameter that takes points or centres accepts back from `JSON.parse`. The numbers are
+ * the exact values (JSON writes each number with the shortest digits that read back as the same
+ * double), so float32 and float64 centroids come back as the same bits; only a `-0` comes back as
+ * `0`, which measures every distance the same.
+ */
+export interface MatrixJSON {
+  /** The n × d values, row after row. */
+  data: readonly number[];
+  /** `[n, d]`: rows, and values per row. */
+  shape: readonly [number, number];
+  /** The element type the values fill: float32 points fit in float32. */
+  dtype?: DType;
+}
+
+/** A {@link Matrix} that `JSON.stringify` writes as a {@link MatrixJSON} (through a non-enumerable `toJSON`): the centroids of a fit. */
+export interface SerializableMatrix<T extends Float32Array | Float64Array = Float32Array | Float64Array> extends Matrix<T> {
+  /** The matrix as plain JSON values, with its element type. */
+  toJSON(): Required<MatrixJSON>;
+}
+
+/**
+ * Anything the API accepts as a set of rows: plain arrays, typed-array rows, a matrix, or a
+ * matrix as JSON (`{ data: number[], shape: [n, d], dtype? }`, float64 unless `dtype` says float32).
+ */
+export type PointsInput = ReadonlyArray<ReadonlyArray<number>> | ReadonlyArray<Float32Array | Float64Array> | Matrix | MatrixJSON;
+
+/**
+ * The element type of the centroids a fit of `P` returns: Float32Array for float32 points (a
+ * float32 matrix, float32 rows, a MatrixJSON of dtype `'float32'`), Float64Array for float64 ones
+ * (`number[][]` included), either where the type does not tell.
+ */
+export type CentroidArray<P> = 0 extends 1 & P
+  ? Float32Array | Float64Array
+  : P extends Matrix<Float32Array> | ReadonlyArray<Float32Array> | Float32MatrixJSON
+    ? Float32Array
+    : P extends Matrix<Float64Array> | ReadonlyArray<Float64Array> | ReadonlyArray<ReadonlyArray<number>> | Float64MatrixJSON
+      ? Float64Array
+      : Float32Array | Float64Array;
+
+/** A {@link MatrixJSON} of float32 values. */
+export interface Float32MatrixJSON extends MatrixJSON {
+  /** Float32: the values fill a Float32Array. */
+  dtype: 'float32';
+}
+
+/** A {@link MatrixJSON} of float64 values, as one without `dtype` is. */
+export interface Float64MatrixJSON extends MatrixJSON {
+  /** Float64, or left out: the values fill a Float64Array. */
+  dtype?: 'float64';
+}
 
 /** How `init` chooses the first centres when it is not given them. */
 export type InitMethod = 'k-means++' | 'random';
@@ -129,12 +182,22 @@ export interface KMeansOptions {
   onIteration?: (info: IterationInfo) => void;
 }
 
-/** What {@link kmeans} and {@link kmeansSync} return. */
-export interface KMeansResult {
+/**
+ * What {@link kmeans} and {@link kmeansSync} return. `JSON.stringify` writes it as a
+ * {@link KMeansResultJSON} (through a non-enumerable `toJSON`, so that `structuredClone` and
+ * `postMessage` still take it), whose `centroids` feed {@link predict} and `init` as they come
+ * from `JSON.parse`.
+ */
+export interface KMeansResult<T extends Float32Array | Float64Array = Float32Array | Float64Array> {
   /** Index of the assigned centroid for every point. */
   labels: Int32Array;
   /** k × d centres; Float32Array when the points were float32, else Float64Array. */
-  centroids: Matrix;
+  centroids: SerializableMatrix<T>;
+  /**
+   * Summed weight of the points of each cluster (k values): their count when every weight is 1.
+   * What scikit-learn users compute as `np.bincount(labels, weights)`.
+   */
+  clusterSizes: Float64Array;
   /** Weighted sum of squared distances of the points to their assigned centroid. */
   inertia: number;
   /** Iterations of the winning run. */
@@ -149,4 +212,31 @@ export interface KMeansResult {
   backend: BackendName;
   /** Threads the fit ran on. */
   threads: number;
+  /** The result as plain JSON values: what `JSON.stringify` writes. */
+  toJSON(): KMeansResultJSON;
+}
+
+/** A {@link KMeansResult} as `JSON.parse` gives it back: typed arrays become arrays of numbers, the centroids a {@link MatrixJSON}. */
+export interface KMeansResultJSON extends Omit<KMeansResult, 'labels' | 'centroids' | 'clusterSizes' | 'toJSON'> {
+  /** Index of the assigned centroid for every point. */
+  labels: number[];
+  /** The centroids, with their element type. */
+  centroids: Required<MatrixJSON>;
+  /** Summed weight of the points of each cluster. */
+  clusterSizes: number[];
+}
+
+/**
+ * Options of {@link transform}. A separate object so that options to come (a distance metric)
+ * join it without changing the call.
+ */
+export interface TransformOptions {
+  /** Where the distances are computed; both backends give the same bits. `'auto'`: native when the addon loads. */
+  backend?: BackendName | 'auto';
+}
+
+/** Options of {@link score}. */
+export interface ScoreOptions extends TransformOptions {
+  /** One finite, non-negative weight per point, not all zero, as the fit's `weights`. */
+  weights?: ArrayLike<number>;
 }

@@ -557,9 +557,18 @@ Napi::Value FitSync(const Napi::CallbackInfo& info) {
   return Napi::Value(env, value);
 }
 
-// predict(data, n, d, centers, k, threads): centres are always float64, so float32 points are
-// compared with the centroids as given, not rounded to float32.
-Napi::Value Predict(const Napi::CallbackInfo& info) {
+// The arguments of predict and transform, (data, n, d, centers, k, threads): centres are always
+// float64, so float32 points are compared with the centroids as given, not rounded to float32.
+struct PointsAndCenters {
+  FloatArray data;
+  std::size_t n;
+  std::size_t d;
+  const double* centers;
+  std::size_t k;
+  int threads;
+};
+
+PointsAndCenters points_and_centers(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   for (int i : {1, 2, 4, 5}) {
     if (!info[i].IsNumber() || !(info[i].As<Napi::Number>().DoubleValue() >= 1)) throw Napi::RangeError::New(env, "n, d, k and threads must be positive");
@@ -571,15 +580,32 @@ Napi::Value Predict(const Napi::CallbackInfo& info) {
   const FloatArray data = float_array(info[0], "data");
   with_shape(env, data, data.dtype, checked_product(env, n, d), "data");
   const FloatArray centers = float_array(info[3], DType::f64, checked_product(env, k, d), "centers");
-  Napi::Int32Array labels = Napi::Int32Array::New(env, n);
-  const HeldThreads held(ekm::effective_threads(std::min(threads, budget().capacity()), n));
-  const auto* c = static_cast<const double*>(centers.data);
-  if (data.dtype == DType::f32) {
-    ekm::kernels().predict_float(static_cast<const float*>(data.data), n, d, c, k, held.threads, labels.Data());
+  return {data, n, d, static_cast<const double*>(centers.data), k, std::min(threads, budget().capacity())};
+}
+
+Napi::Value Predict(const Napi::CallbackInfo& info) {
+  const PointsAndCenters a = points_and_centers(info);
+  Napi::Int32Array labels = Napi::Int32Array::New(info.Env(), a.n);
+  const HeldThreads held(ekm::effective_threads(a.threads, a.n));
+  if (a.data.dtype == DType::f32) {
+    ekm::kernels().predict_float(static_cast<const float*>(a.data.data), a.n, a.d, a.centers, a.k, held.threads, labels.Data());
   } else {
-    ekm::kernels().predict_double(static_cast<const double*>(data.data), n, d, c, k, held.threads, labels.Data());
+    ekm::kernels().predict_double(static_cast<const double*>(a.data.data), a.n, a.d, a.centers, a.k, held.threads, labels.Data());
   }
   return labels;
+}
+
+// transform(data, n, d, centers, k, threads): n × k distances, row after row.
+Napi::Value Transform(const Napi::CallbackInfo& info) {
+  const PointsAndCenters a = points_and_centers(info);
+  Napi::Float64Array distances = Napi::Float64Array::New(info.Env(), checked_product(info.Env(), a.n, a.k));
+  const HeldThreads held(ekm::effective_threads(a.threads, a.n));
+  if (a.data.dtype == DType::f32) {
+    ekm::kernels().transform_float(static_cast<const float*>(a.data.data), a.n, a.d, a.centers, a.k, held.threads, distances.Data());
+  } else {
+    ekm::kernels().transform_double(static_cast<const double*>(a.data.data), a.n, a.d, a.centers, a.k, held.threads, distances.Data());
+  }
+  return distances;
 }
 
 Napi::Value BudgetState(const Napi::CallbackInfo& info) {
@@ -595,6 +621,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("fit", Napi::Function::New(env, Fit, "fit"));
   exports.Set("fitSync", Napi::Function::New(env, FitSync, "fitSync"));
   exports.Set("predict", Napi::Function::New(env, Predict, "predict"));
+  exports.Set("transform", Napi::Function::New(env, Transform, "transform"));
   exports.Set("threadBudget", Napi::Function::New(env, BudgetState, "threadBudget"));
   exports.Set("openmp", Napi::Boolean::New(env, ekm::has_openmp()));
   exports.Set("maxThreads", Napi::Number::New(env, budget().capacity()));

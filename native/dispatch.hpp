@@ -18,6 +18,8 @@ struct Kernels {
   // Centres are float64 whatever the points: float32 points are compared with the centroids as given.
   void (*predict_float)(const float*, std::size_t, std::size_t, const double*, std::size_t, int, std::int32_t*);
   void (*predict_double)(const double*, std::size_t, std::size_t, const double*, std::size_t, int, std::int32_t*);
+  void (*transform_float)(const float*, std::size_t, std::size_t, const double*, std::size_t, int, double*);
+  void (*transform_double)(const double*, std::size_t, std::size_t, const double*, std::size_t, int, double*);
 };
 
 // The variant for this CPU, chosen once. The environment variable ELKAN_KMEANS_ISA (generic,

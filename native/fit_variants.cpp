@@ -18,6 +18,8 @@ const Kernels EKM_JOIN(kernels_, EKM_ISA) = {
     &fit<double>,
     &predict<float>,
     &predict<double>,
+    &transform<float>,
+    &transform<double>,
 };
 
 }  // namespace ekm

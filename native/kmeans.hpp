@@ -6,6 +6,7 @@
 #include "isa.hpp"
 
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <stdexcept>
@@ -117,6 +118,23 @@ void predict(const T* data, std::size_t n, std::size_t d, const double* centers,
   const int used = effective_threads(threads, n);
   DistanceFilter<T> filter(data, n, d, used);
   nearest_centers(data, n, d, centers, k, used, filter, labels);
+}
+
+// Distance, not squared, from every point to every centre, n rows of k: the square roots of the
+// exact double distances that the fits decide with (the same bits as lib/core/kmeans.ts).
+template <class T>
+void transform(const T* data, std::size_t n, std::size_t d, const double* centers, std::size_t k, int threads, double* distances) {
+  const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
+#pragma omp parallel num_threads(effective_threads(threads, n))
+  {
+    AsDouble<T> row;
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t i = 0; i < sn; ++i) {
+      const std::size_t point = static_cast<std::size_t>(i);
+      double* out = distances + point * k;
+      for_each_center_distance(row(data + point * d, d), centers, k, d, [out](std::size_t c, double squared) { out[c] = std::sqrt(squared); });
+    }
+  }
 }
 
 }  // namespace EKM_ISA

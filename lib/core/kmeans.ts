@@ -121,3 +121,12 @@ export function predict(data: Floats, n: number, d: number, centers: Float64Arra
   for (let i = 0; i < n; i++) labels[i] = nearestCenter(input, i, centers);
   return labels;
 }
+
+/** Distance, not squared, from every point to every centre, n rows of k (native/kmeans.hpp's `transform`). */
+export function transform(data: Floats, n: number, d: number, centers: Float64Array, k: number): Float64Array {
+  const distances = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < k; c++) distances[i * k + c] = Math.sqrt(squaredDistance(data, i, centers, c, d));
+  }
+  return distances;
+}

@@ -228,6 +228,34 @@ void edge_shapes() {
   check(single.labels == std::vector<std::int32_t>{0} && single.centroids == std::vector<float>{3.5f} && single.inertia == 0, "n = 1");
 }
 
+// transform gives the square root of each exact double distance, for every thread count and in
+// the variant chosen for this CPU.
+template <class T>
+void transform_measures_exact_distances() {
+  const std::size_t n = 9000, d = 7, k = 13;
+  const std::vector<T> data = blobs<T>(11, n, d, k, 4);
+  std::vector<double> centers(k * d);
+  for (std::size_t j = 0; j < k * d; ++j) centers[j] = static_cast<double>(data[j * 5]);
+  std::vector<double> expected(n * k);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<double> row(data.begin() + static_cast<std::ptrdiff_t>(i * d), data.begin() + static_cast<std::ptrdiff_t>((i + 1) * d));
+    for (std::size_t c = 0; c < k; ++c) expected[i * k + c] = std::sqrt(ekm::squared_distance(row.data(), centers.data() + c * d, d));
+  }
+  const std::string type = sizeof(T) == 4 ? "float" : "double";
+  for (int threads : {1, 3}) {
+    std::vector<double> distances(n * k);
+    ekm::transform(data.data(), n, d, centers.data(), k, threads, distances.data());
+    check(distances == expected, "transform gives the exact distances (" + type + ", " + std::to_string(threads) + " threads)");
+  }
+  std::vector<double> chosen(n * k);
+  if constexpr (sizeof(T) == 4) {
+    ekm::kernels().transform_float(data.data(), n, d, centers.data(), k, 2, chosen.data());
+  } else {
+    ekm::kernels().transform_double(data.data(), n, d, centers.data(), k, 2, chosen.data());
+  }
+  check(chosen == expected, std::string("the ") + ekm::kernels().isa + " variant's transform gives the exact distances (" + type + ")");
+}
+
 void thread_counts() {
   // One thread per 4096 points at most, and one without OpenMP, whatever was asked.
   const std::vector<double> data = blobs<double>(5, 10000, 3, 8, 4);
@@ -307,6 +335,8 @@ int main(int argc, char** argv) {
   zero_weight_clusters_converge();
   edge_shapes();
   thread_counts();
+  transform_measures_exact_distances<float>();
+  transform_measures_exact_distances<double>();
   centroid_sum_chunks();
   cancellation();
   thread_budget();
