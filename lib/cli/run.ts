@@ -154,7 +154,7 @@ async function fit(args: CliArgs, points: ParsedPoints, io: CliIO, progress: Pro
 async function writeOutputs(
   { labels, centroids, image: quantized }: OutputPlan,
   { points, image }: Input,
-  result: Pick<KMeansResult, 'labels' | 'centroids'>,
+  result: { labels: Int32Array; centroids: Matrix },
   io: CliIO,
 ): Promise<void> {
   if (centroids) await writeTarget(centroids.path, centroidBytes(result.centroids, centroids.format, points.columns), io.stdout);
