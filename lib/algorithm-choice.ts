@@ -1,7 +1,7 @@
 import { totalmem } from 'node:os';
 import type { Backend } from './backend.js';
 import { API_CALLER, type Caller } from './caller.js';
-import type { Algorithm } from './types.js';
+import type { Algorithm, InitMethod } from './types.js';
 
 /**
  * Where the TypeScript Elkan beats Hamerly, measured on Gaussian blobs (n = 50 000, one thread,
@@ -12,6 +12,20 @@ import type { Algorithm } from './types.js';
  */
 export const ELKAN_MIN_DIMENSIONS = 16;
 export const ELKAN_MIN_CENTERS = 32;
+
+/**
+ * The cost, k (2 + ln k) n d (greedy k-means++'s distance terms: 2 + ⌊ln k⌋ candidates for each of
+ * k centres, each measured against n points of d values), above which `init: 'auto'` takes
+ * k-means|| instead of k-means++. Below it k-means++ seeds in a few seconds at most on one core,
+ * and its centres are as good or better; above it, its k passes over the points take longer
+ * than k-means||'s 5, for a fit whose result is as good (figures in CHANGELOG.md and README.md).
+ */
+export const KMEANS_PARALLEL_MIN_COST = 2e11;
+
+/** What `init: 'auto'` runs for n points of d values and k centres. */
+export function chooseInit(n: number, d: number, k: number): InitMethod {
+  return k * (2 + Math.log(k)) * n * d > KMEANS_PARALLEL_MIN_COST ? 'k-means||' : 'k-means++';
+}
 
 /** The most memory an algorithm's bounds may take: half of this machine's memory. */
 export const BOUNDS_BUDGET_BYTES = totalmem() / 2;
