@@ -72,7 +72,7 @@ export interface KMeansOptions {
    * per step, as scikit-learn; k passes over the points), `'k-means||'` (Bahmani et al.'s
    * scalable k-means++, as Spark MLlib: 5 passes that each sample about 2k points, then greedy
    * k-means++ over those candidates weighted by the points nearest to each), `'random'` (k
-   * distinct points), `'auto'` (k-means++ while its cost k (2 + ln k) n d is at most 2·10¹¹,
+   * distinct points), `'auto'` (k-means++ while its cost k (2 + ln k) n d is at most 10¹⁰,
    * else k-means||), or k explicit centres in any form the points take. Centres for float32
    * points must lie within float32's range.
    * @default 'auto'

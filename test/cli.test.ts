@@ -472,6 +472,7 @@ describe('options and summary', () => {
     expect(outcome.code).toBe(0);
     /* eslint-disable no-control-regex -- the bar is drawn with terminal escape codes (\x1b[2K), which these patterns match */
     expect(outcome.stderr).toMatch(/\r\x1b\[2Kreading .*progress\.csv [█░]{20} \d+% of 0\.\d MB/);
+    expect(outcome.stderr).toMatch(/\r\x1b\[2Kseeding [█░]{20} k-means\+\+ 100%/);
     expect(outcome.stderr).toMatch(/\r\x1b\[2Kfitting [█░]{20} iteration \d+ · \d+ changed/);
     // The bar is erased before the summary, which starts on a clean line.
     expect(outcome.stderr).toMatch(/\r\x1b\[2Kelkan-kmeans: n 20000, d 2, k 20/);
@@ -485,7 +486,7 @@ describe('options and summary', () => {
     for (const flag of ['-k', '--labels', '--centroids', '--dims', '--header', '--no-header', '--delimiter', '--format', '--dtype', '--quiet']) {
       expect(help.stdout).toContain(`${flag} `);
     }
-    for (const fallback of ['[default: 300]', '[default: 1e-4]', '[default: k-means++]', '[default: auto]']) expect(help.stdout).toContain(fallback);
+    for (const fallback of ['[default: 300]', '[default: 1e-4]', '[default: auto]']) expect(help.stdout).toContain(fallback);
     const version = await cli(['--version']);
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
@@ -680,7 +681,7 @@ describe('bad command lines', () => {
     [
       '--init file missing',
       ['FILE', '-k', '2', '--init', 'kmeans++'],
-      /--init must be k-means\+\+, random or a file of starting centres, but cannot read kmeans\+\+: no such file/,
+      /--init must be auto, k-means\+\+, "k-means\|\|", random or a file of starting centres, but cannot read kmeans\+\+: no such file/,
     ],
     ['--threads 0', ['FILE', '-k', '2', '--threads', '0'], /--threads must be an integer from 1 to 1024, not 0 \(see elkan-kmeans --help\)$/m],
     [

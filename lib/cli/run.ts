@@ -78,6 +78,7 @@ async function fit(args: CliArgs, points: ParsedPoints, io: CliIO, progress: Pro
   const { init: initFlag, ...flags } = args.fit;
   const init = typeof initFlag === 'object' ? await readInit(initFlag.file, io) : initFlag;
   let runs = 1;
+  let seeding = '';
   try {
     // Checked with the command line's names, so that a message about k larger than n or --init of
     // the wrong shape names the flags; the fit itself is the API's.
@@ -89,11 +90,13 @@ async function fit(args: CliArgs, points: ParsedPoints, io: CliIO, progress: Pro
         init,
         signal: io.signal,
         onIteration: progress.enabled ? (info) => progress.iteration(info, points.n, runs) : undefined,
+        onProgress: progress.enabled ? (info) => info.phase === 'seeding' && progress.seeding(info, runs, seeding) : undefined,
       } satisfies KMeansOptions,
       CLI_CALLER,
     );
     runs = validated.request.nInit;
     const { init: start } = validated.request;
+    if (typeof start === 'string') seeding = start;
     progress.status(`fitting: ${typeof start === 'string' ? `${start} seeding` : 'starting'}, k ${args.k}`);
     return await fitValidated(validated);
   } catch (error) {
