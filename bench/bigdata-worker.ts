@@ -25,7 +25,7 @@ function readPoints(file: string, n: number, d: number): Float32Array {
   const bytes = new Uint8Array(points.buffer);
   const fd = openSync(file, 'r');
   try {
-    for (let offset = 0; offset < bytes.length; ) {
+    for (let offset = 0; offset < bytes.length;) {
       const read = readSync(fd, bytes, offset, Math.min(1 << 30, bytes.length - offset), offset);
       if (read === 0) throw new Error(`${file} holds fewer than ${n} × ${d} float32 values`);
       offset += read;

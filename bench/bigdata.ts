@@ -117,7 +117,16 @@ export async function runBigData(
   const entries: BigDataEntry[] = [];
   const centroids: number[][] = [];
   for (const implementation of Object.keys(calls) as Array<keyof typeof calls>) {
-    const entry: BigDataEntry = { implementation, call: calls[implementation], status: 'ok', seconds: NaN, cpuSeconds: NaN, iterations: 0, peakRssMiB: NaN, inertia: NaN };
+    const entry: BigDataEntry = {
+      implementation,
+      call: calls[implementation],
+      status: 'ok',
+      seconds: NaN,
+      cpuSeconds: NaN,
+      iterations: 0,
+      peakRssMiB: NaN,
+      inertia: NaN,
+    };
     entries.push(entry);
     if (implementation !== 'ours' && (!python || (implementation === 'faiss' && python.faiss === null))) {
       entry.status = 'skipped';

@@ -4,7 +4,6 @@ import { ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS, KMEANS_PARALLEL_MIN_COST } fro
 import type { Caller, OptionName } from './caller.js';
 import type { Algorithm, BackendName, InitMethod, KMeansOptions } from './types.js';
 
-
 export type { OptionName } from './caller.js';
 
 /*

@@ -20,7 +20,11 @@ describe("init: 'k-means||'", () => {
     { name: 'float64 blobs, weights with zeros', points: gaussianBlobs(2, 3000, 3, 20, 1), k: 25, options: { weights: weightsWithZeros(3000) } },
     { name: 'k = 1', points: gaussianBlobs(3, 500, 4, 3), k: 1 },
     { name: 'k = n', points: gaussianBlobs(4, 60, 2, 5), k: 60 },
-    { name: 'many duplicates (four distinct points, k = 6)', points: { data: Float64Array.from({ length: 40 }, (_, i) => Math.floor(i / 2) % 4), shape: [20, 2] }, k: 6 },
+    {
+      name: 'many duplicates (four distinct points, k = 6)',
+      points: { data: Float64Array.from({ length: 40 }, (_, i) => Math.floor(i / 2) % 4), shape: [20, 2] },
+      k: 6,
+    },
   ];
 
   it.each(cases)('gives the same bits on both backends and every thread count: $name', ({ points, k, options }) => {

@@ -170,7 +170,14 @@ function nearerCandidates(input: Problem, chosen: number[], first: number, close
 export function* kmeansParallelCenters(input: Problem, rng: Random, centers: Floats, progress: SeedingProgress): Generator<void, void> {
   const { data, n, d, k, weights } = input;
   const oversampling = KMEANS_PARALLEL_OVERSAMPLING * k;
-  const chosen = [drawProportional(n, (i) => weights[i], blockedSum(n, (i) => weights[i]), rng)];
+  const chosen = [
+    drawProportional(
+      n,
+      (i) => weights[i],
+      blockedSum(n, (i) => weights[i]),
+      rng,
+    ),
+  ];
   const closest = new Float64Array(n).fill(Infinity);
   const nearest = new Int32Array(n);
   nearerCandidates(input, chosen, 0, closest, nearest);
