@@ -35,6 +35,7 @@ export interface IterationInfo {
  * after the last, the same steps on every backend.
  */
 export interface SeedingProgressInfo {
+  /** The initial centres are being chosen. */
   phase: 'seeding';
   /** 0-based index of the run among `nInit` runs. */
   run: number;
@@ -46,6 +47,7 @@ export interface SeedingProgressInfo {
 
 /** Reported to `onProgress` after every iteration: how far the run is towards `maxIterations` (it usually converges sooner). */
 export interface IterationProgressInfo {
+  /** An iteration has been done. */
   phase: 'iterating';
   /** 0-based index of the run among `nInit` runs. */
   run: number;
