@@ -342,7 +342,7 @@ export function formatReport(results: BenchResults, format: Format): string {
         "scikit-learn's MiniBatchKMeans and FAISS's Kmeans with their defaults. Inertia: of each one's centroids over the full data, evaluated the same way in float64.",
       renderTable(
         {
-          headers: ['implementation', 'time', 'CPU time', 'iterations', 'peak RSS', 'inertia', 'vs ours', 'notes'],
+          headers: ['implementation', 'fit time', 'CPU time of the process', 'iterations', 'peak RSS', 'inertia', 'vs ours', 'notes'],
           rows: entries.map((e) => [
             e.call,
             e.status === 'ok' ? `${e.seconds.toFixed(1)} s` : e.status,
