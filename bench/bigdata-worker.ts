@@ -5,7 +5,6 @@
  * to its nearest centre (the native predict, then exact double distances).
  */
 import { openSync, readFileSync, readSync, closeSync } from 'node:fs';
-import { chooseInit } from '../lib/algorithm-choice.js';
 import { kmeansSync, predict } from '../lib/index.js';
 
 interface Job {
@@ -53,7 +52,7 @@ if (job.mode === 'fit') {
   const started = performance.now();
   const result = kmeansSync(points, k, { seed: job.seed, tolerance: job.tolerance, threads: job.threads });
   const seconds = (performance.now() - started) / 1000;
-  const note = `init ${chooseInit(n, d, k)}, ${result.algorithm}, ${result.converged ? 'converged' : 'at the iteration cap'}`;
+  const note = `init ${result.init}, ${result.algorithm}, ${result.converged ? 'converged' : 'at the iteration cap'}`;
   const output = { seconds, cpuMs: cpuMs(), iterations: result.iterations, peakRssBytes: peakRssBytes(), centroids: [...result.centroids.data], note };
   process.stdout.write(`${JSON.stringify(output)}\n`);
 } else {

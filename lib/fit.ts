@@ -44,7 +44,7 @@ function prepare(fit: NormalizedFit): { backend: Backend; request: FitRequest } 
 }
 
 function toResult(output: FitOutput, request: FitRequest, backend: Backend): KMeansResult {
-  const { k, d, seed, algorithm } = request;
+  const { k, d, seed, algorithm, init } = request;
   return {
     labels: output.labels,
     centroids: { data: output.centroids, shape: [k, d] },
@@ -53,6 +53,7 @@ function toResult(output: FitOutput, request: FitRequest, backend: Backend): KMe
     converged: output.converged,
     seed,
     algorithm,
+    init: typeof init === 'string' ? init : 'explicit',
     backend: backend.name,
     threads: output.threads,
   };

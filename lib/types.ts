@@ -194,6 +194,8 @@ export interface KMeansResult {
   seed: number;
   /** The algorithm that ran: the one `'auto'` chose, or the one asked for. */
   algorithm: Algorithm;
+  /** How the first centres were chosen: the method `'auto'` chose, the one asked for, or `'explicit'` for given centres. */
+  init: InitMethod | 'explicit';
   /** The backend that ran the fit. */
   backend: BackendName;
   /** Threads the fit ran on. */

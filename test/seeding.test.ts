@@ -83,6 +83,16 @@ describe("init: 'auto'", () => {
     const auto = kmeansSync(points, 10, { seed: 4 });
     const greedy = kmeansSync(points, 10, { seed: 4, init: 'k-means++' });
     expectSameArray(auto.centroids.data, greedy.centroids.data);
+    expect(auto.init).toBe('k-means++');
+    expect(kmeansSync(points, 10, { seed: 4, init: 'k-means||' }).init).toBe('k-means||');
+    expect(
+      kmeansSync(points, 2, {
+        init: [
+          [0, 0, 0, 0],
+          [1, 1, 1, 1],
+        ],
+      }).init,
+    ).toBe('explicit');
   });
 });
 
