@@ -434,7 +434,7 @@ describe('options and summary', () => {
         .map((line) => line.split(',').map(Number))
         .flat(),
     ).toEqual(Array.from(expected.centroids.data));
-    expect(outcome.stderr).toContain('on the js backend (lloyd, 1 thread), seed 7');
+    expect(outcome.stderr).toContain('on the js backend (random seeding, lloyd, 1 thread), seed 7');
   });
 
   it('reads --init centres from a file', async () => {
@@ -451,7 +451,7 @@ describe('options and summary', () => {
     expect(summary).toHaveLength(2);
     expect(summary[0]).toMatch(/^elkan-kmeans: n 6, d 2, k 2: 1 iteration \((converged|not converged: --max-iterations reached)\), inertia 16$/);
     expect(summary[1]).toMatch(
-      /^elkan-kmeans: read \d+ ms \(CSV, no header, float64\), fit \d+ ms on the (native|js) backend \([a-z]+, \d+ threads?\), seed 1$/,
+      /^elkan-kmeans: read \d+ ms \(CSV, no header, float64\), fit \d+ ms on the (native|js) backend \(k-means\+\+ seeding, [a-z]+, \d+ threads?\), seed 1$/,
     );
     // Not a terminal: no progress bar, no escape codes.
     // eslint-disable-next-line no-control-regex -- the terminal's escape character is what must not appear

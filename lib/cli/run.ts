@@ -121,7 +121,8 @@ function summary(points: ParsedPoints, result: KMeansResult, k: number, readMs: 
     `${NAME}: n ${points.n}, d ${points.d}, k ${k}: ${result.iterations} iteration${result.iterations === 1 ? '' : 's'}` +
       ` (${result.converged ? 'converged' : `not converged: ${CLI_CALLER.name('maxIterations')} reached`}), inertia ${inertia}`,
     `${NAME}: read ${seconds(readMs)} (${points.description}, ${dtype}), fit ${seconds(fitMs)}` +
-      ` on the ${result.backend} backend (${result.algorithm}, ${result.threads} thread${result.threads === 1 ? '' : 's'}), seed ${result.seed}`,
+      ` on the ${result.backend} backend (${result.init === 'explicit' ? 'given centres' : `${result.init} seeding`}, ${result.algorithm}, ` +
+      `${result.threads} thread${result.threads === 1 ? '' : 's'}), seed ${result.seed}`,
     '',
   ].join('\n');
 }
