@@ -1,3 +1,4 @@
+import type { BigDataResult } from './bigdata.js';
 /**
  * The shape of results.json, and the derived figures every report shares: the inertia check
  * against our result and the speed-ups. Reports only format what is computed here.
@@ -136,6 +137,7 @@ export interface BenchResults {
   throughput: ThroughputResult | null;
   endToEnd: EndToEndResult[];
   distance: DistanceResult[];
+  bigdata: BigDataResult | null;
 }
 
 export function summarizeDataset({ id, title, n, d, k, type, note }: Dataset): DatasetSummary {

@@ -1,5 +1,5 @@
 import type { Floats } from './core/distance.js';
-import type { Algorithm, BackendName, InitMethod, IterationInfo } from './types.js';
+import type { Algorithm, BackendName, InitMethod, IterationInfo, ProgressInfo } from './types.js';
 
 /**
  * A fit request after validation: what every backend receives, the native addon as is
@@ -34,6 +34,7 @@ export interface FitOutput {
 
 export interface FitHooks {
   onIteration?: (info: IterationInfo) => void;
+  onProgress?: (info: ProgressInfo) => void;
   signal?: AbortSignal;
 }
 

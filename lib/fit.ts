@@ -64,9 +64,9 @@ function clusterSizes(labels: Int32Array, weights: Float64Array | null, k: numbe
 }
 
 function toResult(output: FitOutput, request: FitRequest, backend: Backend): KMeansResult {
-  const { k, d, seed, algorithm, weights } = request;
+  const { k, d, seed, algorithm, init, weights } = request;
   const centroids: SerializableMatrix = withToJSON({ data: output.centroids, shape: [k, d] as const }, matrixJSON);
-  const result = {
+  const result: Omit<KMeansResult, 'toJSON'> = {
     labels: output.labels,
     centroids,
     clusterSizes: clusterSizes(output.labels, weights, k),
@@ -75,6 +75,7 @@ function toResult(output: FitOutput, request: FitRequest, backend: Backend): KMe
     converged: output.converged,
     seed,
     algorithm,
+    init: typeof init === 'string' ? init : 'explicit',
     backend: backend.name,
     threads: output.threads,
   };

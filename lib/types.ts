@@ -63,7 +63,7 @@ export interface Float64MatrixJSON extends MatrixJSON {
 }
 
 /** How `init` chooses the first centres when it is not given them. */
-export type InitMethod = 'k-means++' | 'random';
+export type InitMethod = 'k-means++' | 'k-means||' | 'random';
 /** The exact algorithms: all reach Lloyd's labels from the same centres; Elkan and Hamerly skip distances they can prove useless. */
 export type Algorithm = 'elkan' | 'hamerly' | 'lloyd';
 /** Where a fit runs: the C++ addon, or the TypeScript implementation of the same algorithms. */
@@ -82,6 +82,41 @@ export interface IterationInfo {
 }
 
 /**
+ * Reported to `onProgress` while a run is seeded: `done` of `total` steps. k-means++ takes one step
+ * per centre; k-means|| one per sampling round, then one per centre chosen from its candidates.
+ * Reported after every step when there are at most 100, else about every hundredth, and always
+ * after the last, the same steps on every backend.
+ */
+export interface SeedingProgressInfo {
+  /** The initial centres are being chosen. */
+  phase: 'seeding';
+  /** 0-based index of the run among `nInit` runs. */
+  run: number;
+  /** Steps done, rising to `total`. */
+  done: number;
+  /** Steps of this run's seeding. */
+  total: number;
+}
+
+/** Reported to `onProgress` after every iteration: how far the run is towards `maxIterations` (it usually converges sooner). */
+export interface IterationProgressInfo {
+  /** An iteration has been done. */
+  phase: 'iterating';
+  /** 0-based index of the run among `nInit` runs. */
+  run: number;
+  /** 1-based iteration number within the run. */
+  iteration: number;
+  /** The iteration cap of the run. */
+  maxIterations: number;
+}
+
+/**
+ * What `onProgress` receives: which phase of which run, and how far it is. Switch on `phase`; later
+ * versions may add phases, so ignore those you do not know.
+ */
+export type ProgressInfo = SeedingProgressInfo | IterationProgressInfo;
+
+/**
  * Options of {@link kmeans} and {@link kmeansSync}. Each is declared once, with its range and
  * default, in `lib/options.ts`; the checks, the command line's flags and these `@default` tags
  * (checked by `test/option-spec.test.ts`) follow from it.
@@ -89,13 +124,17 @@ export interface IterationInfo {
 export interface KMeansOptions {
   /**
    * How the first centres are chosen: `'k-means++'` (greedy and weighted, 2 + ⌊ln k⌋ candidates
-   * per step, as scikit-learn), `'random'` (k distinct points), or k explicit centres in any form
-   * the points take. Centres for float32 points must lie within float32's range.
-   * @default 'k-means++'
+   * per step, as scikit-learn; k passes over the points), `'k-means||'` (Bahmani et al.'s
+   * scalable k-means++, as Spark MLlib: 5 passes that each sample about 2k points, then greedy
+   * k-means++ over those candidates weighted by the points nearest to each), `'random'` (k
+   * distinct points), `'auto'` (k-means++ while its cost k (2 + ln k) n d is at most 10¹⁰,
+   * else k-means||), or k explicit centres in any form the points take. Centres for float32
+   * points must lie within float32's range.
+   * @default 'auto'
    * @example
    * kmeansSync(points, 2, { init: [[0, 0], [10, 0]] });
    */
-  init?: InitMethod | PointsInput;
+  init?: InitMethod | 'auto' | PointsInput;
   /**
    * Runs from different seeds; the one of lowest inertia wins. `'auto'` is 10 for `'random'` and 1
    * otherwise; explicit centres allow only 1.
@@ -180,6 +219,16 @@ export interface KMeansOptions {
    * kmeansSync(points, 8, { onIteration: ({ run, iteration, changed }) => console.log(run, iteration, changed) });
    */
   onIteration?: (info: IterationInfo) => void;
+  /**
+   * Called on the calling thread as the fit progresses: while each run is seeded (`phase:
+   * 'seeding'`, with steps done of a total) and after every iteration (`phase: 'iterating'`).
+   * Whatever it throws ends the fit, which throws or rejects with that value; aborting the fit's
+   * `signal` from it stops the fit at the next step.
+   * @default none
+   * @example
+   * kmeansSync(points, 8, { onProgress: (p) => p.phase === 'seeding' && console.log(`seeding ${p.done}/${p.total}`) });
+   */
+  onProgress?: (info: ProgressInfo) => void;
 }
 
 /**
@@ -208,6 +257,8 @@ export interface KMeansResult<T extends Float32Array | Float64Array = Float32Arr
   seed: number;
   /** The algorithm that ran: the one `'auto'` chose, or the one asked for. */
   algorithm: Algorithm;
+  /** How the first centres were chosen: the method `'auto'` chose, the one asked for, or `'explicit'` for given centres. */
+  init: InitMethod | 'explicit';
   /** The backend that ran the fit. */
   backend: BackendName;
   /** Threads the fit ran on. */

@@ -1,10 +1,11 @@
 import { types } from 'node:util';
+import { chooseInit } from './algorithm-choice.js';
 import type { FitRequest } from './backend.js';
 import { API_CALLER, type Caller, type OptionName, describe } from './caller.js';
 import type { Floats } from './core/distance.js';
 import { FIT_OPTIONS, K_ARGUMENT, checkInteger, optionOrDefault } from './options.js';
 import { closestName } from './suggestion.js';
-import type { Algorithm, BackendName, InitMethod, IterationInfo, KMeansOptions, ScoreOptions, TransformOptions } from './types.js';
+import type { Algorithm, BackendName, InitMethod, IterationInfo, KMeansOptions, ProgressInfo, ScoreOptions, TransformOptions } from './types.js';
 
 /** Points in the one shape the backends take: a row-major typed array read in place. */
 export interface NormalizedMatrix {
@@ -23,6 +24,7 @@ export interface NormalizedFit {
   caller: Caller;
   signal?: AbortSignal;
   onIteration?: (info: IterationInfo) => void;
+  onProgress?: (info: ProgressInfo) => void;
 }
 
 const OPTION_NAMES = Object.keys(FIT_OPTIONS) as OptionName[];
@@ -214,6 +216,7 @@ function normalizeWeights(value: unknown, n: number, caller: Caller): Float64Arr
 
 function normalizeInit(value: unknown, k: number, points: NormalizedMatrix, caller: Caller): InitMethod | Floats {
   const init = optionOrDefault('init', value, caller);
+  if (init === 'auto') return chooseInit(points.n, points.d, k);
   if (typeof init === 'string') return init;
   const name = caller.name('init');
   const centers = normalizeMatrix(init, name);
@@ -279,6 +282,9 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
   if (options.onIteration !== undefined && typeof options.onIteration !== 'function') {
     throw new TypeError(`${caller.name('onIteration')} must be a function, not ${describe(options.onIteration)}.`);
   }
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new TypeError(`${caller.name('onProgress')} must be a function, not ${describe(options.onProgress)}.`);
+  }
 
   return {
     request: {
@@ -299,6 +305,7 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
     caller,
     signal: options.signal,
     onIteration: options.onIteration,
+    onProgress: options.onProgress,
   };
 }
 

@@ -79,7 +79,7 @@ FitResult<T> iterate(const Problem<T>& p, const Options& options, std::vector<T>
 
 // Fits k-means to p; `explicit_centers` (k × d) is read when options.init is explicit_centers.
 template <class T>
-FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers, const IterationHook& hook) {
+FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers, const Hooks& hooks) {
   p.threads = effective_threads(options.threads, p.n);
   const double tolerance = absolute_tolerance(p, options.tolerance);
   Random rng(options.seed);
@@ -88,7 +88,16 @@ FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers
   for (std::size_t run = 0; run < options.n_init; ++run) {
     std::vector<T> centers(p.k * p.d);
     switch (options.init) {
-      case Init::kmeans_plus_plus: kmeans_plus_plus_centers(p, rng, centers.data(), options.cancel); break;
+      case Init::kmeans_plus_plus: {
+        SeedingProgress progress(hooks.seeding, options.cancel, run, p.k);
+        kmeans_plus_plus_centers(p, rng, centers.data(), progress);
+        break;
+      }
+      case Init::kmeans_parallel: {
+        SeedingProgress progress(hooks.seeding, options.cancel, run, KMEANS_PARALLEL_ROUNDS + p.k);
+        kmeans_parallel_centers(p, rng, centers.data(), progress);
+        break;
+      }
       case Init::random: random_centers(p, rng, centers.data()); break;
       case Init::explicit_centers:
         if (explicit_centers == nullptr) throw std::invalid_argument("explicit initial centres are missing");
@@ -97,9 +106,9 @@ FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers
     }
     FitResult<T> result;
     switch (options.algorithm) {
-      case Algorithm::elkan: result = detail::iterate<T, ElkanAssigner<T>>(p, options, std::move(centers), tolerance, run, hook); break;
-      case Algorithm::hamerly: result = detail::iterate<T, HamerlyAssigner<T>>(p, options, std::move(centers), tolerance, run, hook); break;
-      case Algorithm::lloyd: result = detail::iterate<T, LloydAssigner<T>>(p, options, std::move(centers), tolerance, run, hook); break;
+      case Algorithm::elkan: result = detail::iterate<T, ElkanAssigner<T>>(p, options, std::move(centers), tolerance, run, hooks.iteration); break;
+      case Algorithm::hamerly: result = detail::iterate<T, HamerlyAssigner<T>>(p, options, std::move(centers), tolerance, run, hooks.iteration); break;
+      case Algorithm::lloyd: result = detail::iterate<T, LloydAssigner<T>>(p, options, std::move(centers), tolerance, run, hooks.iteration); break;
     }
     if (!have_best || result.inertia < best.inertia) {
       best = std::move(result);

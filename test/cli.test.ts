@@ -436,7 +436,7 @@ describe('options and summary', () => {
         .map((line) => line.split(',').map(Number))
         .flat(),
     ).toEqual(Array.from(expected.centroids.data));
-    expect(outcome.stderr).toContain('on the js backend (lloyd, 1 thread), seed 7');
+    expect(outcome.stderr).toContain('on the js backend (random seeding, lloyd, 1 thread), seed 7');
   });
 
   it('reads --init centres from a file', async () => {
@@ -453,7 +453,7 @@ describe('options and summary', () => {
     expect(summary).toHaveLength(2);
     expect(summary[0]).toMatch(/^elkan-kmeans: n 6, d 2, k 2: 1 iteration \((converged|not converged: --max-iterations reached)\), inertia 16$/);
     expect(summary[1]).toMatch(
-      /^elkan-kmeans: read \d+ ms \(CSV, no header, float64\), fit \d+ ms on the (native|js) backend \([a-z]+, \d+ threads?\), seed 1$/,
+      /^elkan-kmeans: read \d+ ms \(CSV, no header, float64\), fit \d+ ms on the (native|js) backend \(k-means\+\+ seeding, [a-z]+, \d+ threads?\), seed 1$/,
     );
     // Not a terminal: no progress bar, no escape codes.
     // eslint-disable-next-line no-control-regex -- the terminal's escape character is what must not appear
@@ -474,6 +474,7 @@ describe('options and summary', () => {
     expect(outcome.code).toBe(0);
     /* eslint-disable no-control-regex -- the bar is drawn with terminal escape codes (\x1b[2K), which these patterns match */
     expect(outcome.stderr).toMatch(/\r\x1b\[2Kreading .*progress\.csv [█░]{20} \d+% of 0\.\d MB/);
+    expect(outcome.stderr).toMatch(/\r\x1b\[2Kseeding [█░]{20} k-means\+\+ 100%/);
     expect(outcome.stderr).toMatch(/\r\x1b\[2Kfitting [█░]{20} iteration \d+ · \d+ changed/);
     // The bar is erased before the summary, which starts on a clean line.
     expect(outcome.stderr).toMatch(/\r\x1b\[2Kelkan-kmeans: n 20000, d 2, k 20/);
@@ -487,7 +488,7 @@ describe('options and summary', () => {
     for (const flag of ['-k', '--labels', '--centroids', '--dims', '--header', '--no-header', '--delimiter', '--format', '--dtype', '--quiet']) {
       expect(help.stdout).toContain(`${flag} `);
     }
-    for (const fallback of ['[default: 300]', '[default: 1e-4]', '[default: k-means++]', '[default: auto]']) expect(help.stdout).toContain(fallback);
+    for (const fallback of ['[default: 300]', '[default: 1e-4]', '[default: auto]']) expect(help.stdout).toContain(fallback);
     const version = await cli(['--version']);
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
@@ -682,7 +683,7 @@ describe('bad command lines', () => {
     [
       '--init file missing',
       ['FILE', '-k', '2', '--init', 'kmeans++'],
-      /--init must be k-means\+\+, random or a file of starting centres, but cannot read kmeans\+\+: no such file/,
+      /--init must be auto, k-means\+\+, "k-means\|\|", random or a file of starting centres, but cannot read kmeans\+\+: no such file/,
     ],
     ['--threads 0', ['FILE', '-k', '2', '--threads', '0'], /--threads must be an integer from 1 to 1024, not 0 \(see elkan-kmeans --help\)$/m],
     [

@@ -73,7 +73,7 @@ const CASES: Case[] = [
   // options
   ['options is not an object', POINTS, 2, 'fast', TypeError, /options must be an object/],
   ['an option is misspelt', POINTS, 2, { maxIter: 10 }, TypeError, /options\.maxIter is not an option; did you mean options\.maxIterations\?/],
-  ['init is an unknown method', POINTS, 2, { init: 'kmeans++' }, RangeError, /options\.init must be one of 'k-means\+\+', 'random'/],
+  ['init is an unknown method', POINTS, 2, { init: 'kmeans++' }, RangeError, /options\.init must be one of 'auto', 'k-means\+\+', 'k-means\|\|', 'random'/],
   ['init is a number', POINTS, 2, { init: 3 }, TypeError, /options\.init must be an array of rows/],
   ['init has the wrong number of centres', POINTS, 2, { init: [[0, 0]] }, RangeError, /options\.init has 1 centres but k is 2/],
   ['init has the wrong width', POINTS, 2, { init: [[0], [1]] }, RangeError, /options\.init rows have 1 columns but the points have 2/],

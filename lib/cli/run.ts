@@ -122,6 +122,7 @@ async function fit(args: CliArgs, points: ParsedPoints, io: CliIO, progress: Pro
   const init = typeof initFlag === 'object' ? await readInit(initFlag.file, io) : initFlag;
   const weights = args.weights !== undefined && 'file' in args.weights ? await readWeights(args.weights.file, points.n, io) : points.weights;
   let runs = 1;
+  let seeding = '';
   try {
     // Checked with the command line's names, so that a message about k larger than n or --init of
     // the wrong shape names the flags; the fit itself is the API's.
@@ -134,11 +135,13 @@ async function fit(args: CliArgs, points: ParsedPoints, io: CliIO, progress: Pro
         weights,
         signal: io.signal,
         onIteration: progress.enabled ? (info) => progress.iteration(info, points.n, runs) : undefined,
+        onProgress: progress.enabled ? (info) => info.phase === 'seeding' && progress.seeding(info, runs, seeding) : undefined,
       } satisfies KMeansOptions,
       CLI_CALLER,
     );
     runs = validated.request.nInit;
     const { init: start } = validated.request;
+    if (typeof start === 'string') seeding = start;
     progress.status(`fitting: ${typeof start === 'string' ? `${start} seeding` : 'starting'}, k ${args.k}`);
     return await fitValidated(validated);
   } catch (error) {
@@ -219,7 +222,8 @@ function summary(points: ParsedPoints, result: KMeansResult, k: number, readMs: 
     `${NAME}: n ${points.n}, d ${points.d}, k ${k}: ${result.iterations} iteration${result.iterations === 1 ? '' : 's'}` +
       ` (${result.converged ? 'converged' : `not converged: ${CLI_CALLER.name('maxIterations')} reached`}), inertia ${inertia}`,
     `${NAME}: read ${seconds(readMs)} (${points.description}, ${dtype}), fit ${seconds(fitMs)}` +
-      ` on the ${result.backend} backend (${result.algorithm}, ${result.threads} thread${result.threads === 1 ? '' : 's'}), seed ${result.seed}`,
+      ` on the ${result.backend} backend (${result.init === 'explicit' ? 'given centres' : `${result.init} seeding`}, ${result.algorithm}, ` +
+      `${result.threads} thread${result.threads === 1 ? '' : 's'}), seed ${result.seed}`,
     '',
   ].join('\n');
 }
