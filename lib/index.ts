@@ -1,9 +1,10 @@
 import { exactlyScaledPair } from './exact-scaling.js';
 import { fitValidated, fitValidatedSync, resolveBackend } from './fit.js';
-import type { KMeansOptions, KMeansResult, PointsInput } from './types.js';
+import { normalizedRows } from './core/normalization.js';
+import type { KMeansOptions, KMeansResult, PointsInput, PredictOptions } from './types.js';
 import { normalizeFit, normalizePredict } from './validate.js';
 
-export type { Algorithm, BackendName, InitMethod, IterationInfo, KMeansOptions, KMeansResult, Matrix, PointsInput } from './types.js';
+export type { Algorithm, BackendName, InitMethod, IterationInfo, KMeansOptions, KMeansResult, Matrix, Metric, PointsInput, PredictOptions } from './types.js';
 
 /**
  * Clusters `points` into `k` clusters on the calling thread, reading a `{ data, shape }` matrix in place.
@@ -24,10 +25,19 @@ export async function kmeans(points: PointsInput, k: number, options?: KMeansOpt
   return fitValidated(normalizeFit(points, k, options));
 }
 
-/** Index of the nearest centroid for every point (the lowest index on ties). */
-export function predict(points: PointsInput, centroids: PointsInput): Int32Array {
-  const { points: x, centroids: c } = normalizePredict(points, centroids);
+/**
+ * Index of the nearest centroid for every point (the lowest index on ties). With
+ * `metric: 'cosine'`, the most similar one: points and centroids are normalised as a cosine fit
+ * normalises them, the points into a copy of their element type, the centroids in float64.
+ * Throws a TypeError or RangeError naming the parameter when an argument is invalid.
+ */
+export function predict(points: PointsInput, centroids: PointsInput, options?: PredictOptions): Int32Array {
+  const { points: x, centroids: c, metric } = normalizePredict(points, centroids, options);
   const centers = c.data instanceof Float64Array ? c.data : Float64Array.from(c.data);
+  if (metric === 'cosine') {
+    // Unit vectors need no rescaling to keep their squared distances in double's range.
+    return resolveBackend('auto').predict(normalizedRows(x.data, x.n, x.d), x.n, x.d, normalizedRows(centers, c.n, c.d) as Float64Array, c.n);
+  }
   const [data, scaledCenters] = exactlyScaledPair(x.data, centers);
   return resolveBackend('auto').predict(data, x.n, x.d, scaledCenters, c.n);
 }

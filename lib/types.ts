@@ -13,6 +13,11 @@ export type PointsInput = ReadonlyArray<ReadonlyArray<number>> | ReadonlyArray<F
 export type InitMethod = 'k-means++' | 'random';
 /** The exact algorithms: all reach Lloyd's labels from the same centres; Elkan and Hamerly skip distances they can prove useless. */
 export type Algorithm = 'elkan' | 'hamerly' | 'lloyd';
+/**
+ * How points are compared: `'euclidean'` (squared Euclidean distance) or `'cosine'` (spherical
+ * k-means, Dhillon and Modha 2001; FAISS's `spherical=True`), see {@link KMeansOptions.metric}.
+ */
+export type Metric = 'euclidean' | 'cosine';
 /** Where a fit runs: the C++ addon, or the TypeScript implementation of the same algorithms. */
 export type BackendName = 'native' | 'js';
 
@@ -88,6 +93,34 @@ export interface KMeansOptions {
    */
   algorithm?: Algorithm | 'auto';
   /**
+   * How points are compared. `'euclidean'`: as given. `'cosine'` (spherical k-means): by cosine
+   * similarity, defined exactly as follows.
+   * - Each point x is normalised once, x̂ = x / ‖x‖, with ‖x‖ computed in double (summed in index
+   *   order) and x̂ stored in the points' element type: a copy, n × d values of that type, held for
+   *   the fit's duration. Rows near the ends of double's range normalise too (the row is first
+   *   scaled by a power of two, which changes no bit elsewhere); a row of zeros has no direction
+   *   and is refused with a `RangeError`, as is an explicit `init` row of zeros.
+   * - A centre is the weighted mean of its members' x̂ (summed as for `'euclidean'`, in fixed
+   *   chunks, so no bit depends on the thread count) divided by its norm, ĉ. An empty cluster is
+   *   re-seeded by the same rule as for `'euclidean'`, then normalised; a mean of length zero
+   *   (members that cancel exactly) keeps the old centre.
+   * - A point's label is the centre nearest in exact double squared distance ‖x̂ − ĉ‖², which on
+   *   unit vectors is 2 − 2 cos(x, c): the most similar centre, the lowest index on ties.
+   * - `inertia` is Σ w · ‖x̂ − ĉ‖², that is Σ w · (2 − 2 cos) up to rounding; `centroids` are the
+   *   unit centres ĉ.
+   * - `tolerance` is relative to the mean per-feature variance of the normalised points;
+   *   `'k-means++'` and `'random'` draw from the normalised points; explicit `init` centres are
+   *   normalised.
+   *
+   * Every algorithm reaches the same labels: on unit vectors Elkan's and Hamerly's bounds hold as
+   * they are. Normalising the points, fitting with `'euclidean'` and normalising the centroids
+   * afterwards is not the same fit: its centres are unnormalised means while it runs.
+   * @default 'euclidean'
+   * @example
+   * kmeansSync(embeddings, 8, { metric: 'cosine' });
+   */
+  metric?: Metric;
+  /**
    * `'native'` (the C++ addon; throws when it cannot load, saying why), `'js'` (TypeScript), or
    * `'auto'`: native when the addon loads, else js, with a warning once.
    * @default 'auto'
@@ -129,13 +162,27 @@ export interface KMeansOptions {
   onIteration?: (info: IterationInfo) => void;
 }
 
+/** Options of {@link predict}. */
+export interface PredictOptions {
+  /**
+   * The metric the centroids were fitted with: `'cosine'` normalises the points and the centroids
+   * (as {@link KMeansOptions.metric} defines it) and labels each point with its most similar
+   * centroid; rows of zeros are refused.
+   * @default 'euclidean'
+   */
+  metric?: Metric;
+}
+
 /** What {@link kmeans} and {@link kmeansSync} return. */
 export interface KMeansResult {
   /** Index of the assigned centroid for every point. */
   labels: Int32Array;
   /** k × d centres; Float32Array when the points were float32, else Float64Array. */
   centroids: Matrix;
-  /** Weighted sum of squared distances of the points to their assigned centroid. */
+  /**
+   * Weighted sum of squared distances of the points to their assigned centroid; under
+   * `metric: 'cosine'`, of the normalised points to the unit centroids, Σ w · (2 − 2 cos).
+   */
   inertia: number;
   /** Iterations of the winning run. */
   iterations: number;

@@ -4,7 +4,7 @@ import { API_CALLER, type Caller, type OptionName, describe } from './caller.js'
 import type { Floats } from './core/distance.js';
 import { FIT_OPTIONS, K_ARGUMENT, checkInteger, optionOrDefault } from './options.js';
 import { closestName } from './suggestion.js';
-import type { Algorithm, BackendName, InitMethod, IterationInfo, KMeansOptions } from './types.js';
+import type { Algorithm, BackendName, InitMethod, IterationInfo, KMeansOptions, Metric } from './types.js';
 
 /** Points in the one shape the backends take: a row-major typed array read in place. */
 export interface NormalizedMatrix {
@@ -132,17 +132,31 @@ function checkFinite({ data, n, d }: NormalizedMatrix, name: string): void {
   }
 }
 
-function checkOptions(options: unknown): KMeansOptions {
+/**
+ * Cosine k-means divides every row by its length, so a row of zeros, which has no direction, is
+ * refused; no other finite row is (lib/core/normalization.ts). `name(i)` names row i.
+ */
+function checkDirections({ data, n, d }: NormalizedMatrix, name: (row: number) => string, caller: Caller): void {
+  for (let i = 0; i < n; i++) {
+    let zero = true;
+    for (let j = i * d; j < (i + 1) * d && zero; j++) zero = data[j] === 0;
+    if (zero) {
+      throw new RangeError(
+        `${name(i)} has zero length; cosine k-means needs a direction for every row, so remove that row or use ${caller.setting('metric', 'euclidean')}.`,
+      );
+    }
+  }
+}
+
+function checkOptions(options: unknown, known: readonly OptionName[] = OPTION_NAMES): KMeansOptions {
   if (options === undefined) return {};
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`options must be an object, not ${describe(options)}.`);
   }
   for (const key of Object.keys(options)) {
-    if (!(OPTION_NAMES as readonly string[]).includes(key)) {
-      const suggestion = closestName(key, OPTION_NAMES);
-      throw new TypeError(
-        `options.${key} is not an option${suggestion ? `; did you mean options.${suggestion}?` : ''} Known options: ${OPTION_NAMES.join(', ')}.`,
-      );
+    if (!(known as readonly string[]).includes(key)) {
+      const suggestion = closestName(key, known);
+      throw new TypeError(`options.${key} is not an option${suggestion ? `; did you mean options.${suggestion}?` : ''} Known options: ${known.join(', ')}.`);
     }
   }
   return options as KMeansOptions;
@@ -176,11 +190,12 @@ function normalizeWeights(value: unknown, n: number, caller: Caller): Float64Arr
   return weights;
 }
 
-function normalizeInit(value: unknown, k: number, points: NormalizedMatrix, caller: Caller): InitMethod | Floats {
+function normalizeInit(value: unknown, k: number, points: NormalizedMatrix, metric: Metric, caller: Caller): InitMethod | Floats {
   const init = optionOrDefault('init', value, caller);
   if (typeof init === 'string') return init;
   const name = caller.name('init');
   const centers = normalizeMatrix(init, name);
+  if (metric === 'cosine') checkDirections(centers, (row) => `${name} row ${row}`, caller);
   if (centers.n !== k) {
     throw new RangeError(`${name} has ${centers.n} centres but k is ${k}; give exactly k rows.`);
   }
@@ -219,7 +234,9 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
     caller,
     `k counts clusters and cannot exceed the ${points.n} points`,
   );
-  const init = normalizeInit(options.init, k, points, caller);
+  const metric = optionOrDefault('metric', options.metric, caller);
+  if (metric === 'cosine') checkDirections(points, (row) => `points[${row}]`, caller);
+  const init = normalizeInit(options.init, k, points, metric, caller);
 
   const nInitOption = optionOrDefault('nInit', options.nInit, caller);
   const nInit = nInitOption === 'auto' ? (init === 'random' ? 10 : 1) : nInitOption;
@@ -256,6 +273,7 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
       maxIterations,
       tolerance,
       seed,
+      metric,
       threads,
     },
     algorithm,
@@ -266,12 +284,25 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
   };
 }
 
-/** Validates `predict(points, centroids)`. */
-export function normalizePredict(pointsValue: unknown, centroidsValue: unknown): { points: NormalizedMatrix; centroids: NormalizedMatrix } {
+/** The options `predict` takes: those of a fit that decide a label. */
+const PREDICT_OPTION_NAMES = ['metric'] as const satisfies readonly OptionName[];
+
+/** Validates `predict(points, centroids, options)`. */
+export function normalizePredict(
+  pointsValue: unknown,
+  centroidsValue: unknown,
+  optionsValue: unknown,
+): { points: NormalizedMatrix; centroids: NormalizedMatrix; metric: Metric } {
   const points = normalizeMatrix(pointsValue, 'points');
   const centroids = normalizeMatrix(centroidsValue, 'centroids');
   if (centroids.d !== points.d) {
     throw new RangeError(`centroids have ${centroids.d} columns but the points have ${points.d}; the dimensions must match.`);
   }
-  return { points, centroids };
+  const options = checkOptions(optionsValue, PREDICT_OPTION_NAMES);
+  const metric = optionOrDefault('metric', options.metric, API_CALLER);
+  if (metric === 'cosine') {
+    checkDirections(points, (row) => `points[${row}]`, API_CALLER);
+    checkDirections(centroids, (row) => `centroids[${row}]`, API_CALLER);
+  }
+  return { points, centroids, metric };
 }
