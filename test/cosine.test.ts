@@ -228,12 +228,14 @@ describe('cosine k-means semantics', () => {
     }
   });
 
-  it('ignores the length of every point: rows times powers of two up to 2^±900 give the same bits', () => {
+  it('ignores the length of every point: rows times powers of two from 2^-1070 (subnormal) to 2^900 give the same bits', () => {
     const [n, d] = points.shape;
-    const stretched = Float64Array.from(points.data, (x, e) => x * 2 ** [-900, -300, 0, 7, 500, 900][Math.floor(e / d) % 6]);
+    // Multiples of 1/16, so that even their subnormal multiples are exact.
+    const dyadic = Float64Array.from(points.data, (x) => Math.round(x * 16) / 16 || 1);
+    const stretched = Float64Array.from(dyadic, (x, e) => x * 2 ** [-1070, -900, -300, 0, 7, 500, 900][Math.floor(e / d) % 7]);
     for (const backend of ['js', 'native'] as const) {
       const options: KMeansOptions = { metric: 'cosine', seed: 3, backend, tolerance: 0 };
-      const plain = kmeansSync(points, 6, options);
+      const plain = kmeansSync({ data: dyadic, shape: [n, d] }, 6, options);
       const fit = kmeansSync({ data: stretched, shape: [n, d] }, 6, options);
       expectSameArray(fit.labels, plain.labels);
       expect(sameValues(fit.centroids.data, plain.centroids.data)).toBe(true);
