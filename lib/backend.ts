@@ -1,5 +1,5 @@
 import type { Floats } from './core/distance.js';
-import type { Algorithm, BackendName, InitMethod, IterationInfo, ProgressInfo } from './types.js';
+import type { Algorithm, BackendName, InitMethod, IterationInfo, Metric, ProgressInfo } from './types.js';
 
 /**
  * A fit request after validation: what every backend receives, the native addon as is
@@ -20,6 +20,8 @@ export interface FitRequest {
   tolerance: number;
   seed: number;
   algorithm: Algorithm;
+  /** Cosine: the backend normalises the points and explicit centres itself, on its own copy. */
+  metric: Metric;
   threads: number;
 }
 
