@@ -11,8 +11,11 @@ export type PointsInput = ReadonlyArray<ReadonlyArray<number>> | ReadonlyArray<F
 
 /** How `init` chooses the first centres when it is not given them. */
 export type InitMethod = 'k-means++' | 'random';
-/** The exact algorithms: all reach Lloyd's labels from the same centres; Elkan and Hamerly skip distances they can prove useless. */
-export type Algorithm = 'elkan' | 'hamerly' | 'lloyd';
+/**
+ * The exact algorithms: all reach Lloyd's labels from the same centres; Elkan, Hamerly and Yinyang
+ * skip distances they can prove useless.
+ */
+export type Algorithm = 'elkan' | 'hamerly' | 'yinyang' | 'lloyd';
 /** Where a fit runs: the C++ addon, or the TypeScript implementation of the same algorithms. */
 export type BackendName = 'native' | 'js';
 
@@ -76,7 +79,9 @@ export interface KMeansOptions {
    */
   seed?: number;
   /**
-   * The exact algorithm: `'elkan'` (n × k bounds), `'hamerly'` (n bounds) or `'lloyd'` (none).
+   * The exact algorithm: `'elkan'` (n × k bounds), `'hamerly'` (n bounds), `'yinyang'` (n × k / 10
+   * bounds: the centres are grouped once, ten to a group, and a point keeps one bound per group; it
+   * pays with many centres, hundreds and more) or `'lloyd'` (none).
    * `'auto'` takes Elkan where the backend runs it faster than Hamerly (natively from 128
    * dimensions and 32 centres with bounds up to 1 GiB; in TypeScript from 16 dimensions and 32
    * centres) and its bounds, as that backend stores them (float32 natively, float64 in

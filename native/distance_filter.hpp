@@ -415,6 +415,29 @@ class DistanceFilter {
     return approx - ((beta_ + 0x1p-24) * row.norm + eta_) * (1 + 0x1p-40) - std::abs(approx) * 0x1p-50;
   }
 
+  // lower_squared_except for each group of centres: visit(g, bound) with a lower bound on the exact
+  // squared distance from the point to every centre of group g (members[starts[g]] to
+  // members[starts[g + 1]] − 1) not `listed`, INFINITY where there is none. Overwrites the listed
+  // centres' entries of the row.
+  template <class Visit>
+  void lower_squared_groups(const FilterRow& row, const std::uint32_t* listed, std::size_t count, const std::uint32_t* members, const std::uint32_t* starts,
+                            std::size_t groups, Visit visit) const {
+    for (std::size_t l = 0; l < count; ++l) row.s[listed[l]] = INFINITY;
+    const float* s = row.s;
+    const float* slack = slack_.data();
+    const double margin = ((beta_ + 0x1p-24) * row.norm + eta_) * (1 + 0x1p-40);
+    for (std::size_t g = 0; g < groups; ++g) {
+      float least = INFINITY;
+      for (std::uint32_t m = starts[g]; m < starts[g + 1]; ++m) least = std::min(least, s[members[m]] - slack[members[m]]);
+      if (least == INFINITY) {
+        visit(g, static_cast<double>(INFINITY));
+        continue;
+      }
+      const double approx = static_cast<double>(least) + row.norm;
+      visit(g, approx - margin - std::abs(approx) * 0x1p-50);
+    }
+  }
+
   // A lower bound on the exact squared distance from the point to centre c.
   double lower_squared(const FilterRow& row, std::size_t c) const {
     const double norm = row.norm + norms64_[c];
