@@ -415,20 +415,21 @@ class DistanceFilter {
     return approx - ((beta_ + 0x1p-24) * row.norm + eta_) * (1 + 0x1p-40) - std::abs(approx) * 0x1p-50;
   }
 
-  // lower_squared_except for each group of centres: visit(g, bound) with a lower bound on the exact
-  // squared distance from the point to every centre of group g (members[starts[g]] to
-  // members[starts[g + 1]] − 1) not `listed`, INFINITY where there is none. Overwrites the listed
-  // centres' entries of the row.
+  // lower_squared_except for each run of consecutive centres: visit(g, bound) with a lower bound on
+  // the exact squared distance from the point to every centre from starts[g] to starts[g + 1] − 1
+  // not `listed`, INFINITY where there is none. Overwrites the listed centres' entries of the row.
   template <class Visit>
-  void lower_squared_groups(const FilterRow& row, const std::uint32_t* listed, std::size_t count, const std::uint32_t* members, const std::uint32_t* starts,
-                            std::size_t groups, Visit visit) const {
+  void lower_squared_runs(const FilterRow& row, const std::uint32_t* listed, std::size_t count, const std::uint32_t* starts, std::size_t runs, Visit visit) const {
     for (std::size_t l = 0; l < count; ++l) row.s[listed[l]] = INFINITY;
     const float* s = row.s;
     const float* slack = slack_.data();
     const double margin = ((beta_ + 0x1p-24) * row.norm + eta_) * (1 + 0x1p-40);
-    for (std::size_t g = 0; g < groups; ++g) {
+    for (std::size_t g = 0; g < runs; ++g) {
       float least = INFINITY;
-      for (std::uint32_t m = starts[g]; m < starts[g + 1]; ++m) least = std::min(least, s[members[m]] - slack[members[m]]);
+      for (std::uint32_t c = starts[g]; c < starts[g + 1]; ++c) {
+        const float low = s[c] - slack[c];
+        least = low < least ? low : least;
+      }
       if (least == INFINITY) {
         visit(g, static_cast<double>(INFINITY));
         continue;

@@ -246,12 +246,15 @@ export class YinyangAssigner implements Assigner {
       if (reach + movedGenerously[g] < lower[lo + g]) continue;
       failed[failures] = g;
       begins[failures] = count;
+      // Centre c is skipped when reach + before + shift_c < lower[g], tested as shift_c < lower[g] −
+      // (reach + before): the rounding of that difference, 2^-53 of lower[g], is far below the
+      // 2^-22 that the stored bound keeps below the exact one.
+      const threshold = lower[lo + g] - (reach + beforeGenerously[g]);
       let skippedAny = 0;
-      const before = reach + beforeGenerously[g];
       for (let m = starts[g]; m < starts[g + 1]; m++) {
         const c = members[m];
         if (c === label) continue;
-        if (before + shifts[c] < lower[lo + g]) {
+        if (shifts[c] < threshold) {
           skippedAny = 1;
           continue;
         }
