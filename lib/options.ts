@@ -89,7 +89,7 @@ export const FIT_OPTIONS = {
     rule: { type: 'choice', choices: ALGORITHMS },
     default: { value: 'auto' },
     help:
-      'the exact algorithm: elkan (n × k bounds), hamerly (n bounds), yinyang (n × k / 10 bounds, for many centres) ' +
+      'the exact algorithm: elkan (n × k bounds), hamerly (n bounds), yinyang (n × k / 40 bounds, for many centres) ' +
       'or lloyd (none); auto takes Elkan where ' +
       'the backend runs it faster (native: from 128 dimensions and 32 centres, bounds up to 1 GiB; ' +
       `TypeScript: from ${ELKAN_MIN_DIMENSIONS} dimensions and ${ELKAN_MIN_CENTERS} centres) when its bounds fit in memory, else Hamerly`,

@@ -79,8 +79,8 @@ export interface KMeansOptions {
    */
   seed?: number;
   /**
-   * The exact algorithm: `'elkan'` (n × k bounds), `'hamerly'` (n bounds), `'yinyang'` (n × k / 10
-   * bounds: the centres are grouped once, ten to a group, and a point keeps one bound per group; it
+   * The exact algorithm: `'elkan'` (n × k bounds), `'hamerly'` (n bounds), `'yinyang'` (n × k / 40
+   * bounds: the centres are grouped once, forty to a group, and a point keeps one bound per group; it
    * pays with many centres, hundreds and more) or `'lloyd'` (none).
    * `'auto'` takes Elkan where the backend runs it faster than Hamerly (natively from 128
    * dimensions and 32 centres with bounds up to 1 GiB; in TypeScript from 16 dimensions and 32

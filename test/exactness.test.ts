@@ -81,16 +81,16 @@ describe('Yinyang with many groups of centres', () => {
     ['float64', Float64Array],
     ['float32', Float32Array],
   ] as [string, FloatArrayType][])(
-    "reaches the TypeScript Lloyd's labels, centroid and inertia bits on both backends and thread counts (%s, k = 150: 15 groups)",
+    "reaches the TypeScript Lloyd's labels, centroid and inertia bits on both backends and thread counts (%s, k = 320: 8 groups)",
     (_name, type) => {
       // d = 12: natively the first pass runs through the distance filter.
-      const points = gaussianBlobs(41, 3000, 12, 180, 4, type);
-      const options: KMeansOptions = { seed: 8, tolerance: 0, maxIterations: 25 };
-      const reference = kmeansSync(points, 150, { ...options, backend: 'js', algorithm: 'lloyd' });
+      const points = gaussianBlobs(41, 2000, 12, 360, 4, type);
+      const options: KMeansOptions = { seed: 8, tolerance: 0, maxIterations: 15 };
+      const reference = kmeansSync(points, 320, { ...options, backend: 'js', algorithm: 'lloyd' });
       const fits = [
-        kmeansSync(points, 150, { ...options, backend: 'js', algorithm: 'yinyang' }),
-        kmeansSync(points, 150, { ...options, backend: 'native', algorithm: 'yinyang', threads: 1 }),
-        kmeansSync(points, 150, { ...options, backend: 'native', algorithm: 'yinyang', threads: 2 }),
+        kmeansSync(points, 320, { ...options, backend: 'js', algorithm: 'yinyang' }),
+        kmeansSync(points, 320, { ...options, backend: 'native', algorithm: 'yinyang', threads: 1 }),
+        kmeansSync(points, 320, { ...options, backend: 'native', algorithm: 'yinyang', threads: 2 }),
       ];
       for (const fit of fits) {
         expect(fit.algorithm).toBe('yinyang');

@@ -3,8 +3,8 @@ import { type Floats, squaredDistance } from './distance.js';
 import type { Assigner } from './kmeans.js';
 import type { Problem } from './types.js';
 
-/** Centres per group: the paper's t = k / 10, one group below 20 centres (native/yinyang.hpp holds the same). */
-export const YINYANG_CENTERS_PER_GROUP = 10;
+/** Centres per group: t = k / 40, one group below 80 centres (native/yinyang.hpp holds the same, and why not the paper's k / 10). */
+export const YINYANG_CENTERS_PER_GROUP = 40;
 
 /** How many groups Yinyang forms for k centres (before dropping empty ones). */
 export function yinyangGroupCount(k: number): number {
@@ -95,7 +95,7 @@ function asLowerBound(x: number): number {
 
 /**
  * Yinyang k-means (Ding et al., ICML 2015): exact k-means whose k centres are split once into
- * t ≈ k / 10 groups of nearby centres. Each point keeps an upper bound on the distance to its own
+ * t ≈ k / 40 groups of nearby centres. Each point keeps an upper bound on the distance to its own
  * centre, a lower bound on the distance to every other centre (the global filter, loosened as
  * Hamerly's), and one lower bound per group over the group's centres other than its own (the
  * group filter): n × t bounds where Elkan keeps n × k. In a group that fails its filter, the

@@ -126,15 +126,15 @@ void accelerated_match_lloyd_for_every_thread_count() {
   }
 }
 
-// Yinyang with many groups of centres (up to k / 10 = 30), through the distance filter (d ≥ 8) and
+// Yinyang with several groups of centres (up to k / 40 = 12), through the distance filter (d ≥ 8) and
 // without it, Gaussian-like blobs of varied spread: Lloyd's labels and bits for 1 and 2 threads.
 template <class T>
 void yinyang_matches_lloyd_with_many_groups() {
   std::uint32_t seed = 100;
   for (const std::size_t d : {3, 16, 33}) {
-    for (const std::size_t k : {25, 120, 301}) {
+    for (const std::size_t k : {25, 160, 481}) {
       ++seed;
-      const std::size_t n = 5000;
+      const std::size_t n = 3000;
       const std::vector<T> data = blobs<T>(seed, n, d, k + seed % 50, 1 + static_cast<double>(seed % 7));
       ekm::Options options;
       options.seed = seed;
