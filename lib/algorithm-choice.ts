@@ -46,7 +46,7 @@ function formatBytes(bytes: number): string {
 /**
  * The algorithm a fit runs: 'auto' takes Elkan where the backend runs it faster than Hamerly
  * (Backend.elkanPays) and its n × k bounds fit the budget, else Hamerly (n bounds). An explicit 'elkan' that does not fit is refused up front
- * rather than left to exhaust the machine's memory, in a message that names the option as the caller
+ * rather than left to exhaust the machine's memory, and so is an explicit 'yinyang' (n × k / 40 bounds), in a message that names the option as the caller
  * does. The bytes are those of the backend that will run the fit: the native core stores Elkan's
  * bounds in half the bytes of the TypeScript one.
  */
@@ -65,6 +65,13 @@ export function chooseAlgorithm(
     throw new RangeError(
       `${caller.name('algorithm')} ${caller.literal('elkan')} needs ${formatBytes(elkanBytes)} for its n × k bounds (n = ${n}, k = ${k}), ` +
         `more than the ${formatBytes(budget)} allowed (half of this machine's memory); ` +
+        `use ${caller.setting('algorithm', 'hamerly')} (${formatBytes(backend.boundsBytes('hamerly', n, k))}, as exact) or ${caller.literal('auto')}.`,
+    );
+  }
+  if (requested === 'yinyang' && backend.boundsBytes('yinyang', n, k) > budget) {
+    throw new RangeError(
+      `${caller.name('algorithm')} ${caller.literal('yinyang')} needs ${formatBytes(backend.boundsBytes('yinyang', n, k))} for its n × k / 40 bounds ` +
+        `(n = ${n}, k = ${k}), more than the ${formatBytes(budget)} allowed (half of this machine's memory); ` +
         `use ${caller.setting('algorithm', 'hamerly')} (${formatBytes(backend.boundsBytes('hamerly', n, k))}, as exact) or ${caller.literal('auto')}.`,
     );
   }

@@ -3,6 +3,7 @@ import { ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS } from './algorithm-choice.js';
 import { type Backend, type FitHooks, type FitRequest, abortError } from './backend.js';
 import type { Floats } from './core/distance.js';
 import * as kmeans from './core/kmeans.js';
+import { yinyangGroupCount } from './core/yinyang.js';
 import type { Algorithm } from './types.js';
 
 /**
@@ -48,9 +49,10 @@ function runToEnd<T>(steps: Generator<void, T>): T {
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * The Float64Arrays lib/core/elkan.ts and lib/core/hamerly.ts allocate: Elkan's upper bounds (n),
- * lower bounds (n × k), centre-to-centre table (k × k) and nearest-centre distances (k); Hamerly's
- * two bounds per point and its nearest-centre distances.
+ * The arrays lib/core/elkan.ts, lib/core/hamerly.ts and lib/core/yinyang.ts allocate: Elkan's upper
+ * bounds (n), lower bounds (n × k), centre-to-centre table (k × k) and nearest-centre distances (k);
+ * Hamerly's two bounds per point and its nearest-centre distances; Yinyang's two double bounds per
+ * point, its float32 group bounds (n × t), and per centre and group its tables and scratch.
  */
 function boundsBytes(algorithm: Algorithm, n: number, k: number): number {
   switch (algorithm) {
@@ -58,6 +60,10 @@ function boundsBytes(algorithm: Algorithm, n: number, k: number): number {
       return 8 * n * (k + 1) + 8 * k * (k + 1);
     case 'hamerly':
       return 16 * n + 8 * k;
+    case 'yinyang': {
+      const t = yinyangGroupCount(k);
+      return 16 * n + 4 * n * t + 40 * k + 33 * t;
+    }
     case 'lloyd':
       return 0;
   }

@@ -1,5 +1,6 @@
 import { type Backend, type FitHooks, type FitRequest, abortError } from './backend.js';
 import type { NativeBinding, NativeIterationCallback, NativeSeedingCallback } from './binding.js';
+import { yinyangGroupCount } from './core/yinyang.js';
 import type { Algorithm } from './types.js';
 
 /** What onIteration or onProgress threw, kept to end the fit with. */
@@ -61,7 +62,9 @@ export function nativeElkanPays(n: number, d: number, k: number): boolean {
  * What native/elkan.hpp and native/hamerly.hpp allocate: Elkan's lower bounds (n × k) are float32,
  * half the bytes of the TypeScript ones, and its upper bounds (n), centre-to-centre table (k × k)
  * and four per-centre arrays (nearest centre, last shift, total shift and its margin) double;
- * Hamerly keeps two double bounds per point and its nearest-centre distances.
+ * Hamerly keeps two double bounds per point and its nearest-centre distances; Yinyang two double
+ * bounds per point, float32 group bounds (n × t, native/yinyang.hpp), and per centre and group its
+ * tables.
  */
 export function nativeBoundsBytes(algorithm: Algorithm, n: number, k: number): number {
   switch (algorithm) {
@@ -69,6 +72,10 @@ export function nativeBoundsBytes(algorithm: Algorithm, n: number, k: number): n
       return 8 * n + 4 * n * k + 8 * k * (k + 4);
     case 'hamerly':
       return 16 * n + 8 * k;
+    case 'yinyang': {
+      const t = yinyangGroupCount(k);
+      return 16 * n + 4 * n * t + 40 * k + 33 * t;
+    }
     case 'lloyd':
       return 0;
   }

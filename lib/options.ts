@@ -41,7 +41,7 @@ export interface OptionSpec {
 
 /** Keyed by the package's own types, so that a new method, algorithm or backend there fails to compile until listed here. */
 const INIT_METHODS = Object.keys({ auto: 0, 'k-means++': 0, 'k-means||': 0, random: 0 } satisfies Record<InitMethod | 'auto', 0>) as Array<InitMethod | 'auto'>;
-const ALGORITHMS = Object.keys({ auto: 0, elkan: 0, hamerly: 0, lloyd: 0 } satisfies Record<Algorithm | 'auto', 0>) as Array<Algorithm | 'auto'>;
+const ALGORITHMS = Object.keys({ auto: 0, elkan: 0, hamerly: 0, yinyang: 0, lloyd: 0 } satisfies Record<Algorithm | 'auto', 0>) as Array<Algorithm | 'auto'>;
 const METRICS = Object.keys({ euclidean: 0, cosine: 0 } satisfies Record<Metric, 0>) as Metric[];
 const BACKENDS = Object.keys({ auto: 0, native: 0, js: 0 } satisfies Record<BackendName | 'auto', 0>) as Array<BackendName | 'auto'>;
 
@@ -92,7 +92,8 @@ export const FIT_OPTIONS = {
     rule: { type: 'choice', choices: ALGORITHMS },
     default: { value: 'auto' },
     help:
-      'the exact algorithm: elkan (n × k bounds), hamerly (n bounds) or lloyd (none); auto takes Elkan where ' +
+      'the exact algorithm: elkan (n × k bounds), hamerly (n bounds), yinyang (n × k / 40 bounds, for many centres) ' +
+      'or lloyd (none); auto takes Elkan where ' +
       'the backend runs it faster (native: from 128 dimensions and 32 centres, bounds up to 1 GiB; ' +
       `TypeScript: from ${ELKAN_MIN_DIMENSIONS} dimensions and ${ELKAN_MIN_CENTERS} centres) when its bounds fit in memory, else Hamerly`,
     cliValue: 'NAME',

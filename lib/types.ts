@@ -64,8 +64,11 @@ export interface Float64MatrixJSON extends MatrixJSON {
 
 /** How `init` chooses the first centres when it is not given them. */
 export type InitMethod = 'k-means++' | 'k-means||' | 'random';
-/** The exact algorithms: all reach Lloyd's labels from the same centres; Elkan and Hamerly skip distances they can prove useless. */
-export type Algorithm = 'elkan' | 'hamerly' | 'lloyd';
+/**
+ * The exact algorithms: all reach Lloyd's labels from the same centres; Elkan, Hamerly and Yinyang
+ * skip distances they can prove useless.
+ */
+export type Algorithm = 'elkan' | 'hamerly' | 'yinyang' | 'lloyd';
 /**
  * How points are compared: `'euclidean'` (squared Euclidean distance) or `'cosine'` (spherical
  * k-means, Dhillon and Modha 2001; FAISS's `spherical=True`), see {@link KMeansOptions.metric}.
@@ -173,7 +176,9 @@ export interface KMeansOptions {
    */
   seed?: number;
   /**
-   * The exact algorithm: `'elkan'` (n × k bounds), `'hamerly'` (n bounds) or `'lloyd'` (none).
+   * The exact algorithm: `'elkan'` (n × k bounds), `'hamerly'` (n bounds), `'yinyang'` (n × k / 40
+   * bounds: the centres are grouped once, forty to a group, and a point keeps one bound per group; it
+   * pays with many centres, hundreds and more) or `'lloyd'` (none).
    * `'auto'` takes Elkan where the backend runs it faster than Hamerly (natively from 128
    * dimensions and 32 centres with bounds up to 1 GiB; in TypeScript from 16 dimensions and 32
    * centres) and its bounds, as that backend stores them (float32 natively, float64 in

@@ -173,8 +173,9 @@ Request parse_request(const Napi::Object& object) {
   const std::string algorithm = algorithm_value.As<Napi::String>();
   if (algorithm == "elkan") r.options.algorithm = ekm::Algorithm::elkan;
   else if (algorithm == "hamerly") r.options.algorithm = ekm::Algorithm::hamerly;
+  else if (algorithm == "yinyang") r.options.algorithm = ekm::Algorithm::yinyang;
   else if (algorithm == "lloyd") r.options.algorithm = ekm::Algorithm::lloyd;
-  else throw Napi::RangeError::New(env, "algorithm must be 'elkan', 'hamerly' or 'lloyd'");
+  else throw Napi::RangeError::New(env, "algorithm must be 'elkan', 'hamerly', 'yinyang' or 'lloyd'");
   const Napi::Value metric_value = object.Get("metric");
   if (!metric_value.IsString()) throw Napi::TypeError::New(env, "metric must be a string");
   const std::string metric = metric_value.As<Napi::String>();

@@ -216,6 +216,7 @@ struct CandidateScratch {
   explicit CandidateScratch(std::size_t k) : candidates(k) {}
   AsDouble<T> row;
   std::vector<std::uint32_t> candidates;
+  std::vector<double> runs;  // lower_squared_runs' answers
 };
 
 // Per-thread working memory: a block of packed points and its tile.
@@ -413,6 +414,30 @@ class DistanceFilter {
     if (least == INFINITY) return INFINITY;
     const double approx = static_cast<double>(least) + row.norm;
     return approx - ((beta_ + 0x1p-24) * row.norm + eta_) * (1 + 0x1p-40) - std::abs(approx) * 0x1p-50;
+  }
+
+  // lower_squared_except for each run of consecutive centres: out[g] = a lower bound on the exact
+  // squared distance from the point to every centre from starts[g] to starts[g + 1] − 1 not
+  // `listed`, INFINITY where there is none. Overwrites the listed centres' entries of the row.
+  void lower_squared_runs(const FilterRow& row, const std::uint32_t* listed, std::size_t count, const std::uint32_t* starts, std::size_t runs, double* out) const {
+    for (std::size_t l = 0; l < count; ++l) row.s[listed[l]] = INFINITY;
+    const float* s = row.s;
+    const float* slack = slack_.data();
+    for (std::size_t g = 0; g < runs; ++g) {
+      float least = INFINITY;
+      for (std::uint32_t c = starts[g]; c < starts[g + 1]; ++c) {
+        const float low = s[c] - slack[c];
+        least = low < least ? low : least;
+      }
+      out[g] = static_cast<double>(least);
+    }
+    // Without branches, so that it vectorises.
+    const double margin = ((beta_ + 0x1p-24) * row.norm + eta_) * (1 + 0x1p-40), norm = row.norm;
+    for (std::size_t g = 0; g < runs; ++g) {
+      const double approx = out[g] + norm;
+      const double bound = approx - margin - std::abs(approx) * 0x1p-50;
+      out[g] = out[g] == INFINITY ? INFINITY : bound;
+    }
   }
 
   // A lower bound on the exact squared distance from the point to centre c.

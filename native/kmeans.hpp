@@ -22,6 +22,7 @@
 #include "seeding.hpp"
 #include "tolerance.hpp"
 #include "types.hpp"
+#include "yinyang.hpp"
 
 namespace ekm {
 inline namespace EKM_ISA {
@@ -121,6 +122,7 @@ FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers
     switch (options.algorithm) {
       case Algorithm::elkan: result = detail::iterate<T, ElkanAssigner<T>>(p, options, std::move(centers), tolerance, run, hooks.iteration); break;
       case Algorithm::hamerly: result = detail::iterate<T, HamerlyAssigner<T>>(p, options, std::move(centers), tolerance, run, hooks.iteration); break;
+      case Algorithm::yinyang: result = detail::iterate<T, YinyangAssigner<T>>(p, options, std::move(centers), tolerance, run, hooks.iteration); break;
       case Algorithm::lloyd: result = detail::iterate<T, LloydAssigner<T>>(p, options, std::move(centers), tolerance, run, hooks.iteration); break;
     }
     if (!have_best || result.inertia < best.inertia) {

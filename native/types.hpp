@@ -27,7 +27,7 @@ struct Problem {
   double weight(std::size_t i) const { return weights ? weights[i] : 1.0; }
 };
 
-enum class Algorithm { elkan, hamerly, lloyd };
+enum class Algorithm { elkan, hamerly, yinyang, lloyd };
 enum class Init { kmeans_plus_plus, kmeans_parallel, random, explicit_centers };
 // euclidean: the points as given; cosine: the points and every centre normalised to unit length
 // (native/normalization.hpp), which makes squared distances 2 − 2 cos.

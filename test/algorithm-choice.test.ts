@@ -39,6 +39,21 @@ describe("algorithm: 'elkan' beyond the memory budget", () => {
   });
 });
 
+describe("algorithm: 'yinyang' beyond the memory budget", () => {
+  it('is refused up front with the bytes its n × k / 40 bounds need, and runs within it', () => {
+    const [n, d, k] = [2_000_000, 32, 4000];
+    const bytes = nativeBoundsBytes('yinyang', n, k);
+    // 100 float32 group bounds per point, and two double bounds.
+    expect(bytes).toBeGreaterThan(4 * n * 100);
+    expect(bytes).toBeLessThan(4 * n * 100 + 16 * n + 1e6);
+    const native = { boundsBytes: nativeBoundsBytes, elkanPays: nativeElkanPays };
+    expect(chooseAlgorithm('yinyang', n, d, k, native, bytes)).toBe('yinyang');
+    expect(() => chooseAlgorithm('yinyang', n, d, k, native, bytes - 1)).toThrow(
+      /^options\.algorithm 'yinyang' needs 832 MB for its n × k \/ 40 bounds \(n = 2000000, k = 4000\).*use algorithm: 'hamerly' \(32 MB, as exact\) or 'auto'\.$/,
+    );
+  });
+});
+
 describe('the memory budget', () => {
   const native = { boundsBytes: nativeBoundsBytes, elkanPays: nativeElkanPays };
 

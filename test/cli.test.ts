@@ -688,8 +688,8 @@ describe('bad command lines', () => {
     ['--threads 0', ['FILE', '-k', '2', '--threads', '0'], /--threads must be an integer from 1 to 1024, not 0 \(see elkan-kmeans --help\)$/m],
     [
       '--algorithm unknown',
-      ['FILE', '-k', '2', '--algorithm', 'yinyang'],
-      /--algorithm must be one of auto, elkan, [a-z, ]*lloyd, not yinyang \(see elkan-kmeans --help\)$/m,
+      ['FILE', '-k', '2', '--algorithm', 'minibatch'],
+      /--algorithm must be one of auto, elkan, hamerly, yinyang, lloyd, not minibatch \(see elkan-kmeans --help\)$/m,
     ],
     ['--algorithm empty', ['FILE', '-k', '2', '--algorithm='], /--algorithm must be one of auto, elkan, [a-z, ]*lloyd, not "" \(see elkan-kmeans --help\)$/m],
     ['--backend unknown', ['FILE', '-k', '2', '--backend', 'gpu'], /--backend must be one of auto, native, js, not gpu \(see elkan-kmeans --help\)$/m],

@@ -22,12 +22,14 @@ function randomCases(count: number): Array<{ seed: number; n: number; d: number;
   });
 }
 
-/** The implementations held to the TypeScript Lloyd, the reference: all six but itself. */
-const OTHER_FIVE = [
+/** The implementations held to the TypeScript Lloyd, the reference: all eight but itself. */
+const OTHER_SEVEN = [
   ['js', 'elkan'],
   ['js', 'hamerly'],
+  ['js', 'yinyang'],
   ['native', 'elkan'],
   ['native', 'hamerly'],
+  ['native', 'yinyang'],
   ['native', 'lloyd'],
 ] as const;
 
@@ -43,43 +45,71 @@ describe.each([
   ['float64', Float64Array],
   ['float32', Float32Array],
 ] as [string, FloatArrayType][])('exactness on %s data', (_name, type) => {
-  it("Elkan and Hamerly reach Lloyd's labels and iterations on 300 random shapes and seeds (js)", () => {
+  it("Elkan, Hamerly and Yinyang reach Lloyd's labels and iterations on 300 random shapes and seeds (js)", () => {
     for (const c of randomCases(300)) {
       const points = gaussianBlobs(c.seed, c.n, c.d, Math.max(1, c.k), c.spread, type);
       const options: KMeansOptions = { seed: c.seed, backend: 'js', tolerance: c.seed % 2 ? 1e-4 : 0 };
       const lloyd = kmeansSync(points, c.k, { ...options, algorithm: 'lloyd' });
       expectSameFit(kmeansSync(points, c.k, { ...options, algorithm: 'elkan' }), lloyd);
       expectSameFit(kmeansSync(points, c.k, { ...options, algorithm: 'hamerly' }), lloyd);
+      expectSameFit(kmeansSync(points, c.k, { ...options, algorithm: 'yinyang' }), lloyd);
     }
   });
 
-  it("native Elkan, Hamerly and Lloyd reach the TypeScript Lloyd's labels on the same 300 cases", () => {
+  it("native Elkan, Hamerly, Yinyang and Lloyd reach the TypeScript Lloyd's labels on the same 300 cases", () => {
     for (const c of randomCases(300)) {
       const points = gaussianBlobs(c.seed, c.n, c.d, Math.max(1, c.k), c.spread, type);
       const options: KMeansOptions = { seed: c.seed, tolerance: c.seed % 2 ? 1e-4 : 0 };
       const reference = kmeansSync(points, c.k, { ...options, backend: 'js', algorithm: 'lloyd' });
-      for (const algorithm of ['elkan', 'hamerly', 'lloyd'] as const) {
+      for (const algorithm of ['elkan', 'hamerly', 'yinyang', 'lloyd'] as const) {
         expectSameFit(kmeansSync(points, c.k, { ...options, backend: 'native', algorithm }), reference);
       }
     }
   });
 
-  it('all six implementations agree on the S1-like set from the same centres', () => {
+  it('all eight implementations agree on the S1-like set from the same centres', () => {
     const points: Matrix = s1Like(7, type);
     const reference = kmeansSync(points, 15, { seed: 5, init: 'random', backend: 'js', algorithm: 'lloyd', tolerance: 0 });
-    for (const [backend, algorithm] of OTHER_FIVE) {
+    for (const [backend, algorithm] of OTHER_SEVEN) {
       expectSameFit(kmeansSync(points, 15, { seed: 5, init: 'random', backend, algorithm, tolerance: 0 }), reference);
     }
   });
 });
 
+describe('Yinyang with many groups of centres', () => {
+  it.each([
+    ['float64', Float64Array],
+    ['float32', Float32Array],
+  ] as [string, FloatArrayType][])(
+    "reaches the TypeScript Lloyd's labels, centroid and inertia bits on both backends and thread counts (%s, k = 320: 8 groups)",
+    (_name, type) => {
+      // d = 12: natively the first pass runs through the distance filter.
+      const points = gaussianBlobs(41, 2000, 12, 360, 4, type);
+      const options: KMeansOptions = { seed: 8, tolerance: 0, maxIterations: 15 };
+      const reference = kmeansSync(points, 320, { ...options, backend: 'js', algorithm: 'lloyd' });
+      const fits = [
+        kmeansSync(points, 320, { ...options, backend: 'js', algorithm: 'yinyang' }),
+        kmeansSync(points, 320, { ...options, backend: 'native', algorithm: 'yinyang', threads: 1 }),
+        kmeansSync(points, 320, { ...options, backend: 'native', algorithm: 'yinyang', threads: 2 }),
+      ];
+      for (const fit of fits) {
+        expect(fit.algorithm).toBe('yinyang');
+        expectSameArray(fit.labels, reference.labels);
+        expectSameArray(fit.centroids.data, reference.centroids.data);
+        expect(fit.inertia).toBe(reference.inertia);
+        expect(fit.iterations).toBe(reference.iterations);
+      }
+    },
+  );
+});
+
 describe('exactness on data full of ties', () => {
-  it("all six implementations reach Lloyd's labels, ties to the lowest-numbered centre, on 150 tied sets", () => {
+  it("all eight implementations reach Lloyd's labels, ties to the lowest-numbered centre, on 150 tied sets", () => {
     for (let seed = 1; seed <= 150; seed++) {
       const { points, init, k } = tiedData(seed);
       const options: KMeansOptions = { init, tolerance: 0, maxIterations: 100 };
       const reference = kmeansSync(points, k, { ...options, backend: 'js', algorithm: 'lloyd' });
-      for (const [backend, algorithm] of OTHER_FIVE) {
+      for (const [backend, algorithm] of OTHER_SEVEN) {
         expectSameFit(kmeansSync(points, k, { ...options, backend, algorithm }), reference);
       }
     }

@@ -4,7 +4,7 @@ import { kmeansSync, predict } from '../lib/index.js';
 import { gaussianBlobs } from './helpers.js';
 
 const BACKENDS = ['js', 'native'] as const;
-const ALGORITHMS = ['elkan', 'hamerly', 'lloyd'] as const;
+const ALGORITHMS = ['elkan', 'hamerly', 'yinyang', 'lloyd'] as const;
 
 /** The blobs times 2^exponent: the same clustering problem, at another magnitude. */
 function atMagnitude(exponent: number) {

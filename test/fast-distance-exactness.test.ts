@@ -145,14 +145,17 @@ describe('exact answers where the fast distances round', () => {
     expect(predict(c.points, { data: centers, shape: [k, d] })).toEqual(expected);
   });
 
-  it.each(CASES.map((c) => [c.name, c] as const))('native Lloyd, Elkan and Hamerly from the same centres equal the TypeScript Lloyd: %s', (_name, c) => {
-    const k = c.init.shape[0];
-    const options: KMeansOptions = { init: c.init, tolerance: 0, maxIterations: 12, weights: c.weights };
-    const reference = kmeansSync(c.points, k, { ...options, backend: 'js', algorithm: 'lloyd' });
-    for (const algorithm of ['lloyd', 'elkan', 'hamerly'] as const) {
-      expectSame(kmeansSync(c.points, k, { ...options, backend: 'native', algorithm }), reference);
-    }
-  });
+  it.each(CASES.map((c) => [c.name, c] as const))(
+    'native Lloyd, Elkan, Hamerly and Yinyang from the same centres equal the TypeScript Lloyd: %s',
+    (_name, c) => {
+      const k = c.init.shape[0];
+      const options: KMeansOptions = { init: c.init, tolerance: 0, maxIterations: 12, weights: c.weights };
+      const reference = kmeansSync(c.points, k, { ...options, backend: 'js', algorithm: 'lloyd' });
+      for (const algorithm of ['lloyd', 'elkan', 'hamerly', 'yinyang'] as const) {
+        expectSame(kmeansSync(c.points, k, { ...options, backend: 'native', algorithm }), reference);
+      }
+    },
+  );
 
   it.each(CASES.map((c) => [c.name, c] as const))("native k-means++ draws the TypeScript reference's centres: %s", (_name, c) => {
     const k = c.init.shape[0];

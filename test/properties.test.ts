@@ -1,11 +1,11 @@
 /**
  * Property-based tests (fast-check): generated shapes and values, including n = 1, d = 1, k = 1,
  * k = n, duplicate points, constant columns, float64 values near 1e±300 and subnormals, and float32
- * data down to its subnormals. The six implementations (native and TypeScript × Elkan, Hamerly,
- * Lloyd) never throw on valid input, never return NaN, return the inertia of their own labels and
+ * data down to its subnormals. The eight implementations (native and TypeScript × Elkan, Hamerly,
+ * Yinyang, Lloyd) never throw on valid input, never return NaN, return the inertia of their own labels and
  * centroids, never write into their inputs, and native matches TypeScript to the bit. On continuous
- * data (no exact distance ties) all six give Lloyd's labels and iterations; where exact ties are
- * common (duplicate points, values underflowing against 1e+300) Elkan and Hamerly may keep a tied
+ * data (no exact distance ties) all eight give Lloyd's labels and iterations; where exact ties are
+ * common (duplicate points, values underflowing against 1e+300) Elkan, Hamerly and Yinyang may keep a tied
  * point where Lloyd moves it, so there every label must only be a nearest centroid.
  *
  * The five regression tests at the end pin the bugs these properties found, reduced to the
@@ -50,14 +50,12 @@ interface Case {
   maxIterations: number;
 }
 
-const IMPLEMENTATIONS: Array<{ backend: BackendName; algorithm: Algorithm }> = [
-  { backend: 'native', algorithm: 'elkan' },
-  { backend: 'native', algorithm: 'hamerly' },
-  { backend: 'native', algorithm: 'lloyd' },
-  { backend: 'js', algorithm: 'elkan' },
-  { backend: 'js', algorithm: 'hamerly' },
-  { backend: 'js', algorithm: 'lloyd' },
-];
+const ALGORITHM_LIST = ['elkan', 'hamerly', 'yinyang', 'lloyd'] as const satisfies readonly Algorithm[];
+/** Every algorithm natively, then every algorithm in TypeScript: the TypeScript Lloyd is the last. */
+const IMPLEMENTATIONS: Array<{ backend: BackendName; algorithm: Algorithm }> = (['native', 'js'] as const).flatMap((backend) =>
+  ALGORITHM_LIST.map((algorithm) => ({ backend, algorithm })),
+);
+const JS_LLOYD = IMPLEMENTATIONS.length - 1;
 
 // ---------------------------------------------------------------------------------------------
 // Generators
@@ -352,7 +350,7 @@ function expectInertia(c: Case, result: KMeansResult, where: () => string): void
 }
 
 /**
- * Runs the six implementations on one case, checking what must hold for every valid input. With
+ * Runs the eight implementations on one case, checking what must hold for every valid input. With
  * `sameBits`, native and TypeScript must agree to the bit, algorithm by algorithm; otherwise (data
  * whose squared distances fall into the subnormal range, where sqrt-based bounds lose their
  * margin) only on the inertia.
@@ -389,8 +387,8 @@ function fitAll(c: Case, sameBits = true): KMeansResult[] {
   const after = snapshot(points, options);
   check(after === before, () => expect(after, `inputs modified: ${describeCase(c)}`).toBe(before));
   // The native core reproduces the TypeScript one bit for bit, algorithm by algorithm.
-  for (let a = 0; a < 3; a++) {
-    const [native, js] = [results[a], results[a + 3]];
+  for (let a = 0; a < ALGORITHM_LIST.length; a++) {
+    const [native, js] = [results[a], results[a + ALGORITHM_LIST.length]];
     const where = (): string => `native vs js ${IMPLEMENTATIONS[a].algorithm} on ${describeCase(c)}`;
     if (!sameBits) {
       const difference = relativeDifference(native.inertia, js.inertia);
@@ -410,9 +408,9 @@ function relativeDifference(a: number, b: number): number {
   return a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
 }
 
-/** Exact agreement: Elkan and Hamerly reach Lloyd's labels and iterations. */
+/** Exact agreement: Elkan, Hamerly and Yinyang reach Lloyd's labels and iterations. */
 function expectExactAgreement(c: Case, results: KMeansResult[]): void {
-  const lloyd = results[5];
+  const lloyd = results[JS_LLOYD];
   results.forEach((result, i) => {
     const where = (): string => `${IMPLEMENTATIONS[i].backend} ${IMPLEMENTATIONS[i].algorithm} vs js lloyd on ${describeCase(c)}`;
     check(sameValues(result.labels, lloyd.labels), () => expect(result.labels, where()).toEqual(lloyd.labels));
@@ -426,7 +424,7 @@ function expectExactAgreement(c: Case, results: KMeansResult[]): void {
 /**
  * Where squared distances reach the subnormal range (rows at 1e+300 beside rows at 1, once scaled),
  * they keep only a few significant bits, more rounding than the bounds' margin (PRUNE_MARGIN)
- * allows for, so Elkan and Hamerly are not held to Lloyd's exact path there. What must still hold:
+ * allows for, so Elkan, Hamerly and Yinyang are not held to Lloyd's exact path there. What must still hold:
  * every label is a nearest centroid of the returned centroids (ties allowed), measured with the
  * library's own distance on its own exact scale.
  */
@@ -453,14 +451,14 @@ function expectNearestLabels(c: Case, results: KMeansResult[]): void {
 // Properties
 // ---------------------------------------------------------------------------------------------
 
-describe('properties of the six implementations', () => {
+describe('properties of the eight implementations', () => {
   it('agree exactly on labels and iterations for continuous float64 data, at every magnitude', () => {
     fc.assert(
       fc.property(continuous64, (c) => {
         const results = fitAll(c);
         expectExactAgreement(c, results);
         // The labels are the nearest centroids of the returned centroids (sklearn's final assignment).
-        expect(predict(pointsOf(c), results[5].centroids), `predict on ${describeCase(c)}`).toEqual(results[5].labels);
+        expect(predict(pointsOf(c), results[JS_LLOYD].centroids), `predict on ${describeCase(c)}`).toEqual(results[JS_LLOYD].labels);
       }),
       settings(800),
     );
@@ -555,7 +553,7 @@ describe('properties of the six implementations', () => {
         const points = pointsOf(c);
         const options = optionsOf(c);
         const before = snapshot(points, options);
-        for (const algorithm of ['elkan', 'hamerly', 'lloyd'] as const) {
+        for (const algorithm of ALGORITHM_LIST) {
           const [native, js] = await Promise.all([
             kmeans(points, c.k, { ...options, algorithm, backend: 'native' }),
             kmeans(points, c.k, { ...options, algorithm, backend: 'js' }),
@@ -580,7 +578,7 @@ describe('properties of the six implementations', () => {
 
 describe('regressions found by the properties', () => {
   const BACKENDS = ['native', 'js'] as const;
-  const ALGORITHMS = ['elkan', 'hamerly', 'lloyd'] as const;
+  const ALGORITHMS = ALGORITHM_LIST;
 
   it('float64 data beyond 2^512: an inertia of 0 is restored as 0, not NaN', () => {
     for (const backend of BACKENDS) {

@@ -4,7 +4,7 @@ import { S1_CENTROIDS } from './fixtures/s1-centroids.js';
 import { gaussianBlobs, rows, s1Like } from './helpers.js';
 
 const BACKENDS = ['js', 'native'] as const;
-const ALGORITHMS = ['elkan', 'hamerly', 'lloyd'] as const;
+const ALGORITHMS = ['elkan', 'hamerly', 'yinyang', 'lloyd'] as const;
 
 describe.each(BACKENDS)('%s backend: scikit-learn semantics', (backend) => {
   it.each(ALGORITHMS)("reproduces scikit-learn's weighted case with %s", (algorithm) => {

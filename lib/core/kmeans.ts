@@ -10,9 +10,10 @@ import { Random } from './random.js';
 import { KMEANS_PARALLEL_ROUNDS, SeedingProgress, kmeansParallelCenters, kmeansPlusPlusCenters, randomCenters } from './seeding.js';
 import { absoluteTolerance } from './tolerance.js';
 import type { Problem } from './types.js';
+import { YinyangAssigner } from './yinyang.js';
 
 /**
- * The assignment step of one exact algorithm: what `iterate` asks of Lloyd, Elkan and Hamerly
+ * The assignment step of one exact algorithm: what `iterate` asks of Lloyd, Elkan, Hamerly and Yinyang
  * (native/kmeans.hpp takes it as a template parameter). They differ only here; the update step,
  * the convergence test and everything around them are shared.
  */
@@ -81,6 +82,7 @@ function* iterate(request: FitRequest, hooks: FitHooks, input: Problem, initialC
   const assigners: Record<FitRequest['algorithm'], () => Assigner> = {
     elkan: () => new ElkanAssigner(input),
     hamerly: () => new HamerlyAssigner(input),
+    yinyang: () => new YinyangAssigner(input),
     lloyd: () => new LloydAssigner(input),
   };
   const assigner = assigners[request.algorithm]();

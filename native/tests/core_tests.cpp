@@ -38,6 +38,16 @@ std::vector<T> blobs(std::uint32_t seed, std::size_t n, std::size_t d, std::size
   return data;
 }
 
+std::string algorithm_name(ekm::Algorithm algorithm) {
+  switch (algorithm) {
+    case ekm::Algorithm::elkan: return "Elkan";
+    case ekm::Algorithm::hamerly: return "Hamerly";
+    case ekm::Algorithm::yinyang: return "Yinyang";
+    case ekm::Algorithm::lloyd: return "Lloyd";
+  }
+  return "?";
+}
+
 void weighted_case() {
   const std::vector<double> points = {0, 0, 0.5, 0, 0.5, 1, 1, 1};
   const std::vector<double> weights = {3, 1, 1, 3};
@@ -69,7 +79,7 @@ void zero_weight_clusters_converge() {
       {{0, 1, 2, 3}, {1, 0, 0, 0}, {1, 2, 3}, {1, 0, 0, 2}, {1, 0, 3}, 0},
   };
   for (const Case& c : cases) {
-    for (const ekm::Algorithm algorithm : {ekm::Algorithm::elkan, ekm::Algorithm::hamerly, ekm::Algorithm::lloyd}) {
+    for (const ekm::Algorithm algorithm : {ekm::Algorithm::elkan, ekm::Algorithm::hamerly, ekm::Algorithm::yinyang, ekm::Algorithm::lloyd}) {
       ekm::Options options;
       options.init = ekm::Init::explicit_centers;
       options.algorithm = algorithm;
@@ -100,9 +110,9 @@ void accelerated_match_lloyd_for_every_thread_count() {
     options.threads = 1;
     const ekm::Problem<T> p{data.data(), n, d, k, nullptr, 1};
     const auto lloyd = ekm::fit(p, options, static_cast<const T*>(nullptr), ekm::Hooks{});
-    for (const ekm::Algorithm algorithm : {ekm::Algorithm::elkan, ekm::Algorithm::hamerly}) {
+    for (const ekm::Algorithm algorithm : {ekm::Algorithm::elkan, ekm::Algorithm::hamerly, ekm::Algorithm::yinyang}) {
       options.algorithm = algorithm;
-      const std::string name = algorithm == ekm::Algorithm::elkan ? "Elkan" : "Hamerly";
+      const std::string name = algorithm_name(algorithm);
       for (const int threads : {1, 2, 3, 8}) {
         options.threads = threads;
         const auto fast = ekm::fit(p, options, static_cast<const T*>(nullptr), ekm::Hooks{});
@@ -111,6 +121,36 @@ void accelerated_match_lloyd_for_every_thread_count() {
         check(fast.iterations == lloyd.iterations, name + " iterations equal Lloyd's" + where);
         check(fast.inertia == lloyd.inertia, name + " inertia equals Lloyd's bit for bit" + where);
         check(fast.centroids == lloyd.centroids, name + " centroids equal Lloyd's bit for bit" + where);
+      }
+    }
+  }
+}
+
+// Yinyang with several groups of centres (up to k / 40 = 12), through the distance filter (d ≥ 8) and
+// without it, Gaussian-like blobs of varied spread: Lloyd's labels and bits for 1 and 2 threads.
+template <class T>
+void yinyang_matches_lloyd_with_many_groups() {
+  std::uint32_t seed = 100;
+  for (const std::size_t d : {3, 16, 33}) {
+    for (const std::size_t k : {25, 160, 481}) {
+      ++seed;
+      const std::size_t n = 3000;
+      const std::vector<T> data = blobs<T>(seed, n, d, k + seed % 50, 1 + static_cast<double>(seed % 7));
+      ekm::Options options;
+      options.seed = seed;
+      options.tolerance = 0;
+      options.max_iterations = 15;
+      options.algorithm = ekm::Algorithm::lloyd;
+      options.threads = 1;
+      const ekm::Problem<T> p{data.data(), n, d, k, nullptr, 1};
+      const auto lloyd = ekm::fit(p, options, static_cast<const T*>(nullptr), ekm::Hooks{});
+      options.algorithm = ekm::Algorithm::yinyang;
+      for (const int threads : {1, 2}) {
+        options.threads = threads;
+        const auto fast = ekm::fit(p, options, static_cast<const T*>(nullptr), ekm::Hooks{});
+        const std::string where = " (d " + std::to_string(d) + ", k " + std::to_string(k) + ", threads " + std::to_string(threads) + ")";
+        check(fast.labels == lloyd.labels && fast.iterations == lloyd.iterations, "Yinyang's labels and iterations equal Lloyd's" + where);
+        check(fast.inertia == lloyd.inertia && fast.centroids == lloyd.centroids, "Yinyang's inertia and centroids equal Lloyd's bit for bit" + where);
       }
     }
   }
@@ -149,10 +189,10 @@ void accelerated_match_lloyd_on_ties() {
     options.algorithm = ekm::Algorithm::lloyd;
     const ekm::Problem<float> p{data.data(), n, d, k, nullptr, 1};
     const auto lloyd = ekm::fit(p, options, init.data(), ekm::Hooks{});
-    for (const ekm::Algorithm algorithm : {ekm::Algorithm::elkan, ekm::Algorithm::hamerly}) {
+    for (const ekm::Algorithm algorithm : {ekm::Algorithm::elkan, ekm::Algorithm::hamerly, ekm::Algorithm::yinyang}) {
       options.algorithm = algorithm;
       const auto fast = ekm::fit(p, options, init.data(), ekm::Hooks{});
-      const std::string name = algorithm == ekm::Algorithm::elkan ? "Elkan" : "Hamerly";
+      const std::string name = algorithm_name(algorithm);
       check(fast.labels == lloyd.labels && fast.iterations == lloyd.iterations,
             name + " makes Lloyd's choices on tied data (seed " + std::to_string(seed) + ")");
     }
@@ -461,12 +501,12 @@ void cosine_accelerated_match_lloyd() {
     options.tolerance = seed % 4 == 1 ? 0 : 1e-4;
     options.algorithm = ekm::Algorithm::lloyd;
     const ekm::Problem<T> p{data.data(), n, d, k, nullptr, 1};
-    const auto lloyd = ekm::fit(p, options, static_cast<const T*>(nullptr), nullptr);
-    for (const ekm::Algorithm algorithm : {ekm::Algorithm::elkan, ekm::Algorithm::hamerly, ekm::Algorithm::lloyd}) {
+    const auto lloyd = ekm::fit(p, options, static_cast<const T*>(nullptr), ekm::Hooks{});
+    for (const ekm::Algorithm algorithm : {ekm::Algorithm::elkan, ekm::Algorithm::hamerly, ekm::Algorithm::yinyang, ekm::Algorithm::lloyd}) {
       options.algorithm = algorithm;
       for (const int threads : {1, 2, 3}) {
         options.threads = threads;
-        const auto fit = ekm::fit(p, options, static_cast<const T*>(nullptr), nullptr);
+        const auto fit = ekm::fit(p, options, static_cast<const T*>(nullptr), ekm::Hooks{});
         const std::string where = " (cosine, seed " + std::to_string(seed) + ", threads " + std::to_string(threads) + ")";
         check(fit.labels == lloyd.labels && fit.iterations == lloyd.iterations, "labels and iterations equal Lloyd's" + where);
         check(fit.inertia == lloyd.inertia && fit.centroids == lloyd.centroids, "inertia and centroids equal Lloyd's bit for bit" + where);
@@ -501,6 +541,8 @@ int main(int argc, char** argv) {
     accelerated_match_lloyd_for_every_thread_count<double>();
     accelerated_match_lloyd_for_every_thread_count<float>();
     accelerated_match_lloyd_on_ties();
+    yinyang_matches_lloyd_with_many_groups<float>();
+    yinyang_matches_lloyd_with_many_groups<double>();
     every_variant_computes_the_same_bits();
     filtered_nearest_centers_are_exact<float>();
     filtered_nearest_centers_are_exact<double>();

@@ -42,7 +42,7 @@ interface Job {
 /** Shapes, element types, algorithms, inits and weights drawn from one seeded stream. */
 function makeJobs(count: number, seed: number, maxN: number): Job[] {
   const rng = new Random(seed);
-  const algorithms: Array<Algorithm | 'auto'> = ['auto', 'elkan', 'hamerly', 'lloyd'];
+  const algorithms: Array<Algorithm | 'auto'> = ['auto', 'elkan', 'hamerly', 'yinyang', 'lloyd'];
   return Array.from({ length: count }, (_, i) => {
     const n = 200 + rng.nextIndex(maxN - 200);
     const d = 1 + rng.nextIndex(12);

@@ -25,7 +25,7 @@ function randomProblem(rng) {
   const [n] = points.shape;
   const options = {
     seed: rng.nextUint32(),
-    algorithm: pick(rng, ['auto', 'elkan', 'hamerly', 'lloyd']),
+    algorithm: pick(rng, ['auto', 'elkan', 'hamerly', 'yinyang', 'lloyd']),
     maxIterations: 1 + rng.nextIndex(60),
     tolerance: pick(rng, [0, 1e-4, 1e-2]),
     threads: 1 + rng.nextIndex(4),
