@@ -1,4 +1,5 @@
 import type { Floats } from './core/distance.js';
+import type { MiniBatchOutcome } from './core/minibatch.js';
 import type { Algorithm, BackendName, InitMethod, IterationInfo } from './types.js';
 
 /**
@@ -55,6 +56,23 @@ export interface Backend {
   elkanPays(n: number, d: number, k: number): boolean;
   /** Centres are float64 whatever the points' element type, so float32 points meet the centroids as given. */
   predict(data: Floats, n: number, d: number, centers: Float64Array, k: number): Int32Array;
+  /**
+   * One mini-batch step on the calling thread (lib/core/minibatch.ts): `centers`, `counts` and the
+   * generator's words `rngState` are updated in place, bit for bit alike on every backend.
+   */
+  miniBatchStep(
+    batch: Floats,
+    m: number,
+    d: number,
+    weights: Float64Array | null,
+    centers: Float64Array,
+    counts: Float64Array,
+    k: number,
+    reassign: boolean,
+    reassignmentRatio: number,
+    rngState: Uint32Array,
+    threads: number,
+  ): MiniBatchOutcome;
 }
 
 /** The error a fit stopped through its `signal` throws or rejects with. */

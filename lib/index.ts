@@ -3,7 +3,21 @@ import { fitValidated, fitValidatedSync, resolveBackend } from './fit.js';
 import type { KMeansOptions, KMeansResult, PointsInput } from './types.js';
 import { normalizeFit, normalizePredict } from './validate.js';
 
-export type { Algorithm, BackendName, InitMethod, IterationInfo, KMeansOptions, KMeansResult, Matrix, PointsInput } from './types.js';
+export type {
+  Algorithm,
+  BackendName,
+  InitMethod,
+  IterationInfo,
+  KMeansOptions,
+  KMeansResult,
+  Matrix,
+  MiniBatchKMeansOptions,
+  MiniBatchKMeansResult,
+  MiniBatchModelOptions,
+  MiniBatchStepInfo,
+  PointsInput,
+} from './types.js';
+export { MiniBatchKMeans, miniBatchKMeans, miniBatchKMeansSync } from './minibatch.js';
 
 /**
  * Clusters `points` into `k` clusters on the calling thread, reading a `{ data, shape }` matrix in place.

@@ -104,5 +104,8 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     predict(data, n, d, centers, k) {
       return binding.predict(data, n, d, centers, k, binding.maxThreads);
     },
+    miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState, threads) {
+      return binding.miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState, threads);
+    },
   };
 }

@@ -18,6 +18,12 @@ struct Kernels {
   // Centres are float64 whatever the points: float32 points are compared with the centroids as given.
   void (*predict_float)(const float*, std::size_t, std::size_t, const double*, std::size_t, int, std::int32_t*);
   void (*predict_double)(const double*, std::size_t, std::size_t, const double*, std::size_t, int, std::int32_t*);
+  // One mini-batch step (native/minibatch.hpp): batch, m, d, weights, centres, counts, k, reassign,
+  // reassignment ratio, the random generator's four words, threads.
+  MiniBatchOutcome (*mini_batch_step_float)(const float*, std::size_t, std::size_t, const double*, double*, double*, std::size_t, bool, double, std::uint32_t*,
+                                            int);
+  MiniBatchOutcome (*mini_batch_step_double)(const double*, std::size_t, std::size_t, const double*, double*, double*, std::size_t, bool, double,
+                                             std::uint32_t*, int);
 };
 
 // The variant for this CPU, chosen once. The environment variable ELKAN_KMEANS_ISA (generic,

@@ -2,6 +2,7 @@
 // EKM_ISA naming the variant and the matching -march flags (see CMakeLists.txt).
 #include "dispatch.hpp"
 #include "kmeans.hpp"
+#include "minibatch.hpp"
 
 #define EKM_STRINGIFY_VALUE(x) #x
 #define EKM_STRINGIFY(x) EKM_STRINGIFY_VALUE(x)
@@ -18,6 +19,8 @@ const Kernels EKM_JOIN(kernels_, EKM_ISA) = {
     &fit<double>,
     &predict<float>,
     &predict<double>,
+    &mini_batch_step<float>,
+    &mini_batch_step<double>,
 };
 
 }  // namespace ekm
