@@ -1,4 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../lib/cli/run.js';
 import { kmeansSync, MiniBatchKMeans, miniBatchKMeans, miniBatchKMeansSync } from '../lib/index.js';
 import { batchSampler, drawBatch } from '../lib/minibatch.js';
 import type { Matrix, MiniBatchKMeansResult } from '../lib/types.js';
@@ -161,3 +166,78 @@ describe('mini-batch k-means refuses bad input, naming the parameter', () => {
     expect(() => model.predict([[0, 0]])).toThrow(/^points have 2 columns but the model's centres have 1/);
   });
 });
+
+describe('the command line streams a file through mini-batch k-means with --mini-batch', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'elkan-kmeans-minibatch-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
+    let stderr = '';
+    const sink = (append: (text: string) => void): Writable =>
+      new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          append(chunk.toString());
+          callback();
+        },
+      });
+    const code = await run(args, { stdin: Readable.from([]), stdout: sink(() => {}), stderr: sink((text) => (stderr += text)) as never });
+    return { code, stderr };
+  }
+
+  it.each(['f32', 'npy'] as const)('gives the centroids and labels of partialFit over the same batches (.%s)', async (format) => {
+    const points = gaussianBlobs(4, 2500, 3, 5, 1, Float32Array);
+    const input = join(dir, `points.${format}`);
+    const payload = Buffer.from(points.data.buffer);
+    writeFileSync(input, format === 'npy' ? Buffer.concat([npyHeader('<f4', [2500, 3]), payload]) : payload);
+    const centres = join(dir, `centres-${format}.f64`);
+    const labels = join(dir, `labels-${format}.txt`);
+    const command = await cli([input, '-k', '5', '--mini-batch', '300', '--seed', '3', '--dims', '3', '--centroids', centres, '--labels', labels]);
+    expect(command.stderr).toMatch(/mini-batch, 9 batches of up to 300 rows, inertia \d/);
+    expect(command.code).toBe(0);
+
+    const model = new MiniBatchKMeans(5, { seed: 3 });
+    for (let start = 0; start < 2500; start += 300) model.partialFit(rows(points, start, Math.min(2500, start + 300)));
+    const written = readFileSync(centres);
+    expectSameArray(new Float64Array(written.buffer, written.byteOffset, written.length / 8), model.centroids.data);
+    expect(readFileSync(labels, 'utf8').trim().split('\n').map(Number)).toEqual(Array.from(model.predict(points)));
+  });
+
+  it('refuses what it cannot stream, and the exact fit’s flags', async () => {
+    const csv = join(dir, 'points.csv');
+    writeFileSync(csv, '1,2\n3,4\n');
+    expect(await cli([csv, '-k', '2', '--mini-batch', '10'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--mini-batch streams npy, f32, f64 files, not csv'),
+    });
+    const raw = join(dir, 'short.f32');
+    writeFileSync(raw, Buffer.from(new Float32Array([1, 2, 3, 4, 5, 6]).buffer));
+    expect(await cli([raw, '-k', '2', '--dims', '2', '--mini-batch', '10', '--algorithm', 'lloyd'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--algorithm applies to the exact fit, not to --mini-batch'),
+    });
+    expect(await cli([raw, '-k', '2', '--dims', '2', '--mini-batch', '0'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--mini-batch must be an integer from 1'),
+    });
+    expect(await cli([raw, '-k', '2', '--dims', '4', '--mini-batch', '10'])).toMatchObject({ code: 2, stderr: expect.stringContaining('ends inside a row') });
+    expect(await cli([raw, '-k', '5', '--dims', '2', '--mini-batch', '10'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('the first batch has 3 points but k is 5'),
+    });
+  });
+});
+
+/** A version 1 .npy header for a C-order array. */
+function npyHeader(descr: string, shape: number[]): Buffer {
+  let text = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}), }`;
+  text += ' '.repeat(64 - ((10 + text.length + 1) % 64)) + '\n';
+  const header = Buffer.alloc(10);
+  header.write('\x93NUMPY', 0, 'latin1');
+  header[6] = 1;
+  header[7] = 0;
+  header.writeUInt16LE(text.length, 8);
+  return Buffer.concat([header, Buffer.from(text, 'latin1')]);
+}

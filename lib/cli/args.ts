@@ -5,6 +5,7 @@ import {
   type CheckedOptionName,
   FIT_OPTIONS,
   K_ARGUMENT,
+  MINI_BATCH_OPTIONS,
   type OptionSpec,
   allowedValues,
   checkInteger,
@@ -49,6 +50,8 @@ export interface CliArgs {
   header: boolean | undefined;
   dims: number | undefined;
   dtype: DType | undefined;
+  /** --mini-batch: rows per batch of a streamed mini-batch fit; undefined for a full fit in memory. */
+  miniBatch: number | undefined;
   quiet: boolean;
 }
 
@@ -93,6 +96,14 @@ const FLAGS: Record<string, FlagSpec> = {
   },
   'centroids-format': { value: 'FORMAT', default: 'from the extension (CSV on stdout)', help: `format of --centroids: ${CENTROID_FORMATS.join(', ')}` },
   ...Object.fromEntries(CLI_FIT_OPTIONS.map((option) => [flagName(option), fitFlag(option)])),
+  'mini-batch': {
+    value: 'SIZE',
+    default: 'off: an exact fit in memory',
+    help:
+      "mini-batch k-means (the package's MiniBatchKMeans) over the input streamed in batches of SIZE rows, one pass, " +
+      'never holding more than one batch and the model: for .f32, .f64 and .npy files larger than memory; --init, --seed, ' +
+      `--backend and --threads apply; labels take a second pass over the file. Takes ${allowedValues(MINI_BATCH_OPTIONS.batchSize.rule, CLI_CALLER)}`,
+  },
   format: { value: 'FORMAT', default: 'from the extension, else detected', help: `input format: ${INPUT_FORMATS.join(', ')} (txt: delimiter detected)` },
   delimiter: { value: 'C', default: ', for csv, tab for tsv, else detected', help: 'field separator: one character, tab, or whitespace' },
   header: { boolean: true, default: 'detected', help: 'the first row is a header (detected: a header when a field is not a number)' },
@@ -144,6 +155,7 @@ export function helpText(): string {
     '  elkan-kmeans points.csv -k 8 --labels labels.txt --centroids centres.csv --seed 1',
     '  elkan-kmeans pixels.f32 --dims 3 -k 16 --centroids palette.json',
     '  cat data.tsv | elkan-kmeans - -k 3 > labels.txt',
+    '  elkan-kmeans huge.npy -k 100 --mini-batch 4096 --centroids centres.npy',
     '',
     'Exit status: 0 on success, 2 for a bad command line or input file, 1 for other failures.',
     '',
@@ -249,6 +261,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     header: undefined,
     dims: undefined,
     dtype: undefined,
+    miniBatch: undefined,
     quiet: values.quiet === true,
   };
   if (help || version) return base;
@@ -284,5 +297,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
     header: values.header ? true : values['no-header'] ? false : undefined,
     dims: values.dims === undefined ? undefined : integer(values.dims, '--dims', 1, 2 ** 31 - 1),
     dtype: values.dtype === undefined ? undefined : choice(values.dtype, '--dtype', ['float32', 'float64'] as const),
+    miniBatch:
+      values['mini-batch'] === undefined
+        ? undefined
+        : integer(values['mini-batch'], '--mini-batch', MINI_BATCH_OPTIONS.batchSize.rule.min, MINI_BATCH_OPTIONS.batchSize.rule.max),
   };
 }
