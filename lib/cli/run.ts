@@ -161,7 +161,7 @@ async function runMiniBatch(args: CliArgs, size: number, outputs: OutputPlan, io
   let n = 0;
   let d = 0;
   const batches = passes();
-  let description = '';
+  let description: string;
   for (let next = await batches.next(); ; next = await batches.next()) {
     if (next.done) {
       description = next.value;
