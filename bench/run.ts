@@ -11,6 +11,7 @@ import { variant } from './implementations.js';
 import { INERTIA_RELATIVE_TOLERANCE } from './inertia.js';
 import { type MachineInfo, describeMachine, summarizeMachine } from './machine.js';
 import { DatasetBench, type MeasureContext, type Measurement, unmeasured } from './measure.js';
+import { type MiniBatchResult, runMiniBatch } from './minibatch.js';
 import { type BenchOptions, type Section, USAGE, parseOptions } from './options.js';
 import { type GrowthAxis, type Plan, defaultPlan, endToEndFolders, folderRows, quickPlan } from './plan.js';
 import { findPython } from './python.js';
@@ -221,6 +222,7 @@ async function main(): Promise<void> {
   let throughput: ThroughputResult | null = null;
   let endToEnd: EndToEndResult[] = [];
   let distance: DistanceResult[] = [];
+  let miniBatch: MiniBatchResult | null = null;
   const sectionSeconds: BenchResults['sectionSeconds'] = {};
   const timed = async <T>(section: Section, work: () => Promise<T>): Promise<T> => {
     const start = performance.now();
@@ -241,6 +243,9 @@ async function main(): Promise<void> {
     }
     if (options.sections.includes('endtoend')) endToEnd = await timed('endtoend', () => runEndToEnd(plan, options, context));
     if (options.sections.includes('distance')) distance = await timed('distance', () => runDistance(plan, context));
+    if (options.sections.includes('minibatch')) {
+      miniBatch = await timed('minibatch', async () => runMiniBatch(options.quick, context.python, context.pythonMissing ?? 'no Python', context.workDir, log));
+    }
   } finally {
     benches.releaseAll();
     rmSync(context.workDir, { recursive: true, force: true });
@@ -263,6 +268,7 @@ async function main(): Promise<void> {
     throughput,
     endToEnd,
     distance,
+    miniBatch,
   };
   writeOutputs(results, options.out);
 }
