@@ -253,8 +253,8 @@ export const MINI_BATCH_MODEL_OPTIONS = {
   init: FIT_OPTIONS.init,
   initSize: {
     rule: { type: 'integer', min: 1, max: INT32_MAX },
-    default: { text: '3 × batchSize (batchSize: 1024 for partialFit), at least 3 × k' },
-    help: 'points sampled (with replacement) for the initial centres, when there are more; at least k',
+    default: { text: '3 × batchSize (3072 for partialFit), or 3 × k when that is below k' },
+    help: 'points sampled (with replacement) for the initial centres, when there are more',
     cliValue: 'N',
   },
   reassignmentRatio: {
@@ -298,9 +298,5 @@ export const MINI_BATCH_OPTIONS = {
     cliValue: 'N',
   },
   weights: FIT_OPTIONS.weights,
-  signal: {
-    rule: { type: 'signal' },
-    default: { text: 'none' },
-    help: 'an AbortSignal: miniBatchKMeans stops between steps and rejects with an AbortError',
-  },
+  signal: FIT_OPTIONS.signal,
 } as const satisfies Record<MiniBatchOptionName, OptionSpec>;

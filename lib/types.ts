@@ -163,8 +163,8 @@ export interface MiniBatchModelOptions {
    */
   init?: InitMethod | PointsInput;
   /**
-   * Points sampled, with replacement, for the initial centres when there are more; at least k.
-   * @default 3 × batchSize (batchSize: 1024 for partialFit), at least 3 × k
+   * Points sampled, with replacement, for the initial centres when there are more.
+   * @default 3 × batchSize (3072 for partialFit), or 3 × k when that is below k
    */
   initSize?: number;
   /**

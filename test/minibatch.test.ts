@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../lib/cli/run.js';
 import { kmeansSync, MiniBatchKMeans, miniBatchKMeans, miniBatchKMeansSync } from '../lib/index.js';
 import { batchSampler, drawBatch } from '../lib/minibatch.js';
+import { FIT_OPTIONS, MINI_BATCH_OPTIONS, type OptionSpec, defaultInCode } from '../lib/options.js';
 import type { Matrix, MiniBatchKMeansResult } from '../lib/types.js';
 import { expectSameArray } from './assertions.js';
 import { type FloatArrayType, gaussianBlobs } from './helpers.js';
@@ -241,3 +242,18 @@ function npyHeader(descr: string, shape: number[]): Buffer {
   header.writeUInt16LE(text.length, 8);
   return Buffer.concat([header, Buffer.from(text, 'latin1')]);
 }
+
+describe('the mini-batch options follow their declarations in lib/options.ts', () => {
+  it("the @default tags of lib/types.ts and the README's table give the declared defaults", () => {
+    const source = readFileSync(join(__dirname, '..', 'lib', 'types.ts'), 'utf8');
+    const types = source.slice(source.indexOf('export interface MiniBatchModelOptions'), source.indexOf('export interface MiniBatchStepInfo'));
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Mini-batch k-means'), readme.indexOf('\n## ', readme.indexOf('## Mini-batch k-means') + 1));
+    for (const [option, spec] of Object.entries(MINI_BATCH_OPTIONS) as Array<[string, OptionSpec]>) {
+      const tag = new RegExp(`@default ([^\\n]*)\\n\\s*\\*/\\n\\s*${option}\\?:`).exec(types);
+      expect(tag?.[1], option).toBe(defaultInCode(spec));
+      if (Object.values(FIT_OPTIONS).includes(spec as never)) continue;
+      expect(table).toContain(`| \`${option}\` | ${'value' in spec.default ? `\`${defaultInCode(spec)}\`` : spec.default.text} |`);
+    }
+  });
+});
