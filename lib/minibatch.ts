@@ -145,7 +145,8 @@ export class MiniBatchKMeans {
     } else {
       const centers = normalizeMatrix(init, 'options.init');
       if (centers.n !== this.k) throw new RangeError(`options.init has ${centers.n} centres but k is ${this.k}; give exactly k rows.`);
-      this.#init = centers;
+      // A private copy: the caller's array may change or be transferred before the first batch.
+      this.#init = { ...centers, data: Float64Array.from(centers.data) };
     }
     this.#initSize = given.initSize === undefined ? undefined : (valueOrDefault(specs, 'initSize', given.initSize) as number);
     this.#reassignmentRatio = valueOrDefault(specs, 'reassignmentRatio', given.reassignmentRatio) as number;

@@ -69,6 +69,16 @@ describe.each(BACKENDS)('mini-batch k-means (%s)', (backend) => {
     expect(model.predict([[0], [100]])).toEqual(new Int32Array([0, 1]));
   });
 
+  it('keeps its own copy of explicit initial centres, and of nothing a batch gives it', () => {
+    const init = new Float64Array([0, 10]);
+    const model = new MiniBatchKMeans(2, { init: { data: init, shape: [2, 1] }, backend });
+    init.fill(100);
+    const batch = new Float32Array([1, 3, 9]);
+    model.partialFit({ data: batch, shape: [3, 1] });
+    batch.fill(-50);
+    expect(model.centroids.data).toEqual(new Float64Array([2, 9]));
+  });
+
   it('reassigns a centre that sees nothing to a point of the batch, with the least weight of the others', () => {
     const batch = [[0], [1], [2], [100], [101], [102]];
     const starved = new MiniBatchKMeans(3, { init: [[1], [101], [1e6]], backend, seed: 4 });
