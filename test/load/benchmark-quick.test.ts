@@ -156,6 +156,17 @@ describe('npm run bench -- --quick', () => {
     );
   });
 
+  it('runs the mini-batch rows: both backends give one result, scikit-learn when it is there', () => {
+    const rows = results.miniBatch?.rows ?? [];
+    const ours = rows.filter((row) => row.implementation.startsWith('ours miniBatchKMeans'));
+    expect(ours.map((row) => row.implementation)).toEqual(['ours miniBatchKMeans (native)', 'ours miniBatchKMeans (js)']);
+    expect(ours[0].inertia).toBe(ours[1].inertia);
+    expect(rows.some((row) => row.implementation.startsWith('ours kmeans default'))).toBe(true);
+    expect(rows.some((row) => row.implementation.includes('MiniBatchKMeans') && row.implementation.startsWith('scikit-learn'))).toBe(
+      results.machine.python !== null,
+    );
+  });
+
   it('leaves the committed results alone when no --out is given', () => {
     const options = parseOptions(['--quick']);
     expect(options !== 'help' && options.out).not.toBe(join(ROOT, 'bench', 'results'));
