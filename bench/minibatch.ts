@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kmeansSync, miniBatchKMeansSync } from '../lib/index.js';
+import { loadNative } from '../lib/native-loader.js';
 import { blobs, generateBlobs } from './datasets.js';
 import type { PythonInfo } from './python.js';
 
@@ -53,7 +54,10 @@ export function runMiniBatch(
   const rows: MiniBatchRow[] = [];
   const notes: string[] = [];
 
-  for (const backend of quick ? (['native', 'js'] as const) : (['native'] as const)) {
+  // Without the addon, the TypeScript backend stands in (and says so in its row's name).
+  const native = loadNative().binding !== undefined;
+  const backends: Array<'native' | 'js'> = native ? (quick ? ['native', 'js'] : ['native']) : ['js'];
+  for (const backend of backends) {
     const mini = timed(() => miniBatchKMeansSync(matrix, k, { seed, batchSize, threads: 1, backend }));
     rows.push({
       implementation: `ours miniBatchKMeans (${backend})`,
