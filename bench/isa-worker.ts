@@ -29,6 +29,7 @@ const fit = (): number => {
       threads: 1,
     },
     null,
+    null,
   );
   return performance.now() - started;
 };

@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util';
 import { FASHION_MNIST_DIR } from './endtoend-data.js';
 import { type FolderDataset, REPORT_DATASETS, threadCounts } from './plan.js';
 
-export type Section = 'compare' | 'threads' | 'growth' | 'throughput' | 'endtoend' | 'distance' | 'minibatch';
-const SECTIONS: readonly Section[] = ['compare', 'threads', 'growth', 'throughput', 'endtoend', 'distance', 'minibatch'];
+export type Section = 'compare' | 'threads' | 'growth' | 'throughput' | 'endtoend' | 'distance' | 'bigdata' | 'minibatch';
+const SECTIONS: readonly Section[] = ['compare', 'threads', 'growth', 'throughput', 'endtoend', 'distance', 'bigdata', 'minibatch'];
 
 export interface BenchOptions {
   quick: boolean;
@@ -19,6 +19,8 @@ export interface BenchOptions {
   threads: number[];
   pythonCandidates: string[];
   sections: Section[];
+  /** --bigdata-shape: the bigdata section's n, d and k instead of its default (or --quick) ones. */
+  bigdataShape: { n: number; d: number; k: number } | null;
 }
 
 /**
@@ -43,6 +45,8 @@ export const USAGE = `Usage: npm run bench -- [options]
                      (default 1, 2, 4, … and the ${availableParallelism()} cores of this machine)
   --python PATH      the Python with scikit-learn (default: python3, else /usr/bin/python3)
   --no-python        leave scikit-learn out
+  --bigdata-shape N,D,K
+                     the bigdata section's size (default 10000000,32,1000; with --quick 20000,32,20)
   --sections LIST    any of ${SECTIONS.join(',')} (default all); a single section
                      wants its own --out: the files hold only the sections that ran
   --help             this text
@@ -69,6 +73,12 @@ function parseFolders(dir: string, list: string | undefined): FolderDataset[] {
   return entries.map(({ name, k }) => ({ dir: join(dir, name), k }));
 }
 
+function bigdataShape(text: string): { n: number; d: number; k: number } {
+  const values = positiveIntegers(text, '--bigdata-shape');
+  if (values.length !== 3 || values[2] > values[0]) throw new Error(`--bigdata-shape takes N,D,K with K ≤ N, not "${text}".`);
+  return { n: values[0], d: values[1], k: values[2] };
+}
+
 /** Parsed options, or the usage text when --help was asked for. */
 export function parseOptions(argv: string[]): BenchOptions | 'help' {
   const { values } = parseArgs({
@@ -83,6 +93,7 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
       python: { type: 'string' },
       'no-python': { type: 'boolean', default: false },
       sections: { type: 'string' },
+      'bigdata-shape': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -101,5 +112,6 @@ export function parseOptions(argv: string[]): BenchOptions | 'help' {
     threads: values.threads ? [...new Set(positiveIntegers(values.threads, '--threads'))].sort((a, b) => a - b) : threadCounts(availableParallelism()),
     pythonCandidates: values['no-python'] ? [] : values.python ? [values.python] : ['python3', '/usr/bin/python3'],
     sections: sections as Section[],
+    bigdataShape: values['bigdata-shape'] ? bigdataShape(values['bigdata-shape']) : null,
   };
 }

@@ -334,6 +334,32 @@ export function formatReport(results: BenchResults, format: Format): string {
     if (results.endToEnd.length > 0)
       parts.push('The default fits, seeding included, from the end-to-end section:', renderTable(defaultFitsTable(results.endToEnd.slice(0, 2)), format));
   }
+  if (results.bigdata) {
+    const { spec, data, threads, entries } = results.bigdata;
+    parts.push(
+      heading(2, `Big data: ${spec.n} × ${spec.d} float32, k = ${spec.k}, every library with its defaults, ${threads} threads`),
+      `Data: ${data}. Ours: a default fit (init 'auto' and tolerance ${spec.tolerance}; the seeding it chose is in the notes); ` +
+        "scikit-learn's MiniBatchKMeans and FAISS's Kmeans with their defaults. Inertia: of each one's centroids over the full data, evaluated the same way in float64.",
+      renderTable(
+        {
+          headers: ['implementation', 'fit time', 'CPU time of the process', 'iterations', 'peak RSS', 'inertia', 'vs ours', 'notes'],
+          rows: entries.map((e) => [
+            e.call,
+            e.status === 'ok' ? `${e.seconds.toFixed(1)} s` : e.status,
+            e.status === 'ok' ? `${e.cpuSeconds.toFixed(1)} s` : '',
+            e.status === 'ok' ? String(e.iterations) : '',
+            e.status === 'ok' ? `${e.peakRssMiB.toFixed(0)} MiB` : '',
+            Number.isFinite(e.inertia) ? e.inertia.toPrecision(8) : '',
+            Number.isFinite(e.inertia) && Number.isFinite(entries[0].inertia)
+              ? `${(((e.inertia - entries[0].inertia) / entries[0].inertia) * 100).toFixed(2)}%`
+              : '',
+            e.note ?? '',
+          ]),
+        },
+        format,
+      ),
+    );
+  }
   if (results.miniBatch) {
     const m = results.miniBatch;
     const full = m.rows.find((row) => row.implementation.startsWith('ours kmeans'));

@@ -1,3 +1,4 @@
+import type { BigDataResult } from './bigdata.js';
 /**
  * The shape of results.json, and the derived figures every report shares: the inertia check
  * against our result and the speed-ups. Reports only format what is computed here.
@@ -137,6 +138,7 @@ export interface BenchResults {
   throughput: ThroughputResult | null;
   endToEnd: EndToEndResult[];
   distance: DistanceResult[];
+  bigdata: BigDataResult | null;
   /** The minibatch section (bench/minibatch.ts), null when it did not run. */
   miniBatch: MiniBatchResult | null;
 }

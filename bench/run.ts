@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { BIGDATA_DEFAULT, BIGDATA_QUICK, type BigDataResult, runBigData } from './bigdata.js';
 import { type DatasetSpec, blobs, loadDataset } from './datasets.js';
 import { variant } from './implementations.js';
 import { INERTIA_RELATIVE_TOLERANCE } from './inertia.js';
@@ -222,6 +223,7 @@ async function main(): Promise<void> {
   let throughput: ThroughputResult | null = null;
   let endToEnd: EndToEndResult[] = [];
   let distance: DistanceResult[] = [];
+  let bigdata: BigDataResult | null = null;
   let miniBatch: MiniBatchResult | null = null;
   const sectionSeconds: BenchResults['sectionSeconds'] = {};
   const timed = async <T>(section: Section, work: () => Promise<T>): Promise<T> => {
@@ -243,6 +245,13 @@ async function main(): Promise<void> {
     }
     if (options.sections.includes('endtoend')) endToEnd = await timed('endtoend', () => runEndToEnd(plan, options, context));
     if (options.sections.includes('distance')) distance = await timed('distance', () => runDistance(plan, context));
+    if (options.sections.includes('bigdata')) {
+      const base = options.quick ? BIGDATA_QUICK : BIGDATA_DEFAULT;
+      const spec = options.bigdataShape ? { ...base, ...options.bigdataShape, components: options.bigdataShape.k } : base;
+      bigdata = await timed('bigdata', () =>
+        runBigData(spec, Math.max(...options.threads), context.workDir, context.python, context.pythonMissing ?? 'no Python', log),
+      );
+    }
     if (options.sections.includes('minibatch')) {
       miniBatch = await timed('minibatch', async () => runMiniBatch(options.quick, context.python, context.pythonMissing ?? 'no Python', context.workDir, log));
     }
@@ -268,6 +277,7 @@ async function main(): Promise<void> {
     throughput,
     endToEnd,
     distance,
+    bigdata,
     miniBatch,
   };
   writeOutputs(results, options.out);

@@ -1,6 +1,6 @@
 import type { Floats } from './core/distance.js';
 import type { MiniBatchOutcome } from './core/minibatch.js';
-import type { Algorithm, BackendName, InitMethod, IterationInfo } from './types.js';
+import type { Algorithm, BackendName, InitMethod, IterationInfo, ProgressInfo } from './types.js';
 
 /**
  * A fit request after validation: what every backend receives, the native addon as is
@@ -35,6 +35,7 @@ export interface FitOutput {
 
 export interface FitHooks {
   onIteration?: (info: IterationInfo) => void;
+  onProgress?: (info: ProgressInfo) => void;
   signal?: AbortSignal;
 }
 
@@ -56,6 +57,8 @@ export interface Backend {
   elkanPays(n: number, d: number, k: number): boolean;
   /** Centres are float64 whatever the points' element type, so float32 points meet the centroids as given. */
   predict(data: Floats, n: number, d: number, centers: Float64Array, k: number): Int32Array;
+  /** Distance (not squared) from every point to every centre, n rows of k: the square roots of the exact double distances. */
+  transform(data: Floats, n: number, d: number, centers: Float64Array, k: number): Float64Array;
   /**
    * One mini-batch step on the calling thread (lib/core/minibatch.ts): `centers`, `counts` and the
    * generator's words `rngState` are updated in place, bit for bit alike on every backend.

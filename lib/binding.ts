@@ -8,10 +8,13 @@ import type { MiniBatchOutcome } from './core/minibatch.js';
 /** Per-iteration report: run, iteration, changed, centerShift. Returning true stops the fit (code ABORT_ERR). */
 export type NativeIterationCallback = (run: number, iteration: number, changed: number, centerShift: number) => boolean | void;
 
+/** Seeding report: run, steps done, steps in all. Returning true stops the fit (code ABORT_ERR). */
+export type NativeSeedingCallback = (run: number, done: number, total: number) => boolean | void;
+
 export interface NativeFitHandle {
   promise: Promise<FitOutput>;
   /**
-   * Asks the fit to stop at its next iteration or k-means++ centre (a fit still waiting for threads
+   * Asks the fit to stop at its next iteration or seeding step (a fit still waiting for threads
    * stops at once); the promise then rejects with an error whose code is 'ABORT_ERR'.
    */
   cancel(): void;
@@ -32,14 +35,16 @@ export interface NativeBinding {
    * without waiting. The request is the one every backend takes, not a copy of its declaration, so
    * that the two cannot drift apart: native/binding.cpp reads each of its fields by name.
    */
-  fitSync(request: FitRequest, onIteration: NativeIterationCallback | null): FitOutput;
+  fitSync(request: FitRequest, onIteration: NativeIterationCallback | null, onSeeding: NativeSeedingCallback | null): FitOutput;
   /**
    * Queues the fit for the budget's threads and runs it on a thread of its own. Arrays on an
    * ArrayBuffer are copied first; arrays on a SharedArrayBuffer are read in place.
    */
-  fit(request: FitRequest, onIteration: NativeIterationCallback | null): NativeFitHandle;
+  fit(request: FitRequest, onIteration: NativeIterationCallback | null, onSeeding: NativeSeedingCallback | null): NativeFitHandle;
   /** Centres are float64 whatever the points' element type. */
   predict(data: Float32Array | Float64Array, n: number, d: number, centers: Float64Array, k: number, threads: number): Int32Array;
+  /** n × k distances (not squared), row after row; centres are float64 whatever the points' element type. */
+  transform(data: Float32Array | Float64Array, n: number, d: number, centers: Float64Array, k: number, threads: number): Float64Array;
   /**
    * One mini-batch step (native/minibatch.hpp) on the calling thread, reading the batch in place;
    * centres, counts and the generator's four words are updated in place.

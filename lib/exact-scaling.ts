@@ -80,7 +80,7 @@ export function timesPowerOfTwo(x: number, exponent: number): number {
   return result * 2 ** left;
 }
 
-function scaled(values: Float64Array, exponent: number): Float64Array {
+export function scaled(values: Float64Array, exponent: number): Float64Array {
   return values.map((x) => timesPowerOfTwo(x, exponent));
 }
 
@@ -95,7 +95,7 @@ export function scalingExponent(...arrays: Floats[]): number {
 }
 
 /** The power of two that the weights are multiplied by (see above), 0 for none. */
-function weightExponent(weights: Float64Array): number {
+export function weightExponent(weights: Float64Array): number {
   const top = exponentRange([weights])!.top;
   return top < LIMIT_EXPONENT && top >= -LIMIT_EXPONENT ? 0 : -top;
 }
@@ -153,13 +153,16 @@ export function exactlyScaledFit(
   };
 }
 
-/** predict's points and centroids on one common exact scale. */
-export function exactlyScaledPair(points: Floats, centroids: Float64Array): [Floats, Float64Array] {
+/**
+ * Points and centroids (of predict, transform, score) on one common exact scale: both multiplied
+ * by 2^exponent, the third element, so that distances come out multiplied by 2^exponent.
+ */
+export function exactlyScaledPair(points: Floats, centroids: Float64Array): [Floats, Float64Array, number] {
   // Float32 points cannot make a squared distance overflow or vanish (see above), but float64
   // centroids can: then the points are widened to float64, exactly, to share the centroids' scale.
-  if (points instanceof Float32Array && scalingExponent(centroids) === 0) return [points, centroids];
+  if (points instanceof Float32Array && scalingExponent(centroids) === 0) return [points, centroids, 0];
   const wide = points instanceof Float64Array ? points : Float64Array.from(points);
   const exponent = scalingExponent(wide, centroids);
-  if (exponent === 0) return [wide, centroids];
-  return [scaled(wide, exponent), scaled(centroids, exponent)];
+  if (exponent === 0) return [wide, centroids, 0];
+  return [scaled(wide, exponent), scaled(centroids, exponent), exponent];
 }

@@ -4,7 +4,7 @@ import { exactlyScaledFit } from './exact-scaling.js';
 import { jsBackend } from './js-backend.js';
 import { createNativeBackend } from './native-backend.js';
 import { loadNative } from './native-loader.js';
-import type { BackendName, KMeansResult } from './types.js';
+import type { BackendName, KMeansResult, KMeansResultJSON, MatrixJSON, SerializableMatrix } from './types.js';
 import type { NormalizedFit } from './validate.js';
 
 /*
@@ -43,19 +43,48 @@ function prepare(fit: NormalizedFit): { backend: Backend; request: FitRequest } 
   return { backend, request: { ...fit.request, algorithm } };
 }
 
+/**
+ * Gives `value` a `toJSON` that JSON.stringify calls. Non-enumerable, so that it is no field of the
+ * value: structuredClone and postMessage, which refuse functions, copy the value as before.
+ */
+function withToJSON<T extends object, J>(value: T, toJSON: (value: T) => J): T & { toJSON(): J } {
+  return Object.defineProperty(value, 'toJSON', { value: () => toJSON(value), enumerable: false, writable: true, configurable: true }) as T & { toJSON(): J };
+}
+
+/** A matrix as JSON: its numbers (JSON writes each as the shortest digits that read back as the same double), shape and element type. */
+function matrixJSON({ data, shape }: { data: Float32Array | Float64Array; shape: readonly [number, number] }): Required<MatrixJSON> {
+  return { data: Array.from(data), shape: [shape[0], shape[1]], dtype: data instanceof Float32Array ? 'float32' : 'float64' };
+}
+
+/** Summed weight of the points of each cluster, added in point order: the same bits for every backend. */
+function clusterSizes(labels: Int32Array, weights: Float64Array | null, k: number): Float64Array {
+  const sizes = new Float64Array(k);
+  for (let i = 0; i < labels.length; i++) sizes[labels[i]] += weights ? weights[i] : 1;
+  return sizes;
+}
+
 function toResult(output: FitOutput, request: FitRequest, backend: Backend): KMeansResult {
-  const { k, d, seed, algorithm } = request;
-  return {
+  const { k, d, seed, algorithm, init, weights } = request;
+  const centroids: SerializableMatrix = withToJSON({ data: output.centroids, shape: [k, d] as const }, matrixJSON);
+  const result: Omit<KMeansResult, 'toJSON'> = {
     labels: output.labels,
-    centroids: { data: output.centroids, shape: [k, d] },
+    centroids,
+    clusterSizes: clusterSizes(output.labels, weights, k),
     inertia: output.inertia,
     iterations: output.iterations,
     converged: output.converged,
     seed,
     algorithm,
+    init: typeof init === 'string' ? init : 'explicit',
     backend: backend.name,
     threads: output.threads,
   };
+  return withToJSON(result, (r): KMeansResultJSON => ({
+    ...r,
+    labels: Array.from(r.labels),
+    centroids: matrixJSON(r.centroids),
+    clusterSizes: Array.from(r.clusterSizes),
+  }));
 }
 
 /** Runs a validated fit on the calling thread. */

@@ -1,30 +1,45 @@
-import { exactlyScaledPair } from './exact-scaling.js';
+import { blockedSum } from './core/parallel.js';
+import { squaredDistance } from './core/distance.js';
+import { exactlyScaledPair, scaled, timesPowerOfTwo, weightExponent } from './exact-scaling.js';
 import { fitValidated, fitValidatedSync, resolveBackend } from './fit.js';
-import type { KMeansOptions, KMeansResult, PointsInput } from './types.js';
-import { normalizeFit, normalizePredict } from './validate.js';
+import type { CentroidArray, KMeansOptions, KMeansResult, Matrix, PointsInput, ScoreOptions, TransformOptions } from './types.js';
+import { type NormalizedMatrix, normalizeFit, normalizePredict, normalizeScore, normalizeTransform } from './validate.js';
 
 export type {
   Algorithm,
   BackendName,
+  CentroidArray,
+  DType,
+  Float32MatrixJSON,
+  Float64MatrixJSON,
   InitMethod,
   IterationInfo,
+  IterationProgressInfo,
   KMeansOptions,
   KMeansResult,
+  KMeansResultJSON,
   Matrix,
+  MatrixJSON,
+  PointsInput,
+  ProgressInfo,
+  ScoreOptions,
+  SeedingProgressInfo,
+  SerializableMatrix,
+  TransformOptions,
   MiniBatchKMeansOptions,
   MiniBatchKMeansResult,
   MiniBatchModelOptions,
   MiniBatchStepInfo,
-  PointsInput,
 } from './types.js';
 export { MiniBatchKMeans, miniBatchKMeans, miniBatchKMeansSync } from './minibatch.js';
 
 /**
  * Clusters `points` into `k` clusters on the calling thread, reading a `{ data, shape }` matrix in place.
+ * The centroids are typed Float32Array for float32 points and Float64Array for float64 ones.
  * Throws a TypeError or RangeError naming the parameter when an argument is invalid.
  */
-export function kmeansSync(points: PointsInput, k: number, options?: KMeansOptions): KMeansResult {
-  return fitValidatedSync(normalizeFit(points, k, options));
+export function kmeansSync<P extends PointsInput>(points: P, k: number, options?: KMeansOptions): KMeansResult<CentroidArray<P>> {
+  return fitValidatedSync(normalizeFit(points, k, options)) as KMeansResult<CentroidArray<P>>;
 }
 
 /**
@@ -32,10 +47,11 @@ export function kmeansSync(points: PointsInput, k: number, options?: KMeansOptio
  * its own; the TypeScript one yields between iterations). Typed arrays on an `ArrayBuffer` are
  * copied when the call starts, so the caller may change them at once; on a `SharedArrayBuffer`
  * they are read in place and must not be written until the promise settles.
+ * The centroids are typed Float32Array for float32 points and Float64Array for float64 ones.
  * Rejects with a TypeError or RangeError naming the parameter when an argument is invalid.
  */
-export async function kmeans(points: PointsInput, k: number, options?: KMeansOptions): Promise<KMeansResult> {
-  return fitValidated(normalizeFit(points, k, options));
+export async function kmeans<P extends PointsInput>(points: P, k: number, options?: KMeansOptions): Promise<KMeansResult<CentroidArray<P>>> {
+  return (await fitValidated(normalizeFit(points, k, options))) as KMeansResult<CentroidArray<P>>;
 }
 
 /** Index of the nearest centroid for every point (the lowest index on ties). */
@@ -44,4 +60,46 @@ export function predict(points: PointsInput, centroids: PointsInput): Int32Array
   const centers = c.data instanceof Float64Array ? c.data : Float64Array.from(c.data);
   const [data, scaledCenters] = exactlyScaledPair(x.data, centers);
   return resolveBackend('auto').predict(data, x.n, x.d, scaledCenters, c.n);
+}
+
+/** The points and the centroids, as float64, on one exact scale: both multiplied by 2^exponent. */
+function measured(x: NormalizedMatrix, c: NormalizedMatrix): { data: Float32Array | Float64Array; centers: Float64Array; exponent: number } {
+  const [data, centers, exponent] = exactlyScaledPair(x.data, c.data instanceof Float64Array ? c.data : Float64Array.from(c.data));
+  return { data, centers, exponent };
+}
+
+/**
+ * Distance (not squared) from every point to every centroid, as scikit-learn's `transform`: an
+ * n × k matrix whose row i, column c is the Euclidean distance from point i to centroid c, the
+ * square root of the exact double squared distance the fits decide with; the same bits on both
+ * backends. `centroids` may be a fit's centroids or those centroids back from JSON.
+ * @example
+ * const { data, shape } = transform([[0, 0], [3, 4]], [[0, 0]]); // data: [0, 5], shape: [2, 1]
+ */
+export function transform(points: PointsInput, centroids: PointsInput, options?: TransformOptions): Matrix<Float64Array> {
+  const { points: x, centroids: c, backend: requested } = normalizeTransform(points, centroids, options);
+  const backend = resolveBackend(requested);
+  const { data, centers, exponent } = measured(x, c);
+  const distances = backend.transform(data, x.n, x.d, centers, c.n);
+  return { data: exponent === 0 ? distances : distances.map((value) => timesPowerOfTwo(value, -exponent)), shape: [x.n, c.n] };
+}
+
+/**
+ * Minus the inertia of `points` against their nearest centroid, as scikit-learn's `score`: the
+ * (weighted, with `options.weights`) sum of squared distances, negated, so that higher is better.
+ * For a fit's own points, weights and centroids it is exactly `-result.inertia`.
+ * @example
+ * score([[0], [2]], [[1]]); // -2
+ */
+export function score(points: PointsInput, centroids: PointsInput, options?: ScoreOptions): number {
+  const { points: x, centroids: c, backend: requested, weights } = normalizeScore(points, centroids, options);
+  const backend = resolveBackend(requested);
+  const { data, centers, exponent } = measured(x, c);
+  const labels = backend.predict(data, x.n, x.d, centers, c.n);
+  // Weights are brought into range as a fit brings them (lib/exact-scaling.ts), and the sum is
+  // blocked as a fit's inertia is, so that the fit's own points give the fit's inertia bit for bit.
+  const wExponent = weights ? weightExponent(weights) : 0;
+  const w = weights && wExponent !== 0 ? scaled(weights, wExponent) : weights;
+  const inertia = blockedSum(x.n, (i) => (w ? w[i] : 1) * squaredDistance(data, i, centers, labels[i], x.d));
+  return -timesPowerOfTwo(inertia, -wExponent - 2 * exponent);
 }

@@ -26,16 +26,16 @@ const DETACHED_DURING_SYNC_FIT =
  * a callback that transfers or shrinks their ArrayBuffer would leave it reading nothing (NaN).
  */
 function checkedAfterEachCallback(request: FitRequest, hooks: FitHooks): FitHooks {
-  const { onIteration } = hooks;
-  if (!onIteration) return hooks;
+  const { onIteration, onProgress } = hooks;
   const { data } = request;
   const length = data.length;
+  const check = (): void => {
+    if (data.length !== length) throw new TypeError(DETACHED_DURING_SYNC_FIT);
+  };
   return {
     ...hooks,
-    onIteration: (info) => {
-      onIteration(info);
-      if (data.length !== length) throw new TypeError(DETACHED_DURING_SYNC_FIT);
-    },
+    onIteration: onIteration && ((info) => (onIteration(info), check())),
+    onProgress: onProgress && ((info) => (onProgress(info), check())),
   };
 }
 
@@ -87,6 +87,9 @@ export const jsBackend: Backend = {
   elkanPays: (_n, d, k) => d >= ELKAN_MIN_DIMENSIONS && k >= ELKAN_MIN_CENTERS,
   predict(data, n, d, centers, k) {
     return kmeans.predict(data, n, d, centers, k);
+  },
+  transform(data, n, d, centers, k) {
+    return kmeans.transform(data, n, d, centers, k);
   },
   miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState) {
     return miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState);

@@ -5,7 +5,7 @@ import { type Floats, squaredDistance } from './core/distance.js';
 import type { MiniBatchOutcome } from './core/minibatch.js';
 import { blockedSum } from './core/parallel.js';
 import { Random } from './core/random.js';
-import { kmeansPlusPlusCenters, randomCenters } from './core/seeding.js';
+import { KMEANS_PARALLEL_ROUNDS, SeedingProgress, kmeansParallelCenters, kmeansPlusPlusCenters, randomCenters } from './core/seeding.js';
 import { absoluteTolerance } from './core/tolerance.js';
 import { exactlyScaledPair } from './exact-scaling.js';
 import { resolveBackend } from './fit.js';
@@ -118,7 +118,7 @@ export class MiniBatchKMeans {
   /** The backend the steps run on. */
   readonly backend: BackendName;
   readonly #backend: Backend;
-  readonly #init: InitMethod | NormalizedMatrix;
+  readonly #init: InitMethod | 'auto' | NormalizedMatrix;
   readonly #initSize: number | undefined;
   readonly #reassignmentRatio: number;
   readonly #threads: number;
@@ -141,7 +141,7 @@ export class MiniBatchKMeans {
     const given = checkedOptions<MiniBatchModelOptions>(options, specs);
     const init = valueOrDefault(specs, 'init', given.init);
     if (typeof init === 'string') {
-      this.#init = init as InitMethod;
+      this.#init = init as InitMethod | 'auto';
     } else {
       const centers = normalizeMatrix(init, 'options.init');
       if (centers.n !== this.k) throw new RangeError(`options.init has ${centers.n} centres but k is ${this.k}; give exactly k rows.`);
@@ -227,8 +227,14 @@ export class MiniBatchKMeans {
     }
     const problem = { data: sample, n: size, d, k, weights: sampleWeights ?? new Float64Array(size).fill(1) };
     const centers = sample instanceof Float32Array ? new Float32Array(k * d) : new Float64Array(k * d);
-    if (this.#init === 'k-means++') runToEnd(kmeansPlusPlusCenters(problem, rng, centers));
-    else randomCenters(problem, rng, centers);
+    // 'auto' is k-means++: the sample is small enough for it whatever k.
+    if (this.#init === 'k-means++' || this.#init === 'auto') {
+      runToEnd(kmeansPlusPlusCenters(problem, rng, centers, new SeedingProgress(undefined, undefined, abortError, k)));
+    } else if (this.#init === 'k-means||') {
+      runToEnd(kmeansParallelCenters(problem, rng, centers, new SeedingProgress(undefined, undefined, abortError, KMEANS_PARALLEL_ROUNDS + k)));
+    } else {
+      randomCenters(problem, rng, centers);
+    }
     rng.saveState(this.#rngState);
     this.#centers = Float64Array.from(centers);
     this.#d = d;

@@ -1,29 +1,44 @@
-import { type Backend, type FitHooks, abortError } from './backend.js';
-import type { NativeBinding, NativeIterationCallback } from './binding.js';
+import { type Backend, type FitHooks, type FitRequest, abortError } from './backend.js';
+import type { NativeBinding, NativeIterationCallback, NativeSeedingCallback } from './binding.js';
 import type { Algorithm } from './types.js';
 
-/** What onIteration threw, kept to end the fit with. */
+/** What onIteration or onProgress threw, kept to end the fit with. */
 type Failure = { thrown?: { value: unknown } };
 
 /**
  * The callback the addon calls after every iteration. It never throws into the addon: what
- * onIteration throws is kept in `failure` and ends the fit, and nothing is reported once the fit
+ * onIteration or onProgress throws is kept in `failure` and ends the fit, and nothing is reported once the fit
  * is told to stop. Returning true asks the native loop to stop: how a synchronous fit sees its
  * signal.
  */
-function iterationCallback(hooks: FitHooks, failure: Failure): NativeIterationCallback | null {
-  const { onIteration, signal } = hooks;
-  if (!onIteration && !signal) return null;
-  return (run, iteration, changed, centerShift) => {
-    if (failure.thrown || signal?.aborted) return true;
-    try {
+function iterationCallback(request: FitRequest, hooks: FitHooks, failure: Failure): NativeIterationCallback | null {
+  const { onIteration, onProgress, signal } = hooks;
+  if (!onIteration && !onProgress && !signal) return null;
+  const { maxIterations } = request;
+  return (run, iteration, changed, centerShift) =>
+    reported(hooks, failure, () => {
       onIteration?.({ run, iteration, changed, centerShift });
-    } catch (value) {
-      failure.thrown = { value };
-      return true;
-    }
-    return signal?.aborted === true;
-  };
+      onProgress?.({ phase: 'iterating', run, iteration, maxIterations });
+    });
+}
+
+/** The callback the addon calls while it seeds, on the same terms as iterationCallback's. */
+function seedingCallback(hooks: FitHooks, failure: Failure): NativeSeedingCallback | null {
+  const { onProgress } = hooks;
+  if (!onProgress) return null;
+  return (run, done, total) => reported(hooks, failure, () => onProgress({ phase: 'seeding', run, done, total }));
+}
+
+/** Runs a report unless the fit is stopping; true (stop) when it threw or the signal is aborted. */
+function reported(hooks: FitHooks, failure: Failure, report: () => void): boolean {
+  if (failure.thrown || hooks.signal?.aborted) return true;
+  try {
+    report();
+  } catch (value) {
+    failure.thrown = { value };
+    return true;
+  }
+  return hooks.signal?.aborted === true;
 }
 
 function isNativeAbort(error: unknown): boolean {
@@ -76,7 +91,7 @@ export function createNativeBackend(binding: NativeBinding): Backend {
       if (signal?.aborted) throw abortError(signal);
       const failure: Failure = {};
       try {
-        return binding.fitSync(request, iterationCallback(hooks, failure));
+        return binding.fitSync(request, iterationCallback(request, hooks, failure), seedingCallback(hooks, failure));
       } catch (error) {
         throw settled(error, failure, signal);
       }
@@ -85,7 +100,7 @@ export function createNativeBackend(binding: NativeBinding): Backend {
       const { signal } = hooks;
       if (signal?.aborted) throw abortError(signal);
       const failure: Failure = {};
-      const handle = binding.fit(request, iterationCallback(hooks, failure));
+      const handle = binding.fit(request, iterationCallback(request, hooks, failure), seedingCallback(hooks, failure));
       const cancel = (): void => handle.cancel();
       signal?.addEventListener('abort', cancel, { once: true });
       try {
@@ -103,6 +118,9 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     elkanPays: nativeElkanPays,
     predict(data, n, d, centers, k) {
       return binding.predict(data, n, d, centers, k, binding.maxThreads);
+    },
+    transform(data, n, d, centers, k) {
+      return binding.transform(data, n, d, centers, k, binding.maxThreads);
     },
     miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState, threads) {
       return binding.miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState, threads);

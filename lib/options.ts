@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS } from './algorithm-choice.js';
+import { ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS, KMEANS_PARALLEL_MIN_COST } from './algorithm-choice.js';
 import type { Caller, OptionName } from './caller.js';
 import type { Algorithm, BackendName, InitMethod, KMeansOptions, MiniBatchKMeansOptions, MiniBatchModelOptions } from './types.js';
 
@@ -43,7 +43,7 @@ export interface OptionSpec {
 }
 
 /** Keyed by the package's own types, so that a new method, algorithm or backend there fails to compile until listed here. */
-const INIT_METHODS = Object.keys({ 'k-means++': 0, random: 0 } satisfies Record<InitMethod, 0>) as InitMethod[];
+const INIT_METHODS = Object.keys({ auto: 0, 'k-means++': 0, 'k-means||': 0, random: 0 } satisfies Record<InitMethod | 'auto', 0>) as Array<InitMethod | 'auto'>;
 const ALGORITHMS = Object.keys({ auto: 0, elkan: 0, hamerly: 0, lloyd: 0 } satisfies Record<Algorithm | 'auto', 0>) as Array<Algorithm | 'auto'>;
 const BACKENDS = Object.keys({ auto: 0, native: 0, js: 0 } satisfies Record<BackendName | 'auto', 0>) as Array<BackendName | 'auto'>;
 
@@ -54,10 +54,12 @@ const INT32_MAX = 2 ** 31 - 1;
 export const FIT_OPTIONS = {
   init: {
     rule: { type: 'choice', choices: INIT_METHODS, centres: true },
-    default: { value: 'k-means++' },
+    default: { value: 'auto' },
     help:
       'how the first centres are chosen: k-means++ (greedy and weighted, 2 + ⌊ln k⌋ candidates per step), ' +
-      'random (k distinct points), or k starting centres',
+      'k-means|| (5 sampling passes of about 2k points each, then k-means++ over them), random (k distinct points), ' +
+      `auto (k-means++ while k (2 + ln k) n d is at most ${KMEANS_PARALLEL_MIN_COST.toExponential().replace('e+', 'e')}, else k-means||), ` +
+      'or k starting centres',
     cliValue: 'METHOD|FILE',
   },
   nInit: {
@@ -127,6 +129,13 @@ export const FIT_OPTIONS = {
     rule: { type: 'function' },
     default: { text: 'none' },
     help: 'called on the calling thread after every iteration with { run, iteration, changed, centerShift }',
+  },
+  onProgress: {
+    rule: { type: 'function' },
+    default: { text: 'none' },
+    help:
+      "called on the calling thread with { phase: 'seeding', run, done, total } while a run is seeded " +
+      "(about 100 times at most) and { phase: 'iterating', run, iteration, maxIterations } after every iteration",
   },
 } as const satisfies Record<OptionName, OptionSpec>;
 

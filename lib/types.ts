@@ -6,11 +6,64 @@ export interface Matrix<T extends Float32Array | Float64Array = Float32Array | F
   shape: readonly [number, number];
 }
 
-/** Anything the API accepts as a set of rows: plain arrays, typed-array rows, or a matrix. */
-export type PointsInput = ReadonlyArray<ReadonlyArray<number>> | ReadonlyArray<Float32Array | Float64Array> | Matrix;
+/** The element type of a {@link MatrixJSON}: which typed array its numbers fill. */
+export type DType = 'float32' | 'float64';
+
+/**
+ * A matrix as JSON holds it: what `JSON.stringify` writes for the centroids of a fit, and what
+ * every parameter that takes points or centres accepts back from `JSON.parse`. The numbers are
+ * the exact values (JSON writes each number with the shortest digits that read back as the same
+ * double), so float32 and float64 centroids come back as the same bits; only a `-0` comes back as
+ * `0`, which measures every distance the same.
+ */
+export interface MatrixJSON {
+  /** The n × d values, row after row. */
+  data: readonly number[];
+  /** `[n, d]`: rows, and values per row. */
+  shape: readonly [number, number];
+  /** The element type the values fill: float32 points fit in float32. */
+  dtype?: DType;
+}
+
+/** A {@link Matrix} that `JSON.stringify` writes as a {@link MatrixJSON} (through a non-enumerable `toJSON`): the centroids of a fit. */
+export interface SerializableMatrix<T extends Float32Array | Float64Array = Float32Array | Float64Array> extends Matrix<T> {
+  /** The matrix as plain JSON values, with its element type. */
+  toJSON(): Required<MatrixJSON>;
+}
+
+/**
+ * Anything the API accepts as a set of rows: plain arrays, typed-array rows, a matrix, or a
+ * matrix as JSON (`{ data: number[], shape: [n, d], dtype? }`, float64 unless `dtype` says float32).
+ */
+export type PointsInput = ReadonlyArray<ReadonlyArray<number>> | ReadonlyArray<Float32Array | Float64Array> | Matrix | MatrixJSON;
+
+/**
+ * The element type of the centroids a fit of `P` returns: Float32Array for float32 points (a
+ * float32 matrix, float32 rows, a MatrixJSON of dtype `'float32'`), Float64Array for float64 ones
+ * (`number[][]` included), either where the type does not tell.
+ */
+export type CentroidArray<P> = 0 extends 1 & P
+  ? Float32Array | Float64Array
+  : P extends Matrix<Float32Array> | ReadonlyArray<Float32Array> | Float32MatrixJSON
+    ? Float32Array
+    : P extends Matrix<Float64Array> | ReadonlyArray<Float64Array> | ReadonlyArray<ReadonlyArray<number>> | Float64MatrixJSON
+      ? Float64Array
+      : Float32Array | Float64Array;
+
+/** A {@link MatrixJSON} of float32 values. */
+export interface Float32MatrixJSON extends MatrixJSON {
+  /** Float32: the values fill a Float32Array. */
+  dtype: 'float32';
+}
+
+/** A {@link MatrixJSON} of float64 values, as one without `dtype` is. */
+export interface Float64MatrixJSON extends MatrixJSON {
+  /** Float64, or left out: the values fill a Float64Array. */
+  dtype?: 'float64';
+}
 
 /** How `init` chooses the first centres when it is not given them. */
-export type InitMethod = 'k-means++' | 'random';
+export type InitMethod = 'k-means++' | 'k-means||' | 'random';
 /** The exact algorithms: all reach Lloyd's labels from the same centres; Elkan and Hamerly skip distances they can prove useless. */
 export type Algorithm = 'elkan' | 'hamerly' | 'lloyd';
 /** Where a fit runs: the C++ addon, or the TypeScript implementation of the same algorithms. */
@@ -29,6 +82,41 @@ export interface IterationInfo {
 }
 
 /**
+ * Reported to `onProgress` while a run is seeded: `done` of `total` steps. k-means++ takes one step
+ * per centre; k-means|| one per sampling round, then one per centre chosen from its candidates.
+ * Reported after every step when there are at most 100, else about every hundredth, and always
+ * after the last, the same steps on every backend.
+ */
+export interface SeedingProgressInfo {
+  /** The initial centres are being chosen. */
+  phase: 'seeding';
+  /** 0-based index of the run among `nInit` runs. */
+  run: number;
+  /** Steps done, rising to `total`. */
+  done: number;
+  /** Steps of this run's seeding. */
+  total: number;
+}
+
+/** Reported to `onProgress` after every iteration: how far the run is towards `maxIterations` (it usually converges sooner). */
+export interface IterationProgressInfo {
+  /** An iteration has been done. */
+  phase: 'iterating';
+  /** 0-based index of the run among `nInit` runs. */
+  run: number;
+  /** 1-based iteration number within the run. */
+  iteration: number;
+  /** The iteration cap of the run. */
+  maxIterations: number;
+}
+
+/**
+ * What `onProgress` receives: which phase of which run, and how far it is. Switch on `phase`; later
+ * versions may add phases, so ignore those you do not know.
+ */
+export type ProgressInfo = SeedingProgressInfo | IterationProgressInfo;
+
+/**
  * Options of {@link kmeans} and {@link kmeansSync}. Each is declared once, with its range and
  * default, in `lib/options.ts`; the checks, the command line's flags and these `@default` tags
  * (checked by `test/option-spec.test.ts`) follow from it.
@@ -36,13 +124,17 @@ export interface IterationInfo {
 export interface KMeansOptions {
   /**
    * How the first centres are chosen: `'k-means++'` (greedy and weighted, 2 + ⌊ln k⌋ candidates
-   * per step, as scikit-learn), `'random'` (k distinct points), or k explicit centres in any form
-   * the points take. Centres for float32 points must lie within float32's range.
-   * @default 'k-means++'
+   * per step, as scikit-learn; k passes over the points), `'k-means||'` (Bahmani et al.'s
+   * scalable k-means++, as Spark MLlib: 5 passes that each sample about 2k points, then greedy
+   * k-means++ over those candidates weighted by the points nearest to each), `'random'` (k
+   * distinct points), `'auto'` (k-means++ while its cost k (2 + ln k) n d is at most 10¹⁰,
+   * else k-means||), or k explicit centres in any form the points take. Centres for float32
+   * points must lie within float32's range.
+   * @default 'auto'
    * @example
    * kmeansSync(points, 2, { init: [[0, 0], [10, 0]] });
    */
-  init?: InitMethod | PointsInput;
+  init?: InitMethod | 'auto' | PointsInput;
   /**
    * Runs from different seeds; the one of lowest inertia wins. `'auto'` is 10 for `'random'` and 1
    * otherwise; explicit centres allow only 1.
@@ -127,14 +219,34 @@ export interface KMeansOptions {
    * kmeansSync(points, 8, { onIteration: ({ run, iteration, changed }) => console.log(run, iteration, changed) });
    */
   onIteration?: (info: IterationInfo) => void;
+  /**
+   * Called on the calling thread as the fit progresses: while each run is seeded (`phase:
+   * 'seeding'`, with steps done of a total) and after every iteration (`phase: 'iterating'`).
+   * Whatever it throws ends the fit, which throws or rejects with that value; aborting the fit's
+   * `signal` from it stops the fit at the next step.
+   * @default none
+   * @example
+   * kmeansSync(points, 8, { onProgress: (p) => p.phase === 'seeding' && console.log(`seeding ${p.done}/${p.total}`) });
+   */
+  onProgress?: (info: ProgressInfo) => void;
 }
 
-/** What {@link kmeans} and {@link kmeansSync} return. */
-export interface KMeansResult {
+/**
+ * What {@link kmeans} and {@link kmeansSync} return. `JSON.stringify` writes it as a
+ * {@link KMeansResultJSON} (through a non-enumerable `toJSON`, so that `structuredClone` and
+ * `postMessage` still take it), whose `centroids` feed {@link predict} and `init` as they come
+ * from `JSON.parse`.
+ */
+export interface KMeansResult<T extends Float32Array | Float64Array = Float32Array | Float64Array> {
   /** Index of the assigned centroid for every point. */
   labels: Int32Array;
   /** k × d centres; Float32Array when the points were float32, else Float64Array. */
-  centroids: Matrix;
+  centroids: SerializableMatrix<T>;
+  /**
+   * Summed weight of the points of each cluster (k values): their count when every weight is 1.
+   * What scikit-learn users compute as `np.bincount(labels, weights)`.
+   */
+  clusterSizes: Float64Array;
   /** Weighted sum of squared distances of the points to their assigned centroid. */
   inertia: number;
   /** Iterations of the winning run. */
@@ -145,10 +257,39 @@ export interface KMeansResult {
   seed: number;
   /** The algorithm that ran: the one `'auto'` chose, or the one asked for. */
   algorithm: Algorithm;
+  /** How the first centres were chosen: the method `'auto'` chose, the one asked for, or `'explicit'` for given centres. */
+  init: InitMethod | 'explicit';
   /** The backend that ran the fit. */
   backend: BackendName;
   /** Threads the fit ran on. */
   threads: number;
+  /** The result as plain JSON values: what `JSON.stringify` writes. */
+  toJSON(): KMeansResultJSON;
+}
+
+/** A {@link KMeansResult} as `JSON.parse` gives it back: typed arrays become arrays of numbers, the centroids a {@link MatrixJSON}. */
+export interface KMeansResultJSON extends Omit<KMeansResult, 'labels' | 'centroids' | 'clusterSizes' | 'toJSON'> {
+  /** Index of the assigned centroid for every point. */
+  labels: number[];
+  /** The centroids, with their element type. */
+  centroids: Required<MatrixJSON>;
+  /** Summed weight of the points of each cluster. */
+  clusterSizes: number[];
+}
+
+/**
+ * Options of {@link transform}. A separate object so that options to come (a distance metric)
+ * join it without changing the call.
+ */
+export interface TransformOptions {
+  /** Where the distances are computed; both backends give the same bits. `'auto'`: native when the addon loads. */
+  backend?: BackendName | 'auto';
+}
+
+/** Options of {@link score}. */
+export interface ScoreOptions extends TransformOptions {
+  /** One finite, non-negative weight per point, not all zero, as the fit's `weights`. */
+  weights?: ArrayLike<number>;
 }
 
 /**
@@ -158,10 +299,11 @@ export interface KMeansResult {
 export interface MiniBatchModelOptions {
   /**
    * How the first centres are chosen, from the first batch (or a sample of `initSize` of its
-   * points): `'k-means++'`, `'random'`, or k explicit centres.
-   * @default 'k-means++'
+   * points): `'k-means++'`, `'k-means||'`, `'random'`, k explicit centres, or `'auto'`, which is
+   * k-means++ here (the sample is small).
+   * @default 'auto'
    */
-  init?: InitMethod | PointsInput;
+  init?: InitMethod | 'auto' | PointsInput;
   /**
    * Points sampled, with replacement, for the initial centres when there are more.
    * @default 3 × batchSize (3072 for partialFit), or 3 × k when that is below k

@@ -1,10 +1,11 @@
 import { types } from 'node:util';
+import { chooseInit } from './algorithm-choice.js';
 import type { FitRequest } from './backend.js';
 import { API_CALLER, type Caller, type OptionName, describe } from './caller.js';
 import type { Floats } from './core/distance.js';
 import { FIT_OPTIONS, K_ARGUMENT, checkInteger, optionOrDefault } from './options.js';
 import { closestName } from './suggestion.js';
-import type { Algorithm, BackendName, InitMethod, IterationInfo, KMeansOptions } from './types.js';
+import type { Algorithm, BackendName, InitMethod, IterationInfo, KMeansOptions, ProgressInfo, ScoreOptions, TransformOptions } from './types.js';
 
 /** Points in the one shape the backends take: a row-major typed array read in place. */
 export interface NormalizedMatrix {
@@ -23,9 +24,13 @@ export interface NormalizedFit {
   caller: Caller;
   signal?: AbortSignal;
   onIteration?: (info: IterationInfo) => void;
+  onProgress?: (info: ProgressInfo) => void;
 }
 
 const OPTION_NAMES = Object.keys(FIT_OPTIONS) as OptionName[];
+/** Keyed by the option types, so that an option added there fails to compile until listed here. */
+const TRANSFORM_OPTION_NAMES = Object.keys({ backend: 0 } satisfies Record<keyof TransformOptions, 0>);
+const SCORE_OPTION_NAMES = Object.keys({ backend: 0, weights: 0 } satisfies Record<keyof ScoreOptions, 0>);
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -48,22 +53,35 @@ function nonFinite(value: number): string {
   return Number.isNaN(value) ? 'NaN' : String(value);
 }
 
-/** Accepts `number[][]`, an array of typed-array rows, or `{ data, shape: [n, d] }`. */
+/** Accepts `number[][]`, an array of typed-array rows, `{ data, shape: [n, d] }`, or that matrix as JSON (`data` an array of numbers, an optional `dtype`). */
 export function normalizeMatrix(value: unknown, name: string): NormalizedMatrix {
   if (Array.isArray(value)) return fromRows(value, name);
   if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && 'data' in value) {
     return fromMatrix(value as { data: unknown; shape?: unknown }, name);
   }
-  const hint = ArrayBuffer.isView(value) ? `; a flat ${value.constructor.name} needs its shape: { data, shape: [n, d] }` : '';
+  const hint = ArrayBuffer.isView(value)
+    ? `; a flat ${value.constructor.name} needs its shape: { data, shape: [n, d] }`
+    : value !== null && typeof value === 'object' && 'centroids' in value
+      ? '; for the centroids of a result, pass its .centroids'
+      : '';
   throw new TypeError(
-    `${name} must be an array of rows (number[][] or typed-array rows) or a matrix { data: Float32Array | Float64Array, shape: [n, d] }, not ${describe(value)}${hint}.`,
+    `${name} must be an array of rows (number[][] or typed-array rows) or a matrix { data: Float32Array | Float64Array | number[], shape: [n, d] }, not ${describe(value)}${hint}.`,
   );
 }
 
-function fromMatrix(value: { data: unknown; shape?: unknown }, name: string): NormalizedMatrix {
-  const { data, shape } = value;
-  if (!isFloatArray(data)) {
-    throw new TypeError(`${name}.data must be a Float32Array or Float64Array, not ${describe(data)}; convert it with Float64Array.from(...).`);
+function fromMatrix(value: { data: unknown; shape?: unknown; dtype?: unknown }, name: string): NormalizedMatrix {
+  const { data, shape, dtype } = value;
+  if (dtype !== undefined && dtype !== 'float32' && dtype !== 'float64') {
+    throw new TypeError(`${name}.dtype must be 'float32' or 'float64' (the element type of the values), not ${describe(dtype)}.`);
+  }
+  if (!isFloatArray(data) && !Array.isArray(data)) {
+    throw new TypeError(
+      `${name}.data must be a Float32Array, a Float64Array or an array of numbers (as JSON.parse gives it back), not ${describe(data)}; ` +
+        'convert it with Float64Array.from(...).',
+    );
+  }
+  if (isFloatArray(data) && dtype !== undefined && dtype !== (types.isFloat32Array(data) ? 'float32' : 'float64')) {
+    throw new TypeError(`${name}.dtype is '${dtype}' but ${name}.data is a ${data.constructor.name}; leave dtype out for a typed array, or make them agree.`);
   }
   if (!Array.isArray(shape) || shape.length !== 2) {
     throw new TypeError(`${name}.shape must be a two-element array [n, d], not ${describe(shape)}.`);
@@ -80,9 +98,28 @@ function fromMatrix(value: { data: unknown; shape?: unknown }, name: string): No
   if (data.length !== (n as number) * (d as number)) {
     throw new RangeError(`${name}.data has ${data.length} elements but shape [${n}, ${d}] needs ${(n as number) * (d as number)}.`);
   }
-  const matrix = { data: inThisRealm(data), n: n as number, d: d as number };
+  const values = isFloatArray(data) ? inThisRealm(data) : fromNumbers(data, dtype ?? 'float64', name);
+  const matrix = { data: values, n: n as number, d: d as number };
   checkFinite(matrix, name);
   return matrix;
+}
+
+/** The numbers of a matrix as JSON, in the typed array its dtype names. */
+function fromNumbers(numbers: readonly unknown[], dtype: 'float32' | 'float64', name: string): Floats {
+  const values = dtype === 'float32' ? new Float32Array(numbers.length) : new Float64Array(numbers.length);
+  for (let i = 0; i < numbers.length; i++) {
+    const x = numbers[i];
+    if (typeof x !== 'number') {
+      throw new TypeError(`${name}.data[${i}] is ${describe(x)}; every value must be a number (JSON writes NaN and Infinity as null).`);
+    }
+    values[i] = x;
+    if (values[i] - values[i] !== 0 && Number.isFinite(x)) {
+      throw new RangeError(
+        `${name}.data[${i}] is ${x}, beyond the range of float32 (largest ${FLOAT32_MAX}), which dtype 'float32' asks for; leave dtype out for float64.`,
+      );
+    }
+  }
+  return values;
 }
 
 function fromRows(rows: readonly unknown[], name: string): NormalizedMatrix {
@@ -132,20 +169,21 @@ function checkFinite({ data, n, d }: NormalizedMatrix, name: string): void {
   }
 }
 
-function checkOptions(options: unknown): KMeansOptions {
-  if (options === undefined) return {};
+/** An options object whose keys are all among `known`; `of` names the function in the message for another one. */
+function checkOptions<T>(options: unknown, known: readonly string[], of = ''): T {
+  if (options === undefined) return {} as T;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`options must be an object, not ${describe(options)}.`);
   }
   for (const key of Object.keys(options)) {
-    if (!(OPTION_NAMES as readonly string[]).includes(key)) {
-      const suggestion = closestName(key, OPTION_NAMES);
+    if (!known.includes(key)) {
+      const suggestion = closestName(key, known);
       throw new TypeError(
-        `options.${key} is not an option${suggestion ? `; did you mean options.${suggestion}?` : ''} Known options: ${OPTION_NAMES.join(', ')}.`,
+        `options.${key} is not an option${of}${suggestion ? `; did you mean options.${suggestion}?` : ''} Known options: ${known.join(', ')}.`,
       );
     }
   }
-  return options as KMeansOptions;
+  return options as T;
 }
 
 /** One finite, non-negative weight per point, not all zero, as a private Float64Array; null when absent. */
@@ -179,6 +217,7 @@ export function normalizeWeights(value: unknown, n: number, caller: Caller): Flo
 
 function normalizeInit(value: unknown, k: number, points: NormalizedMatrix, caller: Caller): InitMethod | Floats {
   const init = optionOrDefault('init', value, caller);
+  if (init === 'auto') return chooseInit(points.n, points.d, k);
   if (typeof init === 'string') return init;
   const name = caller.name('init');
   const centers = normalizeMatrix(init, name);
@@ -211,7 +250,7 @@ function normalizeInit(value: unknown, k: number, points: NormalizedMatrix, call
  */
 export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue: unknown, caller: Caller = API_CALLER): NormalizedFit {
   const points = normalizeMatrix(pointsValue, 'points');
-  const options = checkOptions(optionsValue);
+  const options = checkOptions<KMeansOptions>(optionsValue, OPTION_NAMES);
   const k = checkInteger(
     kValue,
     caller.name('k'),
@@ -244,6 +283,9 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
   if (options.onIteration !== undefined && typeof options.onIteration !== 'function') {
     throw new TypeError(`${caller.name('onIteration')} must be a function, not ${describe(options.onIteration)}.`);
   }
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new TypeError(`${caller.name('onProgress')} must be a function, not ${describe(options.onProgress)}.`);
+  }
 
   return {
     request: {
@@ -264,6 +306,7 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
     caller,
     signal: options.signal,
     onIteration: options.onIteration,
+    onProgress: options.onProgress,
   };
 }
 
@@ -275,4 +318,32 @@ export function normalizePredict(pointsValue: unknown, centroidsValue: unknown):
     throw new RangeError(`centroids have ${centroids.d} columns but the points have ${points.d}; the dimensions must match.`);
   }
   return { points, centroids };
+}
+
+/** Validated points and centroids of {@link transform} or {@link score}, with where to measure them. */
+export interface NormalizedMeasure {
+  points: NormalizedMatrix;
+  centroids: NormalizedMatrix;
+  backend: BackendName | 'auto';
+  /** null means every weight is 1. */
+  weights: Float64Array | null;
+}
+
+/** Validates `transform(points, centroids, options)`. */
+export function normalizeTransform(pointsValue: unknown, centroidsValue: unknown, optionsValue: unknown): NormalizedMeasure {
+  const { points, centroids } = normalizePredict(pointsValue, centroidsValue);
+  const options = checkOptions<TransformOptions>(optionsValue, TRANSFORM_OPTION_NAMES, ' of transform');
+  return { points, centroids, backend: optionOrDefault('backend', options.backend, API_CALLER), weights: null };
+}
+
+/** Validates `score(points, centroids, options)`. */
+export function normalizeScore(pointsValue: unknown, centroidsValue: unknown, optionsValue: unknown): NormalizedMeasure {
+  const { points, centroids } = normalizePredict(pointsValue, centroidsValue);
+  const options = checkOptions<ScoreOptions>(optionsValue, SCORE_OPTION_NAMES, ' of score');
+  return {
+    points,
+    centroids,
+    backend: optionOrDefault('backend', options.backend, API_CALLER),
+    weights: normalizeWeights(options.weights, points.n, API_CALLER),
+  };
 }

@@ -6,7 +6,7 @@
 // - It runs on a thread of its own, not as napi_async_work: Node waits for every queued work item
 //   before it tears an environment down, so a Worker's terminate() would wait for the whole fit,
 //   and the completion callback would then run where no JavaScript can. Our thread stops at the
-//   next iteration or k-means++ centre once its environment goes away.
+//   next iteration, k-means++ centre or k-means|| round once its environment goes away.
 // - It reads only memory it owns or that cannot go away: arrays on an ArrayBuffer are copied when
 //   the fit starts (a transfer, ArrayBuffer.prototype.transfer or a resize frees or moves an
 //   ArrayBuffer's memory under a reader, and Node-API cannot pin it); arrays on a
@@ -14,7 +14,7 @@
 //   by a reference until the fit has stopped reading them.
 // - It reports through a thread-safe function whose callbacks use the plain C API and never throw:
 //   an exception thrown out of a callback while the environment shuts down aborts the process.
-// - A synchronous fit reads its arrays in place; after every onIteration call it checks that they
+// - A synchronous fit reads its arrays in place; after every onIteration or onSeeding call it checks that they
 //   are still attached, the same length and at the same address, and throws a TypeError if not.
 //
 // The addon is linked with -z nodelete (CMakeLists.txt): Node unloads a Worker's addons when the
@@ -151,8 +151,9 @@ Request parse_request(const Napi::Object& object) {
   if (init.IsString()) {
     const std::string method = init.As<Napi::String>();
     if (method == "k-means++") r.options.init = ekm::Init::kmeans_plus_plus;
+    else if (method == "k-means||") r.options.init = ekm::Init::kmeans_parallel;
     else if (method == "random") r.options.init = ekm::Init::random;
-    else throw Napi::RangeError::New(env, "init must be 'k-means++', 'random' or centres");
+    else throw Napi::RangeError::New(env, "init must be 'k-means++', 'k-means||', 'random' or centres");
   } else {
     r.options.init = ekm::Init::explicit_centers;
     r.init_centers = float_array(init, r.data.dtype, checked_product(env, r.k, r.d), "init");
@@ -196,7 +197,7 @@ struct RunResult {
   std::string message;
 };
 
-RunResult run_fit(const Request& r, int threads, const ekm::IterationHook& hook, const std::atomic<bool>* cancel) {
+RunResult run_fit(const Request& r, int threads, const ekm::Hooks& hooks, const std::atomic<bool>* cancel) {
   ekm::Options options = r.options;
   options.threads = threads;
   options.cancel = cancel;
@@ -206,10 +207,10 @@ RunResult run_fit(const Request& r, int threads, const ekm::IterationHook& hook,
   try {
     if (r.data.dtype == DType::f32) {
       const ekm::Problem<float> p{static_cast<const float*>(r.data.data), r.n, r.d, r.k, weights, threads};
-      result.outcome.f32 = ekm::kernels().fit_float(p, options, static_cast<const float*>(init), hook);
+      result.outcome.f32 = ekm::kernels().fit_float(p, options, static_cast<const float*>(init), hooks);
     } else {
       const ekm::Problem<double> p{static_cast<const double*>(r.data.data), r.n, r.d, r.k, weights, threads};
-      result.outcome.f64 = ekm::kernels().fit_double(p, options, static_cast<const double*>(init), hook);
+      result.outcome.f64 = ekm::kernels().fit_double(p, options, static_cast<const double*>(init), hooks);
     }
   } catch (const ekm::Cancelled&) {
     result.status = Status::aborted;
@@ -285,16 +286,16 @@ napi_value failure_error(napi_env env, const RunResult& run) {
   }
 }
 
-// Calls onIteration(run, iteration, changed, centerShift). Returns napi_ok and whether it asked to
-// stop, or the failing status with the exception (if any) left pending.
-napi_status call_iteration_callback(napi_env env, napi_value callback, const ekm::IterationReport& r, bool& stop) {
-  napi_value args[4], receiver, returned;
-  const double values[4] = {static_cast<double>(r.run), static_cast<double>(r.iteration), static_cast<double>(r.changed), r.center_shift};
-  for (int i = 0; i < 4; ++i) {
+// Calls callback(values...). Returns napi_ok and whether it asked to stop (returned true), or the
+// failing status with the exception (if any) left pending.
+template <std::size_t N>
+napi_status call_report_callback(napi_env env, napi_value callback, const double (&values)[N], bool& stop) {
+  napi_value args[N], receiver, returned;
+  for (std::size_t i = 0; i < N; ++i) {
     if (napi_create_double(env, values[i], &args[i]) != napi_ok) return napi_generic_failure;
   }
   if (napi_get_undefined(env, &receiver) != napi_ok) return napi_generic_failure;
-  const napi_status status = napi_call_function(env, receiver, callback, 4, args, &returned);
+  const napi_status status = napi_call_function(env, receiver, callback, N, args, &returned);
   if (status != napi_ok) return status;
   bool value = false;
   napi_valuetype type;
@@ -302,11 +303,26 @@ napi_status call_iteration_callback(napi_env env, napi_value callback, const ekm
   return napi_ok;
 }
 
+// onIteration(run, iteration, changed, centerShift).
+napi_status call_iteration_callback(napi_env env, napi_value callback, const ekm::IterationReport& r, bool& stop) {
+  const double values[4] = {static_cast<double>(r.run), static_cast<double>(r.iteration), static_cast<double>(r.changed), r.center_shift};
+  return call_report_callback(env, callback, values, stop);
+}
+
+// onSeeding(run, done, total).
+napi_status call_seeding_callback(napi_env env, napi_value callback, const ekm::SeedingReport& r, bool& stop) {
+  const double values[3] = {static_cast<double>(r.run), static_cast<double>(r.done), static_cast<double>(r.total)};
+  return call_report_callback(env, callback, values, stop);
+}
+
 // ---- Asynchronous fits ----
 
+enum class MessageKind { iteration, seeding, done };
+
 struct Message {
-  bool done;
-  ekm::IterationReport report;
+  MessageKind kind;
+  ekm::IterationReport iteration;
+  ekm::SeedingReport seeding;
 };
 
 class FitJob {
@@ -316,7 +332,8 @@ class FitJob {
 
   // JavaScript-thread state.
   napi_deferred deferred = nullptr;
-  napi_ref callback = nullptr;
+  napi_ref callback = nullptr;          // onIteration
+  napi_ref seeding_callback = nullptr;  // onSeeding
   napi_ref thrown = nullptr;  // { value }: what onIteration threw (a primitive cannot be referenced)
   std::vector<napi_ref> shared_inputs;
   std::vector<std::unique_ptr<double[]>> copies;  // the inputs that were on an ArrayBuffer
@@ -327,7 +344,7 @@ class FitJob {
 
   void set_reporter(napi_threadsafe_function tsfn) { tsfn_ = tsfn; }
 
-  // JavaScript thread: asks the fit to stop at its next iteration or k-means++ centre; a fit still
+  // JavaScript thread: asks the fit to stop at its next iteration, seeding step or round; a fit still
   // waiting for threads leaves the queue and settles at once.
   void stop() {
     cancel.store(true);
@@ -345,7 +362,7 @@ class FitJob {
     // Let the copies go now, not when the garbage collector gets to the handle's cancel function:
     // V8 does not see their size.
     std::vector<std::unique_ptr<double[]>>().swap(copies);
-    post(Message{true, {}});
+    post(Message{MessageKind::done, {}, {}});
   }
 
   // Posts to the JavaScript thread, unless the environment has gone.
@@ -358,7 +375,7 @@ class FitJob {
     // Closing: the environment is shutting down and the function must not be used again.
     if (status == napi_closing) {
       tsfn_ = nullptr;
-    } else if (message.done) {
+    } else if (message.kind == MessageKind::done) {
       napi_release_threadsafe_function(tsfn_, napi_tsfn_release);
       tsfn_ = nullptr;
     }
@@ -375,9 +392,10 @@ class FitJob {
     lock.unlock();
     for (napi_ref ref : shared_inputs) napi_delete_reference(env, ref);
     if (callback) napi_delete_reference(env, callback);
+    if (seeding_callback) napi_delete_reference(env, seeding_callback);
     if (thrown) napi_delete_reference(env, thrown);
     shared_inputs.clear();
-    callback = thrown = nullptr;
+    callback = seeding_callback = thrown = nullptr;
   }
 
  private:
@@ -393,14 +411,20 @@ using JobHandle = std::shared_ptr<FitJob>;
 void run_job(const JobHandle& job, int threads) {
   RunResult result{Status::aborted, {}, {}};
   if (!job->cancel.load()) {
-    ekm::IterationHook hook;
+    ekm::Hooks hooks;
     if (job->callback != nullptr) {
-      hook = [&job](const ekm::IterationReport& report) {
-        job->post(Message{false, report});
+      hooks.iteration = [&job](const ekm::IterationReport& report) {
+        job->post(Message{MessageKind::iteration, report, {}});
         return false;
       };
     }
-    result = run_fit(job->request, threads, hook, &job->cancel);
+    if (job->seeding_callback != nullptr) {
+      hooks.seeding = [&job](const ekm::SeedingReport& report) {
+        job->post(Message{MessageKind::seeding, {}, report});
+        return false;
+      };
+    }
+    result = run_fit(job->request, threads, hooks, &job->cancel);
   }
   budget().release(threads);
   job->finish(std::move(result));
@@ -415,12 +439,15 @@ void start_job(const JobHandle& job, int threads) {
   }
 }
 
-void deliver_progress(napi_env env, FitJob& job, const ekm::IterationReport& report) {
-  if (job.cancel.load() || job.callback == nullptr) return;
+void deliver_progress(napi_env env, FitJob& job, const Message& message) {
+  const napi_ref ref = message.kind == MessageKind::seeding ? job.seeding_callback : job.callback;
+  if (job.cancel.load() || ref == nullptr) return;
   napi_value callback;
-  if (napi_get_reference_value(env, job.callback, &callback) != napi_ok || callback == nullptr) return;
+  if (napi_get_reference_value(env, ref, &callback) != napi_ok || callback == nullptr) return;
   bool stop = false;
-  if (call_iteration_callback(env, callback, report, stop) == napi_ok) {
+  const napi_status status = message.kind == MessageKind::seeding ? call_seeding_callback(env, callback, message.seeding, stop)
+                                                                  : call_iteration_callback(env, callback, message.iteration, stop);
+  if (status == napi_ok) {
     if (stop) job.stop();
     return;
   }
@@ -454,11 +481,11 @@ void on_message(napi_env env, napi_value, void* context, void* data) {
   // A null environment: the queue is emptied at shutdown and `context` may be gone already.
   if (env == nullptr) return;
   FitJob& job = **static_cast<JobHandle*>(context);
-  if (message->done) {
+  if (message->kind == MessageKind::done) {
     settle(env, job);
     job.result = RunResult{};
   } else {
-    deliver_progress(env, job, message->report);
+    deliver_progress(env, job, *message);
   }
 }
 
@@ -497,6 +524,7 @@ Napi::Value Fit(const Napi::CallbackInfo& info) {
   if (job->request.weights) take_input(env, *job, *job->request.weights);
   if (job->request.init_centers) take_input(env, *job, *job->request.init_centers);
   if (info[1].IsFunction()) NAPI_THROW_IF_FAILED(env, napi_create_reference(env, info[1], 1, &job->callback), Napi::Value());
+  if (info[2].IsFunction()) NAPI_THROW_IF_FAILED(env, napi_create_reference(env, info[2], 1, &job->seeding_callback), Napi::Value());
 
   napi_value promise;
   NAPI_THROW_IF_FAILED(env, napi_create_promise(env, &job->deferred, &promise), Napi::Value());
@@ -537,18 +565,28 @@ Napi::Value FitSync(const Napi::CallbackInfo& info) {
 
   bool callback_failed = false;  // it threw (the exception is pending) or JavaScript cannot run
   bool detached = false;
-  ekm::IterationHook hook;
+  // After a callback returns: whether it threw, or left the arrays where the fit no longer finds them.
+  const auto failed = [&](napi_status status) {
+    if (status != napi_ok) return callback_failed = true;
+    for (const FloatArray* array : request.arrays()) {
+      if (!still_attached(env, *array)) return detached = true;
+    }
+    return false;
+  };
+  ekm::Hooks hooks;
   if (info[1].IsFunction()) {
-    hook = [&, callback = static_cast<napi_value>(info[1])](const ekm::IterationReport& report) {
+    hooks.iteration = [&, callback = static_cast<napi_value>(info[1])](const ekm::IterationReport& report) {
       bool stop = false;
-      if (call_iteration_callback(env, callback, report, stop) != napi_ok) return callback_failed = true;
-      for (const FloatArray* array : request.arrays()) {
-        if (!still_attached(env, *array)) return detached = true;
-      }
-      return stop;
+      return failed(call_iteration_callback(env, callback, report, stop)) || stop;
     };
   }
-  const RunResult run = run_fit(request, held.threads, hook, nullptr);
+  if (info[2].IsFunction()) {
+    hooks.seeding = [&, callback = static_cast<napi_value>(info[2])](const ekm::SeedingReport& report) {
+      bool stop = false;
+      return failed(call_seeding_callback(env, callback, report, stop)) || stop;
+    };
+  }
+  const RunResult run = run_fit(request, held.threads, hooks, nullptr);
   if (callback_failed) return Napi::Value();
   if (detached) throw Napi::TypeError::New(env, DETACHED_MESSAGE);
   napi_value value = run.status == Status::ok ? result_object(env, run.outcome) : failure_error(env, run);
@@ -557,9 +595,18 @@ Napi::Value FitSync(const Napi::CallbackInfo& info) {
   return Napi::Value(env, value);
 }
 
-// predict(data, n, d, centers, k, threads): centres are always float64, so float32 points are
-// compared with the centroids as given, not rounded to float32.
-Napi::Value Predict(const Napi::CallbackInfo& info) {
+// The arguments of predict and transform, (data, n, d, centers, k, threads): centres are always
+// float64, so float32 points are compared with the centroids as given, not rounded to float32.
+struct PointsAndCenters {
+  FloatArray data;
+  std::size_t n;
+  std::size_t d;
+  const double* centers;
+  std::size_t k;
+  int threads;
+};
+
+PointsAndCenters points_and_centers(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   for (int i : {1, 2, 4, 5}) {
     if (!info[i].IsNumber() || !(info[i].As<Napi::Number>().DoubleValue() >= 1)) throw Napi::RangeError::New(env, "n, d, k and threads must be positive");
@@ -571,15 +618,32 @@ Napi::Value Predict(const Napi::CallbackInfo& info) {
   const FloatArray data = float_array(info[0], "data");
   with_shape(env, data, data.dtype, checked_product(env, n, d), "data");
   const FloatArray centers = float_array(info[3], DType::f64, checked_product(env, k, d), "centers");
-  Napi::Int32Array labels = Napi::Int32Array::New(env, n);
-  const HeldThreads held(ekm::effective_threads(std::min(threads, budget().capacity()), n));
-  const auto* c = static_cast<const double*>(centers.data);
-  if (data.dtype == DType::f32) {
-    ekm::kernels().predict_float(static_cast<const float*>(data.data), n, d, c, k, held.threads, labels.Data());
+  return {data, n, d, static_cast<const double*>(centers.data), k, std::min(threads, budget().capacity())};
+}
+
+Napi::Value Predict(const Napi::CallbackInfo& info) {
+  const PointsAndCenters a = points_and_centers(info);
+  Napi::Int32Array labels = Napi::Int32Array::New(info.Env(), a.n);
+  const HeldThreads held(ekm::effective_threads(a.threads, a.n));
+  if (a.data.dtype == DType::f32) {
+    ekm::kernels().predict_float(static_cast<const float*>(a.data.data), a.n, a.d, a.centers, a.k, held.threads, labels.Data());
   } else {
-    ekm::kernels().predict_double(static_cast<const double*>(data.data), n, d, c, k, held.threads, labels.Data());
+    ekm::kernels().predict_double(static_cast<const double*>(a.data.data), a.n, a.d, a.centers, a.k, held.threads, labels.Data());
   }
   return labels;
+}
+
+// transform(data, n, d, centers, k, threads): n × k distances, row after row.
+Napi::Value Transform(const Napi::CallbackInfo& info) {
+  const PointsAndCenters a = points_and_centers(info);
+  Napi::Float64Array distances = Napi::Float64Array::New(info.Env(), checked_product(info.Env(), a.n, a.k));
+  const HeldThreads held(ekm::effective_threads(a.threads, a.n));
+  if (a.data.dtype == DType::f32) {
+    ekm::kernels().transform_float(static_cast<const float*>(a.data.data), a.n, a.d, a.centers, a.k, held.threads, distances.Data());
+  } else {
+    ekm::kernels().transform_double(static_cast<const double*>(a.data.data), a.n, a.d, a.centers, a.k, held.threads, distances.Data());
+  }
+  return distances;
 }
 
 // miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState,
@@ -641,6 +705,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("fit", Napi::Function::New(env, Fit, "fit"));
   exports.Set("fitSync", Napi::Function::New(env, FitSync, "fitSync"));
   exports.Set("predict", Napi::Function::New(env, Predict, "predict"));
+  exports.Set("transform", Napi::Function::New(env, Transform, "transform"));
   exports.Set("miniBatchStep", Napi::Function::New(env, MiniBatchStep, "miniBatchStep"));
   exports.Set("threadBudget", Napi::Function::New(env, BudgetState, "threadBudget"));
   exports.Set("openmp", Napi::Boolean::New(env, ekm::has_openmp()));

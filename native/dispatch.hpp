@@ -13,11 +13,13 @@ namespace ekm {
 
 struct Kernels {
   const char* isa;
-  FitResult<float> (*fit_float)(Problem<float>, const Options&, const float*, const IterationHook&);
-  FitResult<double> (*fit_double)(Problem<double>, const Options&, const double*, const IterationHook&);
+  FitResult<float> (*fit_float)(Problem<float>, const Options&, const float*, const Hooks&);
+  FitResult<double> (*fit_double)(Problem<double>, const Options&, const double*, const Hooks&);
   // Centres are float64 whatever the points: float32 points are compared with the centroids as given.
   void (*predict_float)(const float*, std::size_t, std::size_t, const double*, std::size_t, int, std::int32_t*);
   void (*predict_double)(const double*, std::size_t, std::size_t, const double*, std::size_t, int, std::int32_t*);
+  void (*transform_float)(const float*, std::size_t, std::size_t, const double*, std::size_t, int, double*);
+  void (*transform_double)(const double*, std::size_t, std::size_t, const double*, std::size_t, int, double*);
   // One mini-batch step (native/minibatch.hpp): batch, m, d, weights, centres, counts, k, reassign,
   // reassignment ratio, the random generator's four words, threads.
   MiniBatchOutcome (*mini_batch_step_float)(const float*, std::size_t, std::size_t, const double*, double*, double*, std::size_t, bool, double, std::uint32_t*,

@@ -19,6 +19,8 @@ const Kernels EKM_JOIN(kernels_, EKM_ISA) = {
     &fit<double>,
     &predict<float>,
     &predict<double>,
+    &transform<float>,
+    &transform<double>,
     &mini_batch_step<float>,
     &mini_batch_step<double>,
 };

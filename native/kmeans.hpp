@@ -6,6 +6,7 @@
 #include "isa.hpp"
 
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <stdexcept>
@@ -78,7 +79,7 @@ FitResult<T> iterate(const Problem<T>& p, const Options& options, std::vector<T>
 
 // Fits k-means to p; `explicit_centers` (k × d) is read when options.init is explicit_centers.
 template <class T>
-FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers, const IterationHook& hook) {
+FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers, const Hooks& hooks) {
   p.threads = effective_threads(options.threads, p.n);
   const double tolerance = absolute_tolerance(p, options.tolerance);
   Random rng(options.seed);
@@ -87,7 +88,16 @@ FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers
   for (std::size_t run = 0; run < options.n_init; ++run) {
     std::vector<T> centers(p.k * p.d);
     switch (options.init) {
-      case Init::kmeans_plus_plus: kmeans_plus_plus_centers(p, rng, centers.data(), options.cancel); break;
+      case Init::kmeans_plus_plus: {
+        SeedingProgress progress(hooks.seeding, options.cancel, run, p.k);
+        kmeans_plus_plus_centers(p, rng, centers.data(), progress);
+        break;
+      }
+      case Init::kmeans_parallel: {
+        SeedingProgress progress(hooks.seeding, options.cancel, run, KMEANS_PARALLEL_ROUNDS + p.k);
+        kmeans_parallel_centers(p, rng, centers.data(), progress);
+        break;
+      }
       case Init::random: random_centers(p, rng, centers.data()); break;
       case Init::explicit_centers:
         if (explicit_centers == nullptr) throw std::invalid_argument("explicit initial centres are missing");
@@ -96,9 +106,9 @@ FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers
     }
     FitResult<T> result;
     switch (options.algorithm) {
-      case Algorithm::elkan: result = detail::iterate<T, ElkanAssigner<T>>(p, options, std::move(centers), tolerance, run, hook); break;
-      case Algorithm::hamerly: result = detail::iterate<T, HamerlyAssigner<T>>(p, options, std::move(centers), tolerance, run, hook); break;
-      case Algorithm::lloyd: result = detail::iterate<T, LloydAssigner<T>>(p, options, std::move(centers), tolerance, run, hook); break;
+      case Algorithm::elkan: result = detail::iterate<T, ElkanAssigner<T>>(p, options, std::move(centers), tolerance, run, hooks.iteration); break;
+      case Algorithm::hamerly: result = detail::iterate<T, HamerlyAssigner<T>>(p, options, std::move(centers), tolerance, run, hooks.iteration); break;
+      case Algorithm::lloyd: result = detail::iterate<T, LloydAssigner<T>>(p, options, std::move(centers), tolerance, run, hooks.iteration); break;
     }
     if (!have_best || result.inertia < best.inertia) {
       best = std::move(result);
@@ -117,6 +127,23 @@ void predict(const T* data, std::size_t n, std::size_t d, const double* centers,
   const int used = effective_threads(threads, n);
   DistanceFilter<T> filter(data, n, d, used);
   nearest_centers(data, n, d, centers, k, used, filter, labels);
+}
+
+// Distance, not squared, from every point to every centre, n rows of k: the square roots of the
+// exact double distances that the fits decide with (the same bits as lib/core/kmeans.ts).
+template <class T>
+void transform(const T* data, std::size_t n, std::size_t d, const double* centers, std::size_t k, int threads, double* distances) {
+  const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
+#pragma omp parallel num_threads(effective_threads(threads, n))
+  {
+    AsDouble<T> row;
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t i = 0; i < sn; ++i) {
+      const std::size_t point = static_cast<std::size_t>(i);
+      double* out = distances + point * k;
+      for_each_center_distance(row(data + point * d, d), centers, k, d, [out](std::size_t c, double squared) { out[c] = std::sqrt(squared); });
+    }
+  }
 }
 
 }  // namespace EKM_ISA

@@ -76,5 +76,22 @@ class Random {
   std::uint32_t s0_, s1_, s2_, s3_;
 };
 
+// splitmix32's output function: a bijection of 32-bit words that spreads every input bit.
+inline std::uint32_t mix32(std::uint32_t z) {
+  z += 0x9e3779b9u;
+  z = (z ^ (z >> 16)) * 0x85ebca6bu;
+  z = (z ^ (z >> 13)) * 0xc2b2ae35u;
+  return z ^ (z >> 16);
+}
+
+// Uniform in [0, 1) with 53 bits, a function of (key, index) alone: point `index`'s own draw in a
+// pass keyed by one draw of the generator. Each point's draw is then the same whichever thread
+// takes it, and in whatever order (k-means|| samples every point independently in each round).
+inline double uniform_at(std::uint32_t key, std::uint32_t index) {
+  const std::uint32_t high = mix32(key ^ mix32(index));
+  const std::uint32_t low = mix32(high ^ key);
+  return (static_cast<double>(high >> 5) * 67108864.0 + static_cast<double>(low >> 6)) / 9007199254740992.0;
+}
+
 }  // namespace EKM_ISA
 }  // namespace ekm

@@ -1,6 +1,6 @@
-// Initial centres: uniform random points and greedy k-means++, the same draws as
-// lib/core/seeding.ts. The k-means++ potentials are blocked sums, so the parallel version picks the
-// same candidates as the serial one for every thread count.
+// Initial centres: uniform random points, greedy k-means++ and k-means||, the same draws as
+// lib/core/seeding.ts. Potentials are blocked sums and k-means|| draws each point's chance from
+// (key, index) alone, so the parallel versions pick the same centres for every thread count.
 #pragma once
 
 #include "isa.hpp"
@@ -29,6 +29,35 @@ template <class T>
 void copy_row_as_double(const T* data, std::size_t src, double* rows, std::size_t dst, std::size_t d) {
   for (std::size_t j = 0; j < d; ++j) rows[dst * d + j] = static_cast<double>(data[src * d + j]);
 }
+
+// Counts a run's seeding steps and reports them to the hook: after every step when there are at
+// most 100, else each time another hundredth (rounded up) of them is done, and after the last, so a seeding
+// of many centres is reported about 100 times whatever k (the same steps on both backends:
+// lib/core/seeding.ts). Also where seeding stops when asked to.
+class SeedingProgress {
+ public:
+  SeedingProgress(const SeedingHook& hook, const std::atomic<bool>* cancel, std::size_t run, std::size_t total)
+      : hook_(hook), cancel_(cancel), run_(run), total_(total), every_(std::max<std::size_t>(1, (total + 99) / 100)) {}
+
+  // Throws Cancelled when the fit was asked to stop.
+  void check() const {
+    if (cancel_ != nullptr && cancel_->load()) throw Cancelled();
+  }
+
+  void advance(std::size_t steps = 1) {
+    const std::size_t before = done_;
+    done_ = std::min(total_, done_ + steps);
+    if (!hook_ || done_ == before) return;
+    if ((done_ == total_ || done_ / every_ != before / every_) && hook_(SeedingReport{run_, done_, total_})) throw Cancelled();
+  }
+
+  void finish() { advance(total_ - done_); }
+
+ private:
+  const SeedingHook& hook_;
+  const std::atomic<bool>* cancel_;
+  std::size_t run_, total_, every_, done_ = 0;
+};
 
 // k distinct points drawn uniformly (weights do not bias the draw): a partial Fisher-Yates shuffle.
 template <class T>
@@ -91,7 +120,7 @@ std::size_t draw_proportional(std::size_t n, const std::vector<double>& blocks, 
 // candidate is no nearer to the candidate, so min(closest, distance) is `closest`, and is added
 // without measuring.
 template <class T>
-void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers, const std::atomic<bool>* cancel) {
+void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers, SeedingProgress& progress) {
   const std::size_t n = p.n, d = p.d, k = p.k;
   const int threads = p.threads;
   const std::size_t trials = 2 + static_cast<std::size_t>(std::floor(std::log(static_cast<double>(k))));
@@ -102,6 +131,7 @@ void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers, cons
   for (double b : weight_blocks) total_weight += b;
   const std::size_t first = draw_proportional(n, weight_blocks, total_weight, weight, rng);
   copy_row(p.data, first, centers, 0, d);
+  progress.advance();
 
   std::vector<double> closest(n), radius(n);  // squared distance to the nearest chosen centre, and its root
   std::vector<std::uint32_t> nearest(n, 0);   // which chosen centre that is
@@ -124,7 +154,7 @@ void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers, cons
   std::vector<std::uint32_t> nearer(n, 0);  // per point: the candidates that may be nearer than its nearest centre
   for (std::size_t c = 1; c < k; ++c) {
     // Seeding a large k takes as long as many iterations: it must stop when asked, too.
-    if (cancel != nullptr && cancel->load()) throw Cancelled();
+    progress.check();
     const std::vector<double> mass_blocks = block_sums(n, threads, mass);
     for (std::size_t t = 0; t < trials; ++t) candidates[t] = draw_proportional(n, mass_blocks, potential, mass, rng);
     const std::ptrdiff_t pairs = static_cast<std::ptrdiff_t>(trials * c);
@@ -224,7 +254,123 @@ void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers, cons
       }
     }
     potential = best_potential;
+    progress.advance();
   }
+}
+
+// Rounds of k-means|| sampling, and points drawn per round as a multiple of k (Bahmani et al.'s
+// r and ℓ = 2k, with which they found 5 rounds enough for the seeding's cost to level off).
+constexpr std::size_t KMEANS_PARALLEL_ROUNDS = 5;
+constexpr double KMEANS_PARALLEL_OVERSAMPLING = 2.0;
+
+// Lowers closest[i] to the squared distance to the nearest of candidates [first, end) where that
+// is nearer, and records that candidate in nearest[i]: the lowest index on ties, as if the
+// candidates were tried one by one in order with a strict comparison. The distance filter names
+// the candidates that may be nearest (every one that is, ties included); the exact distances decide.
+template <class T>
+void nearer_candidates(const Problem<T>& p, DistanceFilter<T>& filter, const std::vector<std::uint32_t>& chosen, std::size_t first,
+                       std::vector<double>& closest, std::vector<std::uint32_t>& nearest) {
+  const std::size_t n = p.n, d = p.d, count = chosen.size() - first;
+  if (count == 0) return;
+  std::vector<double> rows(count * d);
+  for (std::size_t t = 0; t < count; ++t) copy_row_as_double(p.data, chosen[first + t], rows.data(), t, d);
+  const auto lower = [&](std::size_t i, std::size_t t) {
+    const double dist = squared_distance(p.row(i), p.row(chosen[first + t]), d);
+    if (dist < closest[i]) {
+      closest[i] = dist;
+      nearest[i] = static_cast<std::uint32_t>(first + t);
+    }
+  };
+  if (filter.set_centers(rows.data(), count)) {
+    filter.scan_all(n, nullptr, p.threads, [&](std::size_t i, const FilterRow& fast, CandidateScratch<T>& mine) {
+      if (closest[i] == 0) return;
+      const std::size_t listed = filter.nearest_candidates(fast, mine.candidates.data());
+      lower(i, static_cast<std::size_t>(nearest_candidate(mine.row(p.row(i), d), rows.data(), d, mine.candidates.data(), listed)));
+    });
+    return;
+  }
+  const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
+#pragma omp parallel for num_threads(p.threads) schedule(static)
+  for (std::ptrdiff_t i = 0; i < sn; ++i) {
+    for (std::size_t t = 0; t < count && closest[static_cast<std::size_t>(i)] > 0; ++t) lower(static_cast<std::size_t>(i), t);
+  }
+}
+
+// k-means|| (Bahmani, Moseley, Vattani, Kumar and Vassilvitskii, VLDB 2012; Spark MLlib's
+// seeding): a first point drawn by weight, then KMEANS_PARALLEL_ROUNDS rounds that each keep every
+// point with probability ℓ × weight × D² / φ (D² its squared distance to the nearest candidate so
+// far, φ their weighted sum, ℓ = 2k), then greedy k-means++ over the candidates, each weighted by
+// the points nearest to it. Each round is one pass over the points (with the distance filter,
+// about the cost of one assignment to 2k centres) where k-means++ makes k passes: the choice for
+// large n × k. With k or fewer candidates (few distinct points), more are drawn by weight × D²
+// while any point has some, then the first points not taken, so that k centres always come out.
+template <class T>
+void kmeans_parallel_centers(const Problem<T>& p, Random& rng, T* centers, SeedingProgress& progress) {
+  const std::size_t n = p.n, d = p.d, k = p.k;
+  const int threads = p.threads;
+  const double oversampling = KMEANS_PARALLEL_OVERSAMPLING * static_cast<double>(k);
+  const auto weight = [&](std::size_t i) { return p.weight(i); };
+  const std::vector<double> weight_blocks = block_sums(n, threads, weight);
+  double total_weight = 0;
+  for (double b : weight_blocks) total_weight += b;
+  std::vector<std::uint32_t> chosen{static_cast<std::uint32_t>(draw_proportional(n, weight_blocks, total_weight, weight, rng))};
+
+  std::vector<double> closest(n, INFINITY);
+  std::vector<std::uint32_t> nearest(n, 0);
+  DistanceFilter<T> filter(p.data, n, d, threads);
+  nearer_candidates(p, filter, chosen, 0, closest, nearest);
+  const auto mass = [&](std::size_t i) { return p.weight(i) * closest[i]; };
+
+  const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>(block_count(n));
+  std::vector<std::vector<std::uint32_t>> sampled(static_cast<std::size_t>(blocks));
+  for (std::size_t round = 0; round < KMEANS_PARALLEL_ROUNDS; ++round) {
+    progress.check();
+    const double potential = blocked_sum(n, threads, mass);
+    const std::uint32_t key = rng.next_uint32();
+    if (potential > 0) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+      for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+        std::vector<std::uint32_t>& mine = sampled[static_cast<std::size_t>(b)];
+        mine.clear();
+        const std::size_t start = static_cast<std::size_t>(b) * ROW_BLOCK, end = std::min(n, start + ROW_BLOCK);
+        for (std::size_t i = start; i < end; ++i) {
+          if (uniform_at(key, static_cast<std::uint32_t>(i)) * potential < oversampling * mass(i)) mine.push_back(static_cast<std::uint32_t>(i));
+        }
+      }
+      const std::size_t first = chosen.size();
+      for (const std::vector<std::uint32_t>& mine : sampled) chosen.insert(chosen.end(), mine.begin(), mine.end());
+      nearer_candidates(p, filter, chosen, first, closest, nearest);
+    }
+    progress.advance();
+  }
+
+  if (chosen.size() <= k) {
+    std::vector<bool> taken(n, false);
+    for (std::uint32_t i : chosen) taken[i] = true;
+    std::size_t unused = 0;
+    while (chosen.size() < k) {
+      const double potential = blocked_sum(n, threads, mass);
+      if (potential > 0) {
+        chosen.push_back(static_cast<std::uint32_t>(draw_proportional(n, block_sums(n, threads, mass), potential, mass, rng)));
+        nearer_candidates(p, filter, chosen, chosen.size() - 1, closest, nearest);
+      } else {
+        while (taken[unused]) ++unused;
+        chosen.push_back(static_cast<std::uint32_t>(unused));
+      }
+      taken[chosen.back()] = true;
+    }
+    for (std::size_t c = 0; c < k; ++c) copy_row(p.data, chosen[c], centers, c, d);
+    progress.finish();
+    return;
+  }
+
+  // In point order, so that the sums do not depend on threads.
+  std::vector<double> candidate_weights(chosen.size(), 0.0);
+  for (std::size_t i = 0; i < n; ++i) candidate_weights[nearest[i]] += p.weight(i);
+  std::vector<T> candidate_rows(chosen.size() * d);
+  for (std::size_t c = 0; c < chosen.size(); ++c) copy_row(p.data, chosen[c], candidate_rows.data(), c, d);
+  const Problem<T> candidates{candidate_rows.data(), chosen.size(), d, k, candidate_weights.data(), effective_threads(threads, chosen.size())};
+  kmeans_plus_plus_centers(candidates, rng, centers, progress);
 }
 
 }  // namespace EKM_ISA

@@ -28,7 +28,7 @@ struct Problem {
 };
 
 enum class Algorithm { elkan, hamerly, lloyd };
-enum class Init { kmeans_plus_plus, random, explicit_centers };
+enum class Init { kmeans_plus_plus, kmeans_parallel, random, explicit_centers };
 
 struct Options {
   Init init = Init::kmeans_plus_plus;
@@ -38,8 +38,8 @@ struct Options {
   std::uint32_t seed = 0;
   Algorithm algorithm = Algorithm::elkan;
   int threads = 1;
-  // Set from another thread to stop the fit: checked after every iteration and every k-means++
-  // centre, where the fit then throws Cancelled.
+  // Set from another thread to stop the fit: checked after every iteration, every k-means++
+  // centre and every k-means|| round, where the fit then throws Cancelled.
   const std::atomic<bool>* cancel = nullptr;
 };
 
@@ -52,6 +52,23 @@ struct IterationReport {
 
 // Called between iterations on the fitting thread; returning true stops the fit with Cancelled.
 using IterationHook = std::function<bool(const IterationReport&)>;
+
+// Seeding progress of run `run`: `done` of `total` steps (k-means++: one per centre; k-means||:
+// one per round, then one per centre chosen from the candidates).
+struct SeedingReport {
+  std::size_t run;
+  std::size_t done;
+  std::size_t total;
+};
+
+// Called during seeding on the fitting thread; returning true stops the fit with Cancelled.
+using SeedingHook = std::function<bool(const SeedingReport&)>;
+
+// What a fit reports, either hook empty when nobody listens.
+struct Hooks {
+  IterationHook iteration;
+  SeedingHook seeding;
+};
 
 struct Cancelled : std::runtime_error {
   Cancelled() : std::runtime_error("The k-means fit was aborted.") {}

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CliError } from '../lib/cli/errors.js';
+import { readImage } from '../lib/cli/image.js';
 import { scanNumber } from '../lib/cli/numbers.js';
 import { run } from '../lib/cli/run.js';
 import { kmeansSync } from '../lib/index.js';
@@ -434,7 +436,7 @@ describe('options and summary', () => {
         .map((line) => line.split(',').map(Number))
         .flat(),
     ).toEqual(Array.from(expected.centroids.data));
-    expect(outcome.stderr).toContain('on the js backend (lloyd, 1 thread), seed 7');
+    expect(outcome.stderr).toContain('on the js backend (random seeding, lloyd, 1 thread), seed 7');
   });
 
   it('reads --init centres from a file', async () => {
@@ -451,7 +453,7 @@ describe('options and summary', () => {
     expect(summary).toHaveLength(2);
     expect(summary[0]).toMatch(/^elkan-kmeans: n 6, d 2, k 2: 1 iteration \((converged|not converged: --max-iterations reached)\), inertia 16$/);
     expect(summary[1]).toMatch(
-      /^elkan-kmeans: read \d+ ms \(CSV, no header, float64\), fit \d+ ms on the (native|js) backend \([a-z]+, \d+ threads?\), seed 1$/,
+      /^elkan-kmeans: read \d+ ms \(CSV, no header, float64\), fit \d+ ms on the (native|js) backend \(k-means\+\+ seeding, [a-z]+, \d+ threads?\), seed 1$/,
     );
     // Not a terminal: no progress bar, no escape codes.
     // eslint-disable-next-line no-control-regex -- the terminal's escape character is what must not appear
@@ -472,6 +474,7 @@ describe('options and summary', () => {
     expect(outcome.code).toBe(0);
     /* eslint-disable no-control-regex -- the bar is drawn with terminal escape codes (\x1b[2K), which these patterns match */
     expect(outcome.stderr).toMatch(/\r\x1b\[2Kreading .*progress\.csv [█░]{20} \d+% of 0\.\d MB/);
+    expect(outcome.stderr).toMatch(/\r\x1b\[2Kseeding [█░]{20} k-means\+\+ 100%/);
     expect(outcome.stderr).toMatch(/\r\x1b\[2Kfitting [█░]{20} iteration \d+ · \d+ changed/);
     // The bar is erased before the summary, which starts on a clean line.
     expect(outcome.stderr).toMatch(/\r\x1b\[2Kelkan-kmeans: n 20000, d 2, k 20/);
@@ -485,7 +488,7 @@ describe('options and summary', () => {
     for (const flag of ['-k', '--labels', '--centroids', '--dims', '--header', '--no-header', '--delimiter', '--format', '--dtype', '--quiet']) {
       expect(help.stdout).toContain(`${flag} `);
     }
-    for (const fallback of ['[default: 300]', '[default: 1e-4]', '[default: k-means++]', '[default: auto]']) expect(help.stdout).toContain(fallback);
+    for (const fallback of ['[default: 300]', '[default: 1e-4]', '[default: auto]']) expect(help.stdout).toContain(fallback);
     const version = await cli(['--version']);
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
   });
@@ -680,7 +683,7 @@ describe('bad command lines', () => {
     [
       '--init file missing',
       ['FILE', '-k', '2', '--init', 'kmeans++'],
-      /--init must be k-means\+\+, random or a file of starting centres, but cannot read kmeans\+\+: no such file/,
+      /--init must be auto, k-means\+\+, "k-means\|\|", random or a file of starting centres, but cannot read kmeans\+\+: no such file/,
     ],
     ['--threads 0', ['FILE', '-k', '2', '--threads', '0'], /--threads must be an integer from 1 to 1024, not 0 \(see elkan-kmeans --help\)$/m],
     [
@@ -773,5 +776,337 @@ describe('the executable', () => {
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
     expectTwoGroups(lines(result.stdout).map(Number));
+  });
+});
+
+/** The ROWS with a row number in front, a text label behind and a weight between: `id,x,label,w,y`. */
+const MIXED_HEADER = 'id,x,label,w,y';
+const WEIGHTS = [1, 2, 3, 1, 0.5, 4];
+const mixedRows = (start = 0): string[] => ROWS.map((r, i) => `${start + i},${r[0]},"group, ${r[0] < 5 ? 'a' : 'b'}",${WEIGHTS[i]},${r[1]}`);
+
+describe('choosing columns (--columns)', () => {
+  let mixed: string;
+  beforeAll(() => {
+    mixed = write('mixed.csv', `${MIXED_HEADER}\n${mixedRows().join('\n')}\n`);
+  });
+
+  it('keeps the named and numbered columns in the file order, and writes their names over the centroids', async () => {
+    for (const spec of ['x,y', 'y,x', '2,5', '!id,!label,!w', '!1,!3-4', '2-5,!3,!4']) {
+      const outcome = await cli([mixed, '-k', '2', '--seed', '1', '--columns', spec, '--centroids', '-']);
+      expect(outcome.stderr, spec).toContain('CSV, header on line 1, columns 2,5 of 5');
+      // Centres in either order: the seeding picks which comes first.
+      const [header, ...centres] = lines(outcome.stdout);
+      expect([header, ...centres.sort()], spec).toEqual(['x,y', '1,2', '10,2']);
+    }
+  });
+
+  it('gives the labels and centroids the API gives on those columns, on both backends', async () => {
+    for (const backend of ['native', 'js']) {
+      const expected = kmeansSync(ROWS, 2, { seed: 3, backend: backend as 'native' | 'js' });
+      const outcome = await cli([
+        mixed,
+        '-k',
+        '2',
+        '--seed',
+        '3',
+        '--backend',
+        backend,
+        '--columns',
+        'x,y',
+        '--centroids',
+        '-',
+        '--labels',
+        path('mixed-labels.txt'),
+      ]);
+      expect(outcome.code).toBe(0);
+      expect(
+        lines(outcome.stdout)
+          .slice(1)
+          .flatMap((line) => line.split(',').map(Number)),
+      ).toEqual(Array.from(expected.centroids.data));
+      expect(lines(readFileSync(path('mixed-labels.txt'), 'utf8')).map(Number)).toEqual(Array.from(expected.labels));
+    }
+  });
+
+  it('reads the same from standard input cut into chunks anywhere, whitespace-separated text too', async () => {
+    const text = `${MIXED_HEADER}\n${mixedRows().join('\n')}\n`;
+    const whole = await cli([mixed, '-k', '2', '--seed', '1', '--columns', '!label', '--centroids', '-']);
+    for (const chunkBytes of [1, 3, 7]) {
+      const cut = await cli(['-', '--format', 'csv', '-k', '2', '--seed', '1', '--columns', '!label', '--centroids', '-'], { stdin: text, chunkBytes });
+      expect(cut.stdout, `chunks of ${chunkBytes}`).toBe(whole.stdout);
+    }
+    const spaced = `${ROWS.map((r, i) => `${i % 2 ? 'odd' : 'even'} ${r[0]}\t${r[1]}`).join('\n')}\n`;
+    const fromText = await cli(['-', '-k', '2', '--seed', '1', '--columns', '!1', '--centroids', '-'], { stdin: spaced, chunkBytes: 5 });
+    expect(fromText.stdout).toBe(
+      (await cli([write('plain-rows.csv', ROWS.map((r) => r.join(',')).join('\n')), '-k', '2', '--seed', '1', '--centroids', '-'])).stdout,
+    );
+  });
+
+  it('reads a headerless file with a text column left out by position, whose first row is data', async () => {
+    const file = write('iris-like.csv', ROWS.map((r, i) => `${r[0]},${r[1]},species ${i < 3 ? 'a' : 'b'}`).join('\n'));
+    const outcome = await cli([file, '-k', '2', '--seed', '1', '--columns', '!3']);
+    expectTwoGroups(labelsOf(outcome));
+    expect(outcome.stderr).toContain('CSV, no header, columns 1-2 of 3');
+    // Whitespace-separated text too, and a range open to the last column.
+    const text = write('iris-like.txt', ROWS.map((r, i) => `name${i} ${r[0]} ${r[1]}`).join('\n'));
+    expectTwoGroups(labelsOf(await cli([text, '-k', '2', '--seed', '1', '--columns', '2-'])));
+  });
+
+  it('takes positions in JSON, .npy and raw files, where columns have no names', async () => {
+    const wide = ROWS.map((r, i) => [i, r[0], r[1]]);
+    const json = write('wide.json', JSON.stringify(wide));
+    const npyFile = write('wide.npy', npy('<f8', [6, 3], Float64Array.from(wide.flat())));
+    const raw = write('wide.f32', new Uint8Array(Float32Array.from(wide.flat()).buffer));
+    for (const args of [[json], [npyFile], [raw, '--dims', '3']]) {
+      const outcome = await cli([...args, '-k', '2', '--seed', '1', '--columns', '2-3', '--centroids', '-']);
+      expect(outcome.code).toBe(0);
+      expect(lines(outcome.stdout).sort()).toEqual(['1,2', '10,2']);
+      expect(outcome.stderr).toContain('columns 2-3 of 3');
+    }
+    await expectFailure(
+      [json, '-k', '2', '--columns', 'x'],
+      /wide\.json: --columns names the column "x", but the file has no header; name columns by position, from 1$/m,
+    );
+  });
+
+  it('a text column is refused with the --columns that leaves it out', async () => {
+    const file = write('species.csv', `x,y,species\n${ROWS.map((r) => `${r[0]},${r[1]},setosa`).join('\n')}\n`);
+    await expectFailure([file, '-k', '2'], /species\.csv:2:5: field 3 is "setosa", not a number; to leave this column out, add --columns '!species'$/m);
+    const unnamed = write('unnamed.csv', ROWS.map((r) => `${r[0]},setosa,${r[1]}`).join('\n'));
+    await expectFailure(
+      [unnamed, '-k', '2', '--no-header'],
+      /unnamed\.csv:1:3: field 2 is "setosa", not a number; to leave this column out, add --columns '!2'$/m,
+    );
+  });
+
+  it('names the column a mistake is about', async () => {
+    await expectFailure([mixed, '-k', '2', '--columns', 'x,z'], /mixed\.csv: --columns names the column "z", which the header does not have/);
+    await expectFailure([mixed, '-k', '2', '--columns', 'x,idd'], /--columns names the column "idd", which the header does not have; did you mean "id"\?$/m);
+    await expectFailure([mixed, '-k', '2', '--columns', '2,9'], /--columns names column 9, but the rows have 5 fields$/m);
+    await expectFailure([mixed, '-k', '2', '--columns', '!1-5'], /--columns "!1-5" leaves no column to cluster; the rows have 5 fields$/m);
+    await expectFailure([mixed, '-k', '2', '--columns', 'x,,y'], /--columns has an empty item in "x,,y"/);
+    await expectFailure([mixed, '-k', '2', '--columns', '0'], /--columns counts columns from 1, so 0 is not a column/);
+    await expectFailure([mixed, '-k', '2', '--columns', '5-2'], /--columns range 5-2 runs backwards; write 2-5/);
+  });
+
+  it('warns when a column holds the row numbers, unless --columns chose the columns or --quiet', async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => `${i + 1},${i % 2},${(i * 7) % 5}`);
+    const file = write('numbered.csv', `row,a,b\n${rows.join('\n')}\n`);
+    const warned = await cli([file, '-k', '2', '--seed', '1', '--labels', path('numbered-labels.txt')]);
+    expect(warned.code).toBe(0);
+    expect(warned.stderr).toContain(
+      `elkan-kmeans: warning: column 1 ("row") holds the row numbers 1, 2, 3, …, which are clustered as a feature; if they are ids, leave the column out with --columns '!row'\n`,
+    );
+    const chosen = await cli([file, '-k', '2', '--seed', '1', '--columns', '!row', '--labels', path('numbered-labels.txt')]);
+    expect(chosen.stderr).not.toContain('warning');
+    expect((await cli([file, '-k', '2', '--quiet', '--labels', path('numbered-labels.txt')])).stderr).toBe('');
+    // Too few rows to tell a row number from a small count, and numbers that skip, are not warned about.
+    expect((await cli([write('short-count.csv', '0,5\n1,6\n2,7\n3,9\n'), '-k', '2'])).stderr).not.toContain('warning');
+    const skipping = write('skipping.csv', Array.from({ length: 12 }, (_, i) => `${i === 5 ? 50 : i},${i % 3}`).join('\n'));
+    expect((await cli([skipping, '-k', '2'])).stderr).not.toContain('warning');
+  });
+});
+
+describe('weights (--weights)', () => {
+  let mixed: string;
+  beforeAll(() => {
+    mixed = write('weighted.csv', `${MIXED_HEADER}\n${mixedRows().join('\n')}\n`);
+  });
+
+  it('from a column by name or position, which is then not a feature: the API with weights, on both backends', async () => {
+    for (const backend of ['native', 'js'] as const) {
+      const expected = kmeansSync(ROWS, 2, { seed: 5, backend, weights: WEIGHTS });
+      for (const weights of ['w', '4']) {
+        const outcome = await cli([mixed, '-k', '2', '--seed', '5', '--backend', backend, '--columns', '2,5', '--weights', weights, '--centroids', '-']);
+        expect(outcome.code).toBe(0);
+        expect(lines(outcome.stdout)).toEqual([
+          'x,y',
+          ...Array.from({ length: 2 }, (_, i) => `${expected.centroids.data[2 * i]},${expected.centroids.data[2 * i + 1]}`),
+        ]);
+        expect(outcome.stderr).toContain(`inertia ${Number(expected.inertia.toPrecision(8))}`);
+      }
+    }
+    // Without --columns every other column is a feature.
+    const json = write('weighted.json', JSON.stringify(ROWS.map((r, i) => [r[0], WEIGHTS[i], r[1]])));
+    const outcome = await cli([json, '-k', '2', '--seed', '5', '--weights', '2', '--centroids', '-']);
+    const expected = kmeansSync(ROWS, 2, { seed: 5, weights: WEIGHTS });
+    expect(lines(outcome.stdout).flatMap((line) => line.split(',').map(Number))).toEqual(Array.from(expected.centroids.data));
+  });
+
+  it('from a file of one value per row, in any input format', async () => {
+    const plain = write('plain-w.csv', ROWS.map((r) => r.join(',')).join('\n'));
+    const expected = kmeansSync(ROWS, 2, { seed: 2, weights: WEIGHTS });
+    for (const file of [write('w.txt', WEIGHTS.join('\n')), write('w.json', JSON.stringify(WEIGHTS.map((w) => [w])))]) {
+      const outcome = await cli([plain, '-k', '2', '--seed', '2', '--weights', file, '--centroids', '-']);
+      expect(outcome.code).toBe(0);
+      expect(lines(outcome.stdout).flatMap((line) => line.split(',').map(Number))).toEqual(Array.from(expected.centroids.data));
+    }
+    await expectFailure([plain, '-k', '2', '--weights', write('w-short.txt', '1\n2\n')], /w-short\.txt: --weights has 2 values but the input has 6 rows$/m);
+    await expectFailure(
+      [plain, '-k', '2', '--weights', write('w-wide.csv', '1,2\n'.repeat(6))],
+      /w-wide\.csv: --weights needs one value per row, but its rows have 2$/m,
+    );
+    await expectFailure([plain, '-k', '2', '--weights', write('w-neg.txt', '1\n1\n-1\n1\n1\n1\n')], /--weights/);
+  });
+
+  it('a name that is neither a file nor a column is refused with both readings', async () => {
+    await expectFailure([mixed, '-k', '2', '--weights', 'weight'], /weighted\.csv: --weights names the column "weight", which the header does not have/);
+    await expectFailure([mixed, '-k', '2', '--weights', '9'], /--weights names column 9, but the rows have 5 fields/);
+  });
+});
+
+describe('predict', () => {
+  let csv: string;
+  beforeAll(() => {
+    csv = write('predict.csv', `x,y\n${ROWS.map((r) => r.join(',')).join('\n')}\n`);
+  });
+
+  it("labels the rows with the centroids of an earlier fit, in every format the fit writes them, as the fit's labels", async () => {
+    const fitted = await cli([csv, '-k', '2', '--seed', '1', '--labels', path('fit-labels.txt'), '--centroids', path('fit-centres.csv')]);
+    expect(fitted.code).toBe(0);
+    const labels = readFileSync(path('fit-labels.txt'), 'utf8');
+    for (const format of ['csv', 'tsv', 'txt', 'json', 'npy', 'f64']) {
+      const centres = path(`fit-centres.${format}`);
+      if (format !== 'csv') expect((await cli([csv, '-k', '2', '--seed', '1', '--centroids', centres, '--quiet'])).code).toBe(0);
+      const outcome = await cli(['predict', csv, '--centroids', centres]);
+      expect(outcome.code, format).toBe(0);
+      expect(outcome.stdout, format).toBe(labels);
+      expect(outcome.stderr).toContain(`elkan-kmeans: predict: n 6, d 2, k 2 (the centres of ${centres})`);
+    }
+    // The same label outputs as a fit: JSON and int32 .npy.
+    expect((await cli(['predict', csv, '--centroids', path('fit-centres.json'), '--labels', path('p.json')])).code).toBe(0);
+    expect(readFileSync(path('p.json'), 'utf8')).toBe(`[${lines(labels).join(',')}]\n`);
+    expect((await cli(['predict', csv, '--centroids', path('fit-centres.json'), '--labels', path('p.npy')])).code).toBe(0);
+    expect(parseNpy(readFileSync(path('p.npy'))).header).toContain("'descr': '<i4'");
+  });
+
+  it('takes --columns for the points, so a file with ids and labels is predicted as it was fitted', async () => {
+    const mixed = write('predict-mixed.csv', `${MIXED_HEADER}\n${mixedRows(100).join('\n')}\n`);
+    const centres = write('predict-centres.json', '[[1, 2], [10, 2]]');
+    const outcome = await cli(['predict', mixed, '--columns', 'x,y', '--centroids', centres]);
+    expect(lines(outcome.stdout)).toEqual(['0', '0', '0', '1', '1', '1']);
+  });
+
+  it("warns when the centroids' column names are not the input's, and matches them by position", async () => {
+    const swapped = write('swapped-centres.csv', 'y,x\n1,2\n10,2\n');
+    const outcome = await cli(['predict', csv, '--centroids', swapped]);
+    expect(outcome.code).toBe(0);
+    expect(outcome.stderr).toContain(
+      `elkan-kmeans: warning: the columns of ${swapped} are "y", "x" but those of ${csv} are "x", "y"; they are matched by position\n`,
+    );
+    expect(lines(outcome.stdout)).toEqual(['0', '0', '0', '1', '1', '1']);
+    const same = await cli(['predict', csv, '--centroids', write('same-centres.csv', 'x,y\n1,2\n10,2\n')]);
+    expect(same.stderr).not.toContain('warning');
+  });
+
+  it('refuses what only a fit takes, and centroids of another width', async () => {
+    const centres = write('predict-3d.json', '[[1, 2, 3]]');
+    await expectFailure(['predict', csv], /predict needs --centroids FILE/);
+    await expectFailure(
+      ['predict', csv, '--centroids', centres, '-k', '2'],
+      /-k is for fitting; predict labels the points with the centres of --centroids as they are/,
+    );
+    await expectFailure(['predict', csv, '--centroids', centres, '--seed', '1'], /--seed is for fitting/);
+    await expectFailure(['predict', csv, '--centroids', centres, '--weights', '1'], /--weights is for fitting/);
+    await expectFailure(['predict', '-', '--centroids', '-'], /the input and --centroids cannot both be standard input/);
+    await expectFailure(
+      ['predict', csv, '--centroids', centres],
+      /predict-3d\.json: centroids have 3 columns but the points have 2; the dimensions must match$/m,
+    );
+  });
+});
+
+describe('images (through the optional sharp)', () => {
+  /** An 8 × 4 RGBA image: a red left half and a blue right half, a little noise, some translucent pixels. */
+  const WIDTH = 8;
+  const HEIGHT = 4;
+  const rgba = Buffer.alloc(WIDTH * HEIGHT * 4);
+  for (let i = 0; i < WIDTH * HEIGHT; i++) {
+    const left = i % WIDTH < WIDTH / 2;
+    rgba.set(left ? [200 + (i % 3), 20, 30] : [10, 100 + (i % 5), 240], 4 * i);
+    rgba[4 * i + 3] = i % 7 === 0 ? 128 : 255;
+  }
+  const loadSharp = async () => (await import('sharp')).default;
+  let png: string;
+  beforeAll(async () => {
+    const sharp = await loadSharp();
+    png = path('two-colours.png');
+    await sharp(rgba, { raw: { width: WIDTH, height: HEIGHT, channels: 4 } })
+      .png()
+      .toFile(png);
+  });
+
+  it("clusters the pixels' RGB as float32, as the API does, and --quantize writes each pixel as its centroid, alpha kept", async () => {
+    const sharp = await loadSharp();
+    const points = new Float32Array(WIDTH * HEIGHT * 3);
+    for (let i = 0; i < WIDTH * HEIGHT; i++) points.set(rgba.subarray(4 * i, 4 * i + 3), 3 * i);
+    for (const backend of ['native', 'js'] as const) {
+      const expected = kmeansSync({ data: points, shape: [WIDTH * HEIGHT, 3] }, 2, { seed: 1, backend });
+      const out = path(`quantized-${backend}.png`);
+      const outcome = await cli([
+        png,
+        '-k',
+        '2',
+        '--seed',
+        '1',
+        '--backend',
+        backend,
+        '--quantize',
+        out,
+        '--centroids',
+        path('palette.json'),
+        '--labels',
+        path('pixels.txt'),
+      ]);
+      expect(outcome.code).toBe(0);
+      expect(outcome.stdout).toBe('');
+      expect(outcome.stderr).toContain('(PNG image, 8 × 4, RGB, float32)');
+      expect(lines(readFileSync(path('pixels.txt'), 'utf8')).map(Number)).toEqual(Array.from(expected.labels));
+      const { data, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+      expect(info).toMatchObject({ width: WIDTH, height: HEIGHT, channels: 4 });
+      for (let i = 0; i < WIDTH * HEIGHT; i++) {
+        const c = expected.labels[i];
+        const colour = Array.from(expected.centroids.data.subarray(3 * c, 3 * c + 3), (v) => Math.min(255, Math.max(0, Math.round(v))));
+        expect([...data.subarray(4 * i, 4 * i + 4)]).toEqual([...colour, rgba[4 * i + 3]]);
+      }
+    }
+  });
+
+  it('writes JPEG and WebP by extension, reads them back, and predicts an image with a palette', async () => {
+    const sharp = await loadSharp();
+    for (const extension of ['jpg', 'webp']) {
+      const out = path(`quantized.${extension}`);
+      expect((await cli([png, '-k', '2', '--seed', '1', '--quantize', out, '--quiet'])).code).toBe(0);
+      expect(await sharp(out).metadata()).toMatchObject({ format: extension === 'jpg' ? 'jpeg' : 'webp', width: WIDTH, height: HEIGHT });
+      expect((await cli([out, '-k', '2', '--seed', '1', '--quiet', '--labels', path('read-back.txt')])).code).toBe(0);
+    }
+    const palette = write('palette.csv', 'r,g,b\n200,20,30\n10,100,240\n');
+    const outcome = await cli(['predict', png, '--centroids', palette]);
+    expect(lines(outcome.stdout).map(Number)).toEqual(Array.from({ length: WIDTH * HEIGHT }, (_, i) => (i % WIDTH < WIDTH / 2 ? 0 : 1)));
+  });
+
+  it('refuses --quantize without an image, and --columns with one', async () => {
+    const csv = write('not-image.csv', ROWS.map((r) => r.join(',')).join('\n'));
+    await expectFailure([csv, '-k', '2', '--quantize', path('q.png')], /--quantize needs an image input \(\.png, \.jpg, \.jpeg, \.webp\), not "/);
+    await expectFailure([png, '-k', '2', '--quantize', path('q.gif')], /--quantize .*q\.gif: give an image file, \.png, \.jpg, \.jpeg, \.webp by extension/);
+    await expectFailure([png, '-k', '2', '--columns', '1-2'], /--columns does not apply to an image/);
+    await expectFailure([png, '-k', '2', '--quantize', png], /--quantize .* is the input file/);
+  });
+
+  it('a missing image or one sharp cannot decode is one line naming it', async () => {
+    await expectFailure([path('missing.png'), '-k', '2'], /^elkan-kmeans: cannot read .*missing\.png: no such file$/m);
+    await expectFailure(
+      [write('not-really.png', 'hello\n'), '-k', '2'],
+      /^elkan-kmeans: cannot read .*not-really\.png: Input file contains unsupported image format$/m,
+    );
+  });
+
+  it('without sharp installed, says how to add it', async () => {
+    const missing = () => Promise.reject(Object.assign(new Error("Cannot find module 'sharp'"), { code: 'MODULE_NOT_FOUND' }));
+    await expect(readImage(png, missing)).rejects.toThrow(
+      new CliError(`reading ${png} needs the optional package sharp, which is not installed; add it with: npm install sharp`),
+    );
+    const broken = () => Promise.reject(new Error('Could not load the "sharp" module using the linux-x64 runtime\nmore'));
+    await expect(readImage(png, broken)).rejects.toThrow(/needs sharp, which failed to load: Could not load the "sharp" module using the linux-x64 runtime$/);
   });
 });

@@ -31,6 +31,23 @@ describe('install', () => {
   });
 });
 
+describe('sharp', () => {
+  it('is an optional peer, so that installing the package does not install it, and only the CLI loads it, when it meets an image', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, unknown> | undefined>;
+    expect(Object.keys(pkg.dependencies ?? {})).not.toContain('sharp');
+    expect(Object.keys(pkg.optionalDependencies ?? {})).not.toContain('sharp');
+    expect(pkg.peerDependencies?.sharp).toBeDefined();
+    expect(pkg.peerDependenciesMeta?.sharp).toEqual({ optional: true });
+    // Loading the library, the CLI included, does not load sharp.
+    const script = `
+      require(${JSON.stringify(join(ROOT, 'dist/index.js'))});
+      require(${JSON.stringify(join(ROOT, 'dist/cli/run.js'))});
+      process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((file) => /[\\/]sharp[\\/]/.test(file))));
+    `;
+    expect(JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }))).toEqual([]);
+  });
+});
+
 describe('the entry points', () => {
   it('give the same functions from ES modules as from CommonJS (both as npm ci builds them in dist/)', () => {
     const script = `

@@ -85,8 +85,8 @@ function apiError(options: Record<string, unknown>, k = 2): Error {
 describe('the command line follows the declarations', () => {
   it('takes every option the API takes, as its name in kebab case', () => {
     expect(CLI_FIT_OPTIONS.map(flagName)).toEqual(['init', 'n-init', 'max-iterations', 'tolerance', 'seed', 'algorithm', 'backend', 'threads']);
-    // Data and callbacks have no flag.
-    expect(OPTIONS.filter((option) => !(CLI_FIT_OPTIONS as OptionName[]).includes(option))).toEqual(['weights', 'signal', 'onIteration']);
+    // Data and callbacks have no flag of the declarations' kind; weights have --weights FILE|COLUMN, the command line's own.
+    expect(OPTIONS.filter((option) => !(CLI_FIT_OPTIONS as OptionName[]).includes(option))).toEqual(['weights', 'signal', 'onIteration', 'onProgress']);
   });
 
   it('--help shows, for every such option, the declared value, help, allowed values and default', async () => {
@@ -99,7 +99,10 @@ describe('the command line follows the declarations', () => {
       expect(help).toContain(`[default: ${defaultOnCommandLine(spec(option))}]`);
     }
     expect(help).toContain(`-k, --k ${K_ARGUMENT.cliValue} ${K_ARGUMENT.help}. Takes ${allowedValues(K_ARGUMENT.rule, CLI_CALLER)}`);
-    for (const option of ['weights', 'signal', 'onIteration', 'on-iteration']) expect(help).not.toContain(`--${option}`);
+    for (const option of ['signal', 'onIteration', 'on-iteration', 'onProgress', 'on-progress']) expect(help).not.toContain(`--${option}`);
+    // --weights reads data, not a value, but says what the API says of weights.
+    expect(help).toContain(`--weights FILE|COLUMN ${FIT_OPTIONS.weights.help}: `);
+    expect(help).toContain(`[default: ${FIT_OPTIONS.weights.default.text}]`);
   });
 
   it('--help does not claim one algorithm runs always', async () => {
@@ -134,7 +137,7 @@ describe('an out-of-range value gives the API and the command line one message, 
     const command = await cli([file, '-k', '2', `--${flagName(option)}=${value}`]);
     expect(command.code).toBe(2);
     if (option === 'init') {
-      expect(command.stderr).toContain(`--init must be ${FIT_OPTIONS.init.rule.choices.join(', ')} or a file of starting centres`);
+      expect(command.stderr).toContain(`--init must be ${FIT_OPTIONS.init.rule.choices.map(CLI_CALLER.literal).join(', ')} or a file of starting centres`);
       return;
     }
     expect(command.stderr).toContain(`${CLI_CALLER.name(option)} must be ${allowedValues(rule, CLI_CALLER)}, not `);
@@ -156,7 +159,9 @@ describe('an out-of-range value gives the API and the command line one message, 
 
   it('the API fills in the declared defaults', () => {
     const { request, algorithm, backend } = normalizeFit(POINTS, 2, {});
-    expect(request.init).toBe(FIT_OPTIONS.init.default.value);
+    // init 'auto' is chosen at once from the shape: k-means++ for two points.
+    expect(FIT_OPTIONS.init.default.value).toBe('auto');
+    expect(request.init).toBe('k-means++');
     expect(request.maxIterations).toBe(FIT_OPTIONS.maxIterations.default.value);
     expect(request.tolerance).toBe(FIT_OPTIONS.tolerance.default.value);
     // 'auto' stays 'auto' until the backend that runs the fit is known (lib/fit.ts).

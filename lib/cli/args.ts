@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Caller } from '../caller.js';
 import {
@@ -15,9 +16,11 @@ import {
 } from '../options.js';
 import { closestName } from '../suggestion.js';
 import type { InitMethod, KMeansOptions } from '../types.js';
+import { type ColumnRef, type ColumnSpec, parseColumnRef, parseColumnSpec } from './columns.js';
 import { UsageError, quote } from './errors.js';
 import type { DType } from './float-builder.js';
 import type { Delimiter } from './read-delimited.js';
+import { IMAGE_EXTENSIONS, isImagePath } from './image.js';
 import { INPUT_FORMATS, type InputFormat } from './read-points.js';
 import { CENTROID_FORMATS, type CentroidFormat } from './write-output.js';
 
@@ -35,11 +38,17 @@ export type FitFlags = Partial<Pick<KMeansOptions, Exclude<CheckedOptionName, 'i
   init?: InitMethod | { file: string };
 };
 
+/** Where the weights come from: a file of one value per row, or a column of the input. */
+export type WeightsSource = { file: string } | { column: ColumnRef };
+
 /** The command line, checked: every value has its type and range; file contents are checked later. */
 export interface CliArgs {
   help: boolean;
   version: boolean;
+  /** fit: cluster the input; predict: label it with the --centroids of an earlier fit. */
+  mode: 'fit' | 'predict';
   input: string;
+  /** 0 in predict mode, where the centroids give k. */
   k: number;
   labels: string | undefined;
   centroids: string | undefined;
@@ -50,6 +59,10 @@ export interface CliArgs {
   header: boolean | undefined;
   dims: number | undefined;
   dtype: DType | undefined;
+  columns: ColumnSpec | undefined;
+  weights: WeightsSource | undefined;
+  /** An image to write with every pixel replaced by its centroid. */
+  quantize: string | undefined;
   /** --mini-batch: rows per batch of a streamed mini-batch fit; undefined for a full fit in memory. */
   miniBatch: number | undefined;
   quiet: boolean;
@@ -94,8 +107,31 @@ const FLAGS: Record<string, FlagSpec> = {
     default: 'not written',
     help: 'write the K centres, one row each: .csv, .tsv, .txt, .json, .npy, .f32 or .f64 by extension; - for stdout',
   },
-  'centroids-format': { value: 'FORMAT', default: 'from the extension (CSV on stdout)', help: `format of --centroids: ${CENTROID_FORMATS.join(', ')}` },
+  'centroids-format': {
+    value: 'FORMAT',
+    default: 'from the extension (CSV on stdout)',
+    help: `format of --centroids: ${CENTROID_FORMATS.join(', ')} (in predict mode, of the file read)`,
+  },
+  quantize: {
+    value: 'FILE',
+    default: 'not written',
+    help: `for an image input: write the image with every pixel's colour replaced by its centroid (${IMAGE_EXTENSIONS.join(', ')} by extension)`,
+  },
   ...Object.fromEntries(CLI_FIT_OPTIONS.map((option) => [flagName(option), fitFlag(option)])),
+  weights: {
+    value: 'FILE|COLUMN',
+    default: FIT_OPTIONS.weights.default.text,
+    help:
+      `${FIT_OPTIONS.weights.help}: a file of one value per row (any input format), or a column of the input ` +
+      'by header name or position from 1, which is then not a feature (a name that is an existing file is the file)',
+  },
+  columns: {
+    value: 'SPEC',
+    default: 'all',
+    help:
+      "the input's columns to cluster: header names, positions from 1 and ranges (2-5, 3- to the last), comma-separated; " +
+      "!COLUMN leaves one out (only ! items: all the others are kept). Kept in the file's order",
+  },
   'mini-batch': {
     value: 'SIZE',
     default: 'off: an exact fit in memory',
@@ -110,7 +146,7 @@ const FLAGS: Record<string, FlagSpec> = {
   'no-header': { boolean: true, help: 'the first row is data' },
   dims: { value: 'D', default: 'from the file', help: 'values per row: required for .f32/.f64, checked for other formats' },
   dtype: { value: 'TYPE', default: 'float64; .npy and .f32 keep float32', help: 'float32 or float64: the type the points are read into and clustered in' },
-  quiet: { short: 'q', boolean: true, help: 'no summary on stderr' },
+  quiet: { short: 'q', boolean: true, help: 'no summary or warnings on stderr' },
   help: { short: 'h', boolean: true, help: 'show this help' },
   version: { short: 'V', boolean: true, help: 'show the version' },
 };
@@ -139,6 +175,7 @@ export function helpText(): string {
   };
   return [
     'Usage: elkan-kmeans <file> -k K [options]',
+    '       elkan-kmeans predict <file> --centroids FILE [--labels FILE] [options]',
     '',
     'Clusters the rows of <file> into K clusters with exact k-means and writes the labels and',
     "centroids. The algorithm is Elkan's or Hamerly's, chosen from the shape of the data and the",
@@ -148,6 +185,12 @@ export function helpText(): string {
     'stderr, with a progress bar when stderr is a terminal. The fitting options are those of the',
     "package's kmeans(), in kebab case: maxIterations is --max-iterations.",
     '',
+    'predict labels every row of <file> with its nearest centre from --centroids (a file in any input',
+    'format, such as the --centroids of a fit), as the fit writes labels.',
+    '',
+    `Images (${IMAGE_EXTENSIONS.join(', ')}) are read through the optional package sharp (npm install sharp):`,
+    'every pixel is a point (r, g, b), 0 to 255, float32; alpha is not a feature and --quantize keeps it.',
+    '',
     'Options:',
     ...rows.flatMap(([flag, text]) => wrap(text).map((line, i) => `  ${(i === 0 ? flag : '').padEnd(width)}${line}`)),
     '',
@@ -155,6 +198,10 @@ export function helpText(): string {
     '  elkan-kmeans points.csv -k 8 --labels labels.txt --centroids centres.csv --seed 1',
     '  elkan-kmeans pixels.f32 --dims 3 -k 16 --centroids palette.json',
     '  cat data.tsv | elkan-kmeans - -k 3 > labels.txt',
+    "  elkan-kmeans iris.csv -k 3 --columns '!species' --centroids centres.csv",
+    '  elkan-kmeans sales.csv -k 5 --columns 2-4 --weights amount',
+    '  elkan-kmeans predict new.csv --centroids centres.csv --labels new-labels.txt',
+    '  elkan-kmeans photo.png -k 16 --seed 1 --quantize photo-16.png --centroids palette.csv',
     '  elkan-kmeans huge.npy -k 100 --mini-batch 4096 --centroids centres.npy',
     '',
     'Exit status: 0 on success, 2 for a bad command line or input file, 1 for other failures.',
@@ -250,6 +297,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
   const base = {
     help,
     version,
+    mode: 'fit' as const,
     input: '',
     k: 0,
     labels: undefined,
@@ -261,16 +309,54 @@ export function parseCli(argv: readonly string[]): CliArgs {
     header: undefined,
     dims: undefined,
     dtype: undefined,
+    columns: undefined,
+    weights: undefined,
+    quantize: undefined,
     miniBatch: undefined,
     quiet: values.quiet === true,
   };
   if (help || version) return base;
 
-  const { positionals } = parsed;
-  if (positionals.length === 0) throw new UsageError('no input file; give a file to cluster (or - for standard input)');
+  // A file named predict is ./predict.
+  const mode: CliArgs['mode'] = parsed.positionals[0] === 'predict' ? 'predict' : 'fit';
+  const positionals = mode === 'predict' ? parsed.positionals.slice(1) : parsed.positionals;
+  if (positionals.length === 0) throw new UsageError(`no input file; give a file to ${mode === 'fit' ? 'cluster' : 'label'} (or - for standard input)`);
   if (positionals.length > 1) throw new UsageError(`one input file at a time, but got ${positionals.length}: ${positionals.map((p) => quote(p)).join(', ')}`);
-  if (values.k === undefined) throw new UsageError('-k is required: how many clusters to find');
+  const [input] = positionals;
   if (values.header && values['no-header']) throw new UsageError('--header and --no-header contradict each other');
+  const image = values.format === undefined && input !== '-' && isImagePath(input);
+  if (image && values.columns !== undefined) throw new UsageError("--columns does not apply to an image: its points are the pixels' r, g, b");
+  if (values.quantize !== undefined) {
+    if (!image) throw new UsageError(`--quantize needs an image input (${IMAGE_EXTENSIONS.join(', ')}), not ${quote(input)}`);
+    if (!isImagePath(values.quantize)) throw new UsageError(`--quantize ${values.quantize}: give an image file, ${IMAGE_EXTENSIONS.join(', ')} by extension`);
+  }
+  const common = {
+    ...base,
+    mode,
+    input,
+    labels: values.labels,
+    centroids: values.centroids,
+    centroidsFormat: values['centroids-format'] === undefined ? undefined : choice(values['centroids-format'], '--centroids-format', CENTROID_FORMATS),
+    format: values.format === undefined ? undefined : choice(values.format, '--format', INPUT_FORMATS),
+    delimiter: values.delimiter === undefined ? undefined : delimiter(values.delimiter),
+    header: values.header ? true : values['no-header'] ? false : undefined,
+    dims: values.dims === undefined ? undefined : integer(values.dims, '--dims', 1, 2 ** 31 - 1),
+    dtype: values.dtype === undefined ? undefined : choice(values.dtype, '--dtype', ['float32', 'float64'] as const),
+    columns: values.columns === undefined ? undefined : parseColumnSpec(values.columns),
+    quantize: values.quantize,
+  };
+
+  if (mode === 'predict') {
+    // Predicting takes the centres as they are: nothing to fit, so no k, fitting options or weights.
+    if (values.centroids === undefined) throw new UsageError('predict needs --centroids FILE: the centres of an earlier fit');
+    if (values.centroids === '-' && input === '-') throw new UsageError('the input and --centroids cannot both be standard input');
+    const fitOnly = ['k', ...CLI_FIT_OPTIONS.map(flagName), 'weights'].find((name) => values[name] !== undefined);
+    if (fitOnly !== undefined) {
+      throw new UsageError(`${fitOnly === 'k' ? '-k' : `--${fitOnly}`} is for fitting; predict labels the points with the centres of --centroids as they are`);
+    }
+    return common;
+  }
+  if (values.k === undefined) throw new UsageError('-k is required: how many clusters to find');
 
   const fit: Record<string, unknown> = {};
   for (const option of CLI_FIT_OPTIONS) {
@@ -285,21 +371,28 @@ export function parseCli(argv: readonly string[]): CliArgs {
     }
   }
   return {
-    ...base,
-    input: positionals[0],
+    ...common,
     k: integer(values.k, CLI_CALLER.name('k'), K_ARGUMENT.rule.min, K_ARGUMENT.rule.max),
-    labels: values.labels,
-    centroids: values.centroids,
-    centroidsFormat: values['centroids-format'] === undefined ? undefined : choice(values['centroids-format'], '--centroids-format', CENTROID_FORMATS),
     fit: fit as FitFlags,
-    format: values.format === undefined ? undefined : choice(values.format, '--format', INPUT_FORMATS),
-    delimiter: values.delimiter === undefined ? undefined : delimiter(values.delimiter),
-    header: values.header ? true : values['no-header'] ? false : undefined,
-    dims: values.dims === undefined ? undefined : integer(values.dims, '--dims', 1, 2 ** 31 - 1),
-    dtype: values.dtype === undefined ? undefined : choice(values.dtype, '--dtype', ['float32', 'float64'] as const),
+    weights: values.weights === undefined ? undefined : weightsSource(values.weights, input, image),
     miniBatch:
       values['mini-batch'] === undefined
         ? undefined
         : integer(values['mini-batch'], '--mini-batch', MINI_BATCH_OPTIONS.batchSize.rule.min, MINI_BATCH_OPTIONS.batchSize.rule.max),
   };
+}
+
+/**
+ * --weights: a position is a column; otherwise an existing file is the file, and anything else a
+ * column name (checked against the header once it is read).
+ */
+function weightsSource(text: string, input: string, image: boolean): WeightsSource {
+  if (text === '-') {
+    if (input === '-') throw new UsageError('the input and --weights cannot both be standard input');
+    return { file: text };
+  }
+  const column = parseColumnRef(text, '--weights');
+  if ('name' in column && existsSync(text)) return { file: text };
+  if (image) throw new UsageError(`--weights ${text} is no file, and an image has no columns; give a file of one weight per pixel`);
+  return { column };
 }

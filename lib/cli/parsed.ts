@@ -1,3 +1,4 @@
+import type { ColumnChoice } from './columns.js';
 import type { DType, FloatArray } from './float-builder.js';
 
 /** Points read from a file: n rows of d values, row-major. */
@@ -5,8 +6,12 @@ export interface ParsedPoints {
   data: FloatArray;
   n: number;
   d: number;
-  /** Column names from a CSV/TSV header, when the file had one. */
+  /** Column names from a CSV/TSV header, when the file had one: those of the features. */
   columns?: string[];
+  /** The --weights column's values, when it named a column of the file. */
+  weights?: Float64Array;
+  /** For each feature, its column in the file (0-based), when --columns or --weights took some out. */
+  fileColumns?: number[];
   /** How the file was read, for the summary (e.g. "CSV, header on line 1"). */
   description: string;
 }
@@ -17,4 +22,6 @@ export interface ReadOptions {
   dims: number | undefined;
   /** --dtype: the element type for text formats; binary formats keep theirs unless it is given. */
   dtype: DType | undefined;
+  /** --columns and a --weights column: what each column of the file is. */
+  columns: ColumnChoice | undefined;
 }

@@ -1,4 +1,4 @@
-import type { IterationInfo } from '../types.js';
+import type { IterationInfo, SeedingProgressInfo } from '../types.js';
 
 /** What the progress display needs of stderr: a TTY's width and isTTY flag. */
 export interface ProgressStream {
@@ -20,8 +20,9 @@ function megabytes(bytes: number): string {
 }
 
 /**
- * One status line on stderr, redrawn in place: reading progress (bytes of the file), then fitting
- * progress (run, iteration, points that changed cluster). Only when stderr is a terminal; on a
+ * One status line on stderr, redrawn in place: reading progress (bytes of the file), then seeding
+ * progress (steps of k-means++ or k-means||), then fitting progress (run, iteration, points that
+ * changed cluster). Only when stderr is a terminal; on a
  * pipe or file it writes nothing at all, so logs hold just the summary.
  */
 export class Progress {
@@ -57,6 +58,13 @@ export class Progress {
   /** A phase without iterations to count yet, such as seeding. */
   status(text: string): void {
     this.draw(text, true);
+  }
+
+  /** Seeding steps done: the bar fills with the runs done plus this run's share of its steps. */
+  seeding(info: SeedingProgressInfo, runs: number, method: string): void {
+    const fraction = (info.run + info.done / info.total) / runs;
+    const run = runs > 1 ? `run ${info.run + 1}/${runs} · ` : '';
+    this.draw(`seeding ${bar(fraction)} ${run}${method} ${Math.floor((100 * info.done) / info.total)}%`, info.done === info.total);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { Role, columnLabel, describeRoles, namesWithRole, resolveColumns, usesNames } from './columns.js';
 import { InputError, quote } from './errors.js';
 import { FloatBuilder, maxTextValues } from './float-builder.js';
 import { readField, scanEnd, scanNumber } from './numbers.js';
@@ -118,14 +119,21 @@ class DelimitedParser {
   private readonly whitespace: boolean;
   private readonly tabIsBlank: boolean;
   private readonly builder: FloatBuilder;
+  /** The --weights column's values, when it names a column. */
+  private readonly weights: FloatBuilder | undefined;
   /**
    * The most values the file can hold, which caps every reservation: a first row of millions of
    * fields must not reserve room for a thousand such rows. 0 for standard input, whose size is
    * unknown: its array grows as the values arrive.
    */
   private readonly maxValues: number;
-  /** Values per row once known; 0 before the first row. */
+  /** Fields per row once known; 0 before the first row. */
+  private width = 0;
+  /** Features per row: the fields that --columns and --weights leave. */
   private d = 0;
+  /** What each field is, when --columns or --weights make some fields other than features. */
+  private roles: Uint8Array | undefined;
+  private headerNames: string[] | undefined;
   /** Line that fixed the row width: the header's or the first data row's. */
   private widthLine = 0;
   private headerLine = 0;
@@ -142,11 +150,13 @@ class DelimitedParser {
     this.delimiter = this.whitespace ? -1 : options.delimiter.charCodeAt(0);
     this.tabIsBlank = this.delimiter !== TAB;
     this.builder = new FloatBuilder(options.dtype ?? 'float64', file);
+    this.weights = options.columns?.weight ? new FloatBuilder('float64', file) : undefined;
     this.maxValues = size === undefined ? 0 : maxTextValues(size);
   }
 
   reserve(rows: number): void {
     if (this.d > 0) this.builder.reserve(Math.min(rows * this.d, this.maxValues));
+    this.weights?.reserve(Math.min(rows, this.maxValues));
   }
 
   line(bytes: Buffer, start: number, end: number): void {
@@ -155,14 +165,15 @@ class DelimitedParser {
     let p = start;
     while (p < end && (bytes[p] === SPACE || bytes[p] === TAB)) p++;
     if (p === end || bytes[p] === HASH) return;
-    if (this.d === 0) {
+    if (this.width === 0) {
       this.firstRow(bytes, start, end);
       return;
     }
     const mark = this.builder.length;
-    if (this.fastFields(bytes, start, end, this.d) !== this.d) {
+    if (this.fastFields(bytes, start, end, this.width) !== this.width) {
       // Quotes, or something wrong: redo the line on strings, which either reads it or explains the problem.
       this.builder.length = mark;
+      if (this.weights) this.weights.length = this.rows;
       this.slowRow(bytes.toString('utf8', start, end));
     }
     this.rows++;
@@ -173,8 +184,9 @@ class DelimitedParser {
   }
 
   /**
-   * The common case: unquoted numbers, at most `d` of them. Returns how many were read, or -1 for
+   * The common case: unquoted numbers, at most `d` fields. Returns how many were read, or -1 for
    * "take the slow path" (quotes, text, more than `d` fields), which reads or explains the line.
+   * Fields that --columns leaves out are passed over unread, so a text column costs nothing.
    */
   private fastFields(bytes: Buffer, start: number, end: number, d: number): number {
     return this.whitespace ? this.fastWhitespaceRow(bytes, start, end, d) : this.fastRow(bytes, start, end, d);
@@ -182,16 +194,26 @@ class DelimitedParser {
 
   /** Fields separated by one delimiter byte. */
   private fastRow(bytes: Buffer, start: number, end: number, d: number): number {
-    const { delimiter, builder } = this;
+    const { delimiter, builder, roles } = this;
     let p = start;
     let field = 0;
     for (;;) {
+      if (field === d) return -1; // too many fields
       while (p < end && this.isBlank(bytes[p])) p++;
-      const value = scanNumber(bytes, p, end);
-      if (value - value !== 0 || field === d) return -1; // NaN (no number), ±Infinity, or too many fields
-      p = scanEnd;
-      while (p < end && this.isBlank(bytes[p])) p++;
-      builder.push(value);
+      const role = roles === undefined ? Role.Feature : roles[field];
+      if (role === Role.Skip) {
+        while (p < end && bytes[p] !== delimiter) {
+          if (bytes[p] === QUOTE) return -1;
+          p++;
+        }
+      } else {
+        const value = scanNumber(bytes, p, end);
+        if (value - value !== 0) return -1; // NaN (no number) or ±Infinity
+        p = scanEnd;
+        while (p < end && this.isBlank(bytes[p])) p++;
+        if (role === Role.Feature) builder.push(value);
+        else this.weights?.push(value);
+      }
       field++;
       if (p === end) break;
       if (bytes[p] !== delimiter) return -1;
@@ -201,17 +223,24 @@ class DelimitedParser {
   }
 
   private fastWhitespaceRow(bytes: Buffer, start: number, end: number, d: number): number {
-    const { builder } = this;
+    const { builder, roles } = this;
     let p = start;
     let field = 0;
     for (;;) {
       while (p < end && (bytes[p] === SPACE || bytes[p] === TAB)) p++;
       if (p === end) break;
-      const value = scanNumber(bytes, p, end);
-      if (value - value !== 0 || field === d) return -1;
-      p = scanEnd;
-      if (p < end && bytes[p] !== SPACE && bytes[p] !== TAB) return -1;
-      builder.push(value);
+      if (field === d) return -1;
+      const role = roles === undefined ? Role.Feature : roles[field];
+      if (role === Role.Skip) {
+        while (p < end && bytes[p] !== SPACE && bytes[p] !== TAB) p++;
+      } else {
+        const value = scanNumber(bytes, p, end);
+        if (value - value !== 0) return -1;
+        p = scanEnd;
+        if (p < end && bytes[p] !== SPACE && bytes[p] !== TAB) return -1;
+        if (role === Role.Feature) builder.push(value);
+        else this.weights?.push(value);
+      }
       field++;
     }
     return field;
@@ -267,13 +296,13 @@ class DelimitedParser {
   }
 
   private firstRow(bytes: Buffer, start: number, end: number): void {
-    const { dims } = this.options;
-    if (this.options.header !== true) {
+    const { dims, columns: choice } = this.options;
+    if (this.options.header !== true && choice === undefined) {
       // A row of plain numbers is data, however wide: read at the speed of the rows after it, not
       // split into a string per field to look for a header.
       const count = this.fastFields(bytes, start, end, dims ?? Infinity);
       if (count > 0 && (dims === undefined || count === dims)) {
-        this.d = count;
+        this.width = this.d = count;
         this.widthLine = this.lineNumber;
         this.reserve(1024);
         this.rows++;
@@ -283,21 +312,38 @@ class DelimitedParser {
     }
     const line = bytes.toString('utf8', start, end);
     const fields = this.fields(line);
-    const isHeader = this.options.header ?? fields.some((field) => readField(field.text).kind === 'text');
+    // Columns named by --columns or --weights need a header; columns left out by position do not
+    // count in telling one: a row of numbers and a text label is data.
+    let isHeader = this.options.header ?? (choice !== undefined && usesNames(choice) ? true : undefined);
+    if (isHeader === undefined) {
+      const counted = choice === undefined ? undefined : resolveColumns(choice, fields.length, undefined, this.file);
+      isHeader = fields.some((field, j) => (counted === undefined || counted[j] !== Role.Skip) && readField(field.text).kind === 'text');
+    }
+    const width = dims ?? fields.length;
     if (isHeader) {
       if (dims !== undefined && fields.length !== dims) {
         throw new InputError(this.file, `the header has ${fields.length} fields but --dims is ${dims}`, { line: this.lineNumber, column: 1 });
       }
-      this.columns = fields.map((field) => field.text.trim());
+      this.headerNames = fields.map((field) => field.text.trim());
       this.headerLine = this.widthLine = this.lineNumber;
-      this.d = fields.length;
+      this.setWidth(width);
       return;
     }
-    this.d = dims ?? fields.length;
+    this.setWidth(width);
     this.widthLine = this.lineNumber;
     this.reserve(1024);
     this.row(fields, line);
     this.rows++;
+  }
+
+  /** Fixes the fields per row, and with them the role of each field. */
+  private setWidth(width: number): void {
+    this.width = width;
+    const { columns: choice } = this.options;
+    const roles = choice === undefined ? undefined : resolveColumns(choice, width, this.headerNames, this.file);
+    this.roles = roles?.every((role) => role === Role.Feature) ? undefined : roles;
+    this.d = roles === undefined ? width : roles.filter((role) => role === Role.Feature).length;
+    this.columns = this.headerNames && roles ? namesWithRole(this.headerNames, roles, Role.Feature) : this.headerNames;
   }
 
   private slowRow(line: string): void {
@@ -306,25 +352,32 @@ class DelimitedParser {
 
   /** Checks and stores one data row, or throws the first problem with its line and column. */
   private row(fields: Field[], line: string): void {
-    const { d } = this;
-    const checked = Math.min(fields.length, d);
+    const { width, roles } = this;
+    const checked = Math.min(fields.length, width);
     for (let j = 0; j < checked; j++) {
+      const role = roles === undefined ? Role.Feature : roles[j];
+      if (role === Role.Skip) continue;
       const { text, column } = fields[j];
       const value = readField(text);
       const where = { line: this.lineNumber, column };
+      const field = role === Role.Weight ? `field ${j + 1} (the --weights column)` : `field ${j + 1}`;
       switch (value.kind) {
         case 'empty':
-          throw new InputError(this.file, `field ${j + 1} is empty`, where);
+          throw new InputError(this.file, `${field} is empty`, where);
         case 'non-finite':
-          throw new InputError(this.file, `field ${j + 1} is ${quote(text.trim())}; k-means needs finite numbers, so remove or impute this row`, where);
-        case 'text':
-          throw new InputError(this.file, `field ${j + 1} is ${quote(text.trim())}, not a number`, where);
+          throw new InputError(this.file, `${field} is ${quote(text.trim())}; k-means needs finite numbers, so remove or impute this row`, where);
+        case 'text': {
+          // Text in the first data row is most likely a text column (a label, a name), not a stray value.
+          const fix = role === Role.Feature && this.rows === 0 ? `; to leave this column out, add --columns '!${columnLabel(j, this.headerNames?.[j])}'` : '';
+          throw new InputError(this.file, `${field} is ${quote(text.trim())}, not a number${fix}`, where);
+        }
         case 'number':
-          this.builder.push(value.value);
+          if (role === Role.Feature) this.builder.push(value.value);
+          else this.weights?.push(value.value);
       }
     }
-    if (fields.length !== d) {
-      const column = fields.length > d ? fields[d].column : line.length + 1;
+    if (fields.length !== width) {
+      const column = fields.length > width ? fields[width].column : line.length + 1;
       throw new InputError(this.file, `this row has ${fields.length} field${fields.length === 1 ? '' : 's'} but ${this.expectation()}`, {
         line: this.lineNumber,
         column,
@@ -334,8 +387,8 @@ class DelimitedParser {
 
   private expectation(): string {
     if (this.options.dims !== undefined) return `--dims is ${this.options.dims}`;
-    if (this.headerLine > 0) return `the header on line ${this.headerLine} has ${this.d}`;
-    return `line ${this.widthLine} has ${this.d}`;
+    if (this.headerLine > 0) return `the header on line ${this.headerLine} has ${this.width}`;
+    return `line ${this.widthLine} has ${this.width}`;
   }
 
   finish(): ParsedPoints {
@@ -350,12 +403,17 @@ class DelimitedParser {
     }
     const kind =
       this.options.delimiter === ',' ? 'CSV' : this.options.delimiter === '\t' ? 'TSV' : `text separated by ${delimiterName(this.options.delimiter)}`;
+    const { roles } = this;
+    const fileColumns = roles && Array.from(roles.keys()).filter((j) => roles[j] === Role.Feature);
+    const chosen = roles ? describeRoles(roles) : '';
     return {
       data: this.builder.finish(),
       n: this.rows,
       d: this.d,
       columns: this.columns,
-      description: this.headerLine > 0 ? `${kind}, header on line ${this.headerLine}` : `${kind}, no header`,
+      weights: this.weights?.finish() as Float64Array | undefined,
+      fileColumns,
+      description: `${this.headerLine > 0 ? `${kind}, header on line ${this.headerLine}` : `${kind}, no header`}${chosen ? `, ${chosen}` : ''}`,
     };
   }
 }

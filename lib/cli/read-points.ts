@@ -1,4 +1,5 @@
 import { extname } from 'node:path';
+import { Role, describeRoles, resolveColumns, splitColumns } from './columns.js';
 import { InputError } from './errors.js';
 import { readField } from './numbers.js';
 import type { ParsedPoints, ReadOptions } from './parsed.js';
@@ -75,6 +76,26 @@ function sniffFormat(head: Buffer, name: string): InputFormat {
   return 'txt';
 }
 
+/**
+ * --columns and a --weights column for the formats read whole and without names (JSON, .npy,
+ * raw): the columns are taken apart once every row is read.
+ */
+function chooseColumns(points: ParsedPoints, options: ReadPointsOptions, file: string): ParsedPoints {
+  const choice = options.columns;
+  if (choice === undefined) return points;
+  const roles = resolveColumns(choice, points.d, undefined, file);
+  const { data, d, weights } = splitColumns(points.data, points.n, points.d, roles, file);
+  const chosen = describeRoles(roles);
+  return {
+    ...points,
+    data,
+    d,
+    weights,
+    fileColumns: Array.from(roles.keys()).filter((j) => roles[j] === Role.Feature),
+    description: chosen ? `${points.description}, ${chosen}` : points.description,
+  };
+}
+
 /** Reads points in any supported format, choosing the reader from --format, the extension or the content. */
 export async function readPoints(input: Source, options: ReadPointsOptions): Promise<ParsedPoints> {
   let source = input;
@@ -95,12 +116,12 @@ export async function readPoints(input: Source, options: ReadPointsOptions): Pro
         delimiter: delimiter ?? (format === 'tsv' ? '\t' : format === 'csv' ? ',' : 'whitespace'),
       });
     case 'json':
-      return readJson(source, options);
+      return chooseColumns(await readJson(source, options), options, source.name);
     case 'npy':
-      return readNpy(source, options);
+      return chooseColumns(await readNpy(source, options), options, source.name);
     case 'f32':
-      return readRaw(source, 'float32', options);
+      return chooseColumns(await readRaw(source, 'float32', options), options, source.name);
     case 'f64':
-      return readRaw(source, 'float64', options);
+      return chooseColumns(await readRaw(source, 'float64', options), options, source.name);
   }
 }

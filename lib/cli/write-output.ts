@@ -100,6 +100,8 @@ function checkWritable(path: string): void {
 export interface OutputPlan {
   labels: { path: string; format: LabelFormat } | undefined;
   centroids: { path: string; format: CentroidFormat } | undefined;
+  /** The quantised image (--quantize), its format from the extension. */
+  image: string | undefined;
 }
 
 /**
@@ -111,21 +113,25 @@ export function planOutputs(
   centroidsPath: string | undefined,
   centroidsFormat: CentroidFormat | undefined,
   inputs: readonly string[],
+  imagePath?: string,
 ): OutputPlan {
   // Labels go to stdout when no output is named.
-  const labels = labelsPath ?? (centroidsPath === undefined ? '-' : undefined);
+  const labels = labelsPath ?? (centroidsPath === undefined && imagePath === undefined ? '-' : undefined);
   if (labels === '-' && centroidsPath === '-') {
     throw new UsageError('--labels and --centroids cannot both go to standard output; write one of them to a file');
   }
   const plan: OutputPlan = {
     labels: labels === undefined ? undefined : { path: labels, format: labelFormat(labels) },
     centroids: centroidsPath === undefined ? undefined : { path: centroidsPath, format: centroidFormat(centroidsPath, centroidsFormat) },
+    image: imagePath,
   };
   const files: Array<[flag: string, path: string]> = [];
   if (plan.labels && plan.labels.path !== '-') files.push(['--labels', plan.labels.path]);
   if (plan.centroids && plan.centroids.path !== '-') files.push(['--centroids', plan.centroids.path]);
-  if (files.length === 2 && identity(files[0][1]) === identity(files[1][1])) {
-    throw new UsageError(`--labels and --centroids both name ${files[1][1]}; one would overwrite the other, so give them different files`);
+  if (imagePath !== undefined) files.push(['--quantize', imagePath]);
+  for (let i = 0; i < files.length; i++) {
+    const twin = files.slice(0, i).find(([, path]) => identity(path) === identity(files[i][1]));
+    if (twin) throw new UsageError(`${twin[0]} and ${files[i][0]} both name ${files[i][1]}; one would overwrite the other, so give them different files`);
   }
   for (const [flag, path] of files) {
     const input = inputs.find((file) => file !== '-' && identity(file) === identity(path));

@@ -6,7 +6,7 @@ import { HamerlyAssigner } from './hamerly.js';
 import { LloydAssigner, nearestCenter } from './lloyd.js';
 import { blockedSum } from './parallel.js';
 import { Random } from './random.js';
-import { kmeansPlusPlusCenters, randomCenters } from './seeding.js';
+import { KMEANS_PARALLEL_ROUNDS, SeedingProgress, kmeansParallelCenters, kmeansPlusPlusCenters, randomCenters } from './seeding.js';
 import { absoluteTolerance } from './tolerance.js';
 import type { Problem } from './types.js';
 
@@ -33,7 +33,7 @@ interface RunResult {
 /**
  * The whole fit, as native/kmeans.hpp's `fit` runs it: seeding, nInit runs of alternating
  * assignment and update steps, the lowest inertia kept. A generator that yields after every
- * iteration and every k-means++ centre: the synchronous driver runs it straight through, the
+ * iteration, every k-means++ centre and every k-means|| round: the synchronous driver runs it straight through, the
  * asynchronous one returns to the event loop at each yield.
  */
 export function* fit(request: FitRequest, hooks: FitHooks): Generator<void, FitOutput> {
@@ -46,8 +46,12 @@ export function* fit(request: FitRequest, hooks: FitHooks): Generator<void, FitO
   let best: RunResult | undefined;
   for (let run = 0; run < nInit; run++) {
     const centers = data instanceof Float32Array ? new Float32Array(k * d) : new Float64Array(k * d);
-    if (request.init === 'k-means++') yield* kmeansPlusPlusCenters(input, rng, centers);
-    else if (request.init === 'random') randomCenters(input, rng, centers);
+    const { onProgress, signal } = hooks;
+    const report = onProgress && ((done: number, total: number) => onProgress({ phase: 'seeding', run, done, total }));
+    if (request.init === 'k-means++') yield* kmeansPlusPlusCenters(input, rng, centers, new SeedingProgress(report, signal, abortError, k));
+    else if (request.init === 'k-means||') {
+      yield* kmeansParallelCenters(input, rng, centers, new SeedingProgress(report, signal, abortError, KMEANS_PARALLEL_ROUNDS + k));
+    } else if (request.init === 'random') randomCenters(input, rng, centers);
     else centers.set(request.init);
     const result = yield* iterate(request, hooks, input, centers, tolerance, run);
     if (best === undefined || result.inertia < best.inertia) best = result;
@@ -95,6 +99,7 @@ function* iterate(request: FitRequest, hooks: FitHooks, input: Problem, initialC
     iterations = iteration;
 
     hooks.onIteration?.({ run, iteration, changed, centerShift });
+    hooks.onProgress?.({ phase: 'iterating', run, iteration, maxIterations: request.maxIterations });
     if (hooks.signal?.aborted) throw abortError(hooks.signal);
     // Unchanged labels end the run exactly, unless a relocation just moved a centre under them.
     if (changed === 0 && relocated === 0) {
@@ -120,4 +125,13 @@ export function predict(data: Floats, n: number, d: number, centers: Float64Arra
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) labels[i] = nearestCenter(input, i, centers);
   return labels;
+}
+
+/** Distance, not squared, from every point to every centre, n rows of k (native/kmeans.hpp's `transform`). */
+export function transform(data: Floats, n: number, d: number, centers: Float64Array, k: number): Float64Array {
+  const distances = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < k; c++) distances[i * k + c] = Math.sqrt(squaredDistance(data, i, centers, c, d));
+  }
+  return distances;
 }

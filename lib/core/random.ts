@@ -67,6 +67,25 @@ export class Random {
   }
 }
 
+/** splitmix32's output function: a bijection of 32-bit words that spreads every input bit. */
+export function mix32(value: number): number {
+  let z = (value + 0x9e3779b9) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/**
+ * Uniform in [0, 1) with 53 bits, a function of (key, index) alone: point `index`'s own draw in a
+ * pass keyed by one draw of the generator, the same whichever thread takes it and in whatever
+ * order (k-means|| samples every point independently in each round; native/random.hpp's uniform_at).
+ */
+export function uniformAt(key: number, index: number): number {
+  const high = mix32((key ^ mix32(index)) >>> 0);
+  const low = mix32((high ^ key) >>> 0);
+  return ((high >>> 5) * 67108864 + (low >>> 6)) / 9007199254740992;
+}
+
 function rotl(x: number, r: number): number {
   return (x << r) | (x >>> (32 - r));
 }

@@ -1,7 +1,43 @@
 import { type Floats, squaredDistance } from './distance.js';
 import { blockedSum, ROW_BLOCK } from './parallel.js';
-import type { Random } from './random.js';
+import { type Random, uniformAt } from './random.js';
 import type { Problem } from './types.js';
+
+/**
+ * Counts a run's seeding steps and reports them: after every step when there are at most 100,
+ * else each time another hundredth (rounded up) of them is done, and after the last, so that a
+ * seeding of many centres is reported about 100 times whatever k (native/seeding.hpp's
+ * SeedingProgress, the same steps). Also where seeding stops when its signal is aborted.
+ */
+export class SeedingProgress {
+  private done = 0;
+  private readonly every: number;
+
+  constructor(
+    private readonly report: ((done: number, total: number) => void) | undefined,
+    private readonly signal: AbortSignal | undefined,
+    private readonly aborted: (signal: AbortSignal) => unknown,
+    readonly total: number,
+  ) {
+    this.every = Math.max(1, Math.ceil(total / 100));
+  }
+
+  /** Throws the abort error once the signal is aborted (a synchronous fit's callback may abort it). */
+  check(): void {
+    if (this.signal?.aborted) throw this.aborted(this.signal);
+  }
+
+  advance(steps = 1): void {
+    const before = this.done;
+    this.done = Math.min(this.total, this.done + steps);
+    if (!this.report || this.done === before) return;
+    if (this.done === this.total || Math.floor(this.done / this.every) !== Math.floor(before / this.every)) this.report(this.done, this.total);
+  }
+
+  finish(): void {
+    this.advance(this.total - this.done);
+  }
+}
 
 /** Writes row `src` of `data` as row `dst` of `centers`. */
 function copyRow(data: Floats, src: number, centers: Floats, dst: number, d: number): void {
@@ -58,13 +94,14 @@ function drawProportional(n: number, mass: (i: number) => number, total: number,
  * lowest resulting potential (the first such candidate on ties). A generator that yields after
  * each centre, so that an asynchronous fit can return to the event loop, and stop, while it seeds.
  */
-export function* kmeansPlusPlusCenters(input: Problem, rng: Random, centers: Floats): Generator<void, void> {
+export function* kmeansPlusPlusCenters(input: Problem, rng: Random, centers: Floats, progress: SeedingProgress): Generator<void, void> {
   const { data, n, d, k, weights } = input;
   const trials = 2 + Math.floor(Math.log(k));
 
   const totalWeight = blockedSum(n, (i) => weights[i]);
   const first = drawProportional(n, (i) => weights[i], totalWeight, rng);
   copyRow(data, first, centers, 0, d);
+  progress.advance();
 
   const closest = new Float64Array(n);
   for (let i = 0; i < n; i++) closest[i] = squaredDistance(data, i, centers, 0, d);
@@ -74,6 +111,7 @@ export function* kmeansPlusPlusCenters(input: Problem, rng: Random, centers: Flo
   const candidates = new Int32Array(trials);
   for (let c = 1; c < k; c++) {
     yield;
+    progress.check();
     for (let t = 0; t < trials; t++) candidates[t] = drawProportional(n, mass, potential, rng);
 
     let best = -1;
@@ -93,5 +131,95 @@ export function* kmeansPlusPlusCenters(input: Problem, rng: Random, centers: Flo
       if (dist < closest[i]) closest[i] = dist;
     }
     potential = bestPotential;
+    progress.advance();
   }
+}
+
+/** Rounds of k-means|| sampling (Bahmani et al.'s r, with which they found the seeding's cost levelled off). */
+export const KMEANS_PARALLEL_ROUNDS = 5;
+/** Points drawn per round as a multiple of k: ℓ = 2k. */
+const KMEANS_PARALLEL_OVERSAMPLING = 2;
+
+/**
+ * Lowers closest[i] to the squared distance to the nearest of candidates [first, end) where that is
+ * nearer, recording that candidate in nearest[i]: candidates tried in order, a strict comparison,
+ * so the lowest index wins ties (native/seeding.hpp filters the candidates first, to the same end).
+ */
+function nearerCandidates(input: Problem, chosen: number[], first: number, closest: Float64Array, nearest: Int32Array): void {
+  const { data, n, d } = input;
+  for (let i = 0; i < n; i++) {
+    for (let t = first; t < chosen.length && closest[i] > 0; t++) {
+      const dist = squaredDistance(data, i, data, chosen[t], d);
+      if (dist < closest[i]) {
+        closest[i] = dist;
+        nearest[i] = t;
+      }
+    }
+  }
+}
+
+/**
+ * k-means|| (Bahmani, Moseley, Vattani, Kumar and Vassilvitskii, VLDB 2012; Spark MLlib's
+ * seeding): a first point drawn by weight, then KMEANS_PARALLEL_ROUNDS rounds that each keep every
+ * point with probability ℓ × weight × D² / φ (D² its squared distance to the nearest candidate so
+ * far, φ their weighted sum, ℓ = 2k), then greedy k-means++ over the candidates, each weighted by
+ * the points nearest to it. A round is one pass over the points where k-means++ makes k. With k or
+ * fewer candidates (few distinct points), more are drawn by weight × D² while any point has some,
+ * then the first points not taken, so that k centres always come out. Yields after every round.
+ */
+export function* kmeansParallelCenters(input: Problem, rng: Random, centers: Floats, progress: SeedingProgress): Generator<void, void> {
+  const { data, n, d, k, weights } = input;
+  const oversampling = KMEANS_PARALLEL_OVERSAMPLING * k;
+  const chosen = [
+    drawProportional(
+      n,
+      (i) => weights[i],
+      blockedSum(n, (i) => weights[i]),
+      rng,
+    ),
+  ];
+  const closest = new Float64Array(n).fill(Infinity);
+  const nearest = new Int32Array(n);
+  nearerCandidates(input, chosen, 0, closest, nearest);
+  const mass = (i: number): number => weights[i] * closest[i];
+
+  for (let round = 0; round < KMEANS_PARALLEL_ROUNDS; round++) {
+    progress.check();
+    const potential = blockedSum(n, mass);
+    const key = rng.nextUint32();
+    if (potential > 0) {
+      const first = chosen.length;
+      for (let i = 0; i < n; i++) if (uniformAt(key, i) * potential < oversampling * mass(i)) chosen.push(i);
+      nearerCandidates(input, chosen, first, closest, nearest);
+    }
+    progress.advance();
+    yield;
+  }
+
+  if (chosen.length <= k) {
+    const taken = new Uint8Array(n);
+    for (const i of chosen) taken[i] = 1;
+    let unused = 0;
+    while (chosen.length < k) {
+      const potential = blockedSum(n, mass);
+      if (potential > 0) {
+        chosen.push(drawProportional(n, mass, potential, rng));
+        nearerCandidates(input, chosen, chosen.length - 1, closest, nearest);
+      } else {
+        while (taken[unused]) unused++;
+        chosen.push(unused);
+      }
+      taken[chosen[chosen.length - 1]] = 1;
+    }
+    for (let c = 0; c < k; c++) copyRow(data, chosen[c], centers, c, d);
+    progress.finish();
+    return;
+  }
+
+  const m = chosen.length;
+  const candidateWeights = new Float64Array(m);
+  for (let i = 0; i < n; i++) candidateWeights[nearest[i]] += weights[i];
+  const rows = data instanceof Float32Array ? new Float32Array(m * d) : new Float64Array(m * d);
+  for (let c = 0; c < m; c++) copyRow(data, chosen[c], rows, c, d);
+  yield* kmeansPlusPlusCenters({ data: rows, n: m, d, k, weights: candidateWeights }, rng, centers, progress);
 }

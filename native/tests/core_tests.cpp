@@ -47,7 +47,7 @@ void weighted_case() {
     ekm::Options options;
     options.init = ekm::Init::explicit_centers;
     options.algorithm = algorithm;
-    const auto r = ekm::kernels().fit_double({points.data(), 4, 2, 2, weights.data(), 1}, options, init.data(), nullptr);
+    const auto r = ekm::kernels().fit_double({points.data(), 4, 2, 2, weights.data(), 1}, options, init.data(), ekm::Hooks{});
     check(r.labels == std::vector<std::int32_t>{0, 0, 1, 1}, "weighted case labels");
     check(std::fabs(r.inertia - 0.375) < 1e-12, "weighted case inertia");
     check(r.centroids == std::vector<double>{0.125, 0, 0.875, 1}, "weighted case centroids");
@@ -76,7 +76,7 @@ void zero_weight_clusters_converge() {
       options.algorithm = algorithm;
       options.tolerance = 0;
       const ekm::Problem<double> p{c.points.data(), c.points.size(), 1, 3, c.weights.data(), 1};
-      const auto r = ekm::fit(p, options, c.init.data(), nullptr);
+      const auto r = ekm::fit(p, options, c.init.data(), ekm::Hooks{});
       const std::string where = " (n " + std::to_string(c.points.size()) + ", algorithm " + std::to_string(static_cast<int>(algorithm)) + ")";
       check(r.converged && r.iterations == 2, "a fit with weightless clusters converges in 2 iterations" + where);
       check(r.labels == c.labels && r.centroids == c.centroids && r.inertia == c.inertia, "weightless clusters: labels, centroids, inertia" + where);
@@ -100,13 +100,13 @@ void accelerated_match_lloyd_for_every_thread_count() {
     options.algorithm = ekm::Algorithm::lloyd;
     options.threads = 1;
     const ekm::Problem<T> p{data.data(), n, d, k, nullptr, 1};
-    const auto lloyd = ekm::fit(p, options, static_cast<const T*>(nullptr), nullptr);
+    const auto lloyd = ekm::fit(p, options, static_cast<const T*>(nullptr), ekm::Hooks{});
     for (const ekm::Algorithm algorithm : {ekm::Algorithm::elkan, ekm::Algorithm::hamerly}) {
       options.algorithm = algorithm;
       const std::string name = algorithm == ekm::Algorithm::elkan ? "Elkan" : "Hamerly";
       for (const int threads : {1, 2, 3, 8}) {
         options.threads = threads;
-        const auto fast = ekm::fit(p, options, static_cast<const T*>(nullptr), nullptr);
+        const auto fast = ekm::fit(p, options, static_cast<const T*>(nullptr), ekm::Hooks{});
         const std::string where = " (seed " + std::to_string(seed) + ", threads " + std::to_string(threads) + ")";
         check(fast.labels == lloyd.labels, name + " labels equal Lloyd's" + where);
         check(fast.iterations == lloyd.iterations, name + " iterations equal Lloyd's" + where);
@@ -149,10 +149,10 @@ void accelerated_match_lloyd_on_ties() {
     options.threads = 2;
     options.algorithm = ekm::Algorithm::lloyd;
     const ekm::Problem<float> p{data.data(), n, d, k, nullptr, 1};
-    const auto lloyd = ekm::fit(p, options, init.data(), nullptr);
+    const auto lloyd = ekm::fit(p, options, init.data(), ekm::Hooks{});
     for (const ekm::Algorithm algorithm : {ekm::Algorithm::elkan, ekm::Algorithm::hamerly}) {
       options.algorithm = algorithm;
-      const auto fast = ekm::fit(p, options, init.data(), nullptr);
+      const auto fast = ekm::fit(p, options, init.data(), ekm::Hooks{});
       const std::string name = algorithm == ekm::Algorithm::elkan ? "Elkan" : "Hamerly";
       check(fast.labels == lloyd.labels && fast.iterations == lloyd.iterations,
             name + " makes Lloyd's choices on tied data (seed " + std::to_string(seed) + ")");
@@ -211,8 +211,8 @@ void every_variant_computes_the_same_bits() {
   ekm::Options options;
   options.seed = 3;
   options.threads = 2;
-  const auto chosen = ekm::kernels().fit_double({data.data(), 5000, 9, 20, nullptr, 1}, options, nullptr, nullptr);
-  const auto generic = ekm::fit(ekm::Problem<double>{data.data(), 5000, 9, 20, nullptr, 1}, options, static_cast<const double*>(nullptr), nullptr);
+  const auto chosen = ekm::kernels().fit_double({data.data(), 5000, 9, 20, nullptr, 1}, options, nullptr, ekm::Hooks{});
+  const auto generic = ekm::fit(ekm::Problem<double>{data.data(), 5000, 9, 20, nullptr, 1}, options, static_cast<const double*>(nullptr), ekm::Hooks{});
   check(chosen.labels == generic.labels && chosen.centroids == generic.centroids && chosen.inertia == generic.inertia,
         std::string("the ") + ekm::kernels().isa + " variant matches the generic one bit for bit");
 }
@@ -222,11 +222,39 @@ void edge_shapes() {
   const std::vector<double> duplicates = {1, 5, 1, 5, 1, 5, 2, 5};
   ekm::Options options;
   options.seed = 1;
-  const auto all = ekm::fit(ekm::Problem<double>{duplicates.data(), 4, 2, 4, nullptr, 2}, options, static_cast<const double*>(nullptr), nullptr);
+  const auto all = ekm::fit(ekm::Problem<double>{duplicates.data(), 4, 2, 4, nullptr, 2}, options, static_cast<const double*>(nullptr), ekm::Hooks{});
   check(all.labels.size() == 4 && std::isfinite(all.inertia), "k = n with duplicate points gives finite results");
   const std::vector<float> one = {3.5f};
-  const auto single = ekm::fit(ekm::Problem<float>{one.data(), 1, 1, 1, nullptr, 1}, options, static_cast<const float*>(nullptr), nullptr);
+  const auto single = ekm::fit(ekm::Problem<float>{one.data(), 1, 1, 1, nullptr, 1}, options, static_cast<const float*>(nullptr), ekm::Hooks{});
   check(single.labels == std::vector<std::int32_t>{0} && single.centroids == std::vector<float>{3.5f} && single.inertia == 0, "n = 1");
+}
+
+// transform gives the square root of each exact double distance, for every thread count and in
+// the variant chosen for this CPU.
+template <class T>
+void transform_measures_exact_distances() {
+  const std::size_t n = 9000, d = 7, k = 13;
+  const std::vector<T> data = blobs<T>(11, n, d, k, 4);
+  std::vector<double> centers(k * d);
+  for (std::size_t j = 0; j < k * d; ++j) centers[j] = static_cast<double>(data[j * 5]);
+  std::vector<double> expected(n * k);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::vector<double> row(data.begin() + static_cast<std::ptrdiff_t>(i * d), data.begin() + static_cast<std::ptrdiff_t>((i + 1) * d));
+    for (std::size_t c = 0; c < k; ++c) expected[i * k + c] = std::sqrt(ekm::squared_distance(row.data(), centers.data() + c * d, d));
+  }
+  const std::string type = sizeof(T) == 4 ? "float" : "double";
+  for (int threads : {1, 3}) {
+    std::vector<double> distances(n * k);
+    ekm::transform(data.data(), n, d, centers.data(), k, threads, distances.data());
+    check(distances == expected, "transform gives the exact distances (" + type + ", " + std::to_string(threads) + " threads)");
+  }
+  std::vector<double> chosen(n * k);
+  if constexpr (sizeof(T) == 4) {
+    ekm::kernels().transform_float(data.data(), n, d, centers.data(), k, 2, chosen.data());
+  } else {
+    ekm::kernels().transform_double(data.data(), n, d, centers.data(), k, 2, chosen.data());
+  }
+  check(chosen == expected, std::string("the ") + ekm::kernels().isa + " variant's transform gives the exact distances (" + type + ")");
 }
 
 void thread_counts() {
@@ -234,7 +262,7 @@ void thread_counts() {
   const std::vector<double> data = blobs<double>(5, 10000, 3, 8, 4);
   ekm::Options options;
   options.threads = 8;
-  const auto result = ekm::fit(ekm::Problem<double>{data.data(), 10000, 3, 8, nullptr, 1}, options, static_cast<const double*>(nullptr), nullptr);
+  const auto result = ekm::fit(ekm::Problem<double>{data.data(), 10000, 3, 8, nullptr, 1}, options, static_cast<const double*>(nullptr), ekm::Hooks{});
   check(result.threads == (ekm::has_openmp() ? 3 : 1), "threads reported: " + std::to_string(result.threads));
 }
 
@@ -254,13 +282,99 @@ void cancellation() {
   bool cancelled = false;
   try {
     ekm::fit(ekm::Problem<double>{data.data(), 2000, 4, 30, nullptr, 1}, options, static_cast<const double*>(nullptr),
-             [&](const ekm::IterationReport&) { return ++calls == 3; });
+             ekm::Hooks{[&](const ekm::IterationReport&) { return ++calls == 3; }, {}});
   } catch (const ekm::Cancelled&) {
     cancelled = true;
   }
   check(cancelled && calls == 3, "a hook returning true stops the fit after that iteration");
 }
 
+// Seeding reports every step up to 100 steps, then every hundredth, always the last; a hook
+// returning true stops the seeding there.
+void seeding_reports() {
+  const std::vector<double> data = blobs<double>(4, 3000, 3, 250, 10);
+  for (const ekm::Init init : {ekm::Init::kmeans_plus_plus, ekm::Init::kmeans_parallel}) {
+    const std::string name = init == ekm::Init::kmeans_plus_plus ? "k-means++" : "k-means||";
+    ekm::Options options;
+    options.init = init;
+    options.max_iterations = 1;
+    options.n_init = 2;
+    std::vector<ekm::SeedingReport> reports;
+    const ekm::Hooks hooks{{}, [&](const ekm::SeedingReport& r) {
+                             reports.push_back(r);
+                             return false;
+                           }};
+    ekm::fit(ekm::Problem<double>{data.data(), 3000, 3, 250, nullptr, 2}, options, static_cast<const double*>(nullptr), hooks);
+    const std::size_t total = init == ekm::Init::kmeans_plus_plus ? 250 : 255;
+    bool monotone = true;
+    std::size_t ends = 0;
+    for (std::size_t r = 0; r < reports.size(); ++r) {
+      monotone = monotone && reports[r].total == total && (r == 0 || reports[r].run > reports[r - 1].run || reports[r].done > reports[r - 1].done);
+      ends += reports[r].done == total;
+    }
+    check(monotone && ends == 2 && reports.back().run == 1, name + " reports rising counts that reach the total in each run");
+    check(reports.size() <= 2 * 101, name + " reports about 100 times per run");
+
+    std::size_t calls = 0;
+    bool cancelled = false;
+    try {
+      ekm::fit(ekm::Problem<double>{data.data(), 3000, 3, 250, nullptr, 2}, options, static_cast<const double*>(nullptr),
+               ekm::Hooks{{}, [&](const ekm::SeedingReport&) { return ++calls == 2; }});
+    } catch (const ekm::Cancelled&) {
+      cancelled = true;
+    }
+    check(cancelled && calls == 2, name + ": a seeding hook returning true stops the fit");
+  }
+}
+
+// k-means|| picks the same centres for every thread count, k centres whatever the duplicates,
+// and only points of positive weight.
+void kmeans_parallel_cases() {
+  for (std::uint32_t seed = 1; seed <= 12; ++seed) {
+    ekm::Random shape(seed);
+    const std::size_t n = seed % 3 == 0 ? 9000 + shape.next_index(6000) : 1 + shape.next_index(2000);
+    const std::size_t d = 1 + shape.next_index(20);
+    const std::size_t k = 1 + shape.next_index(std::min<std::size_t>(n, 60));
+    const std::vector<float> data = blobs<float>(seed, n, d, k, 4);
+    std::vector<double> weights(n);
+    for (std::size_t i = 0; i < n; ++i) weights[i] = i % 5 == 0 ? 0.0 : 0.5 + shape.next_double();
+    ekm::Options options;
+    options.seed = seed;
+    options.init = ekm::Init::kmeans_parallel;
+    options.max_iterations = 1;
+    options.threads = 1;
+    const ekm::Problem<float> p{data.data(), n, d, k, seed % 2 ? weights.data() : nullptr, 1};
+    const auto one = ekm::fit(p, options, static_cast<const float*>(nullptr), ekm::Hooks{});
+    for (const int threads : {2, 3, 8}) {
+      options.threads = threads;
+      const auto many = ekm::fit(p, options, static_cast<const float*>(nullptr), ekm::Hooks{});
+      check(many.centroids == one.centroids && many.labels == one.labels && many.inertia == one.inertia,
+            "k-means|| is the same for " + std::to_string(threads) + " threads (seed " + std::to_string(seed) + ")");
+    }
+  }
+  // Two distinct points among six, k = 4 and k = n; one point; k = 1.
+  const std::vector<double> duplicates = {1, 1, 1, 1, 1, 1, 7, 7, 7, 7, 7, 7};
+  ekm::Options options;
+  options.init = ekm::Init::kmeans_parallel;
+  options.max_iterations = 1;
+  for (const std::size_t k : {1, 2, 4, 6}) {
+    const auto r = ekm::fit(ekm::Problem<double>{duplicates.data(), 6, 2, k, nullptr, 1}, options, static_cast<const double*>(nullptr), ekm::Hooks{});
+    check(r.centroids.size() == 2 * k && std::isfinite(r.inertia) && (k == 1 || r.inertia == 0),
+          "k-means|| seeds k = " + std::to_string(k) + " of six points at two places");
+  }
+  // Zero weights: the weightless points are never centres.
+  const std::vector<double> line = {0, 1, 2, 3, 100, 101, 102, 103};
+  const std::vector<double> weights = {1, 1, 1, 1, 0, 0, 0, 0};
+  const ekm::SeedingHook none;
+  bool positive = true;
+  for (std::uint32_t seed = 0; seed < 20; ++seed) {
+    std::vector<double> seeds(3);
+    ekm::Random rng(seed);
+    ekm::SeedingProgress progress(none, nullptr, 0, 8);
+    ekm::kmeans_parallel_centers(ekm::Problem<double>{line.data(), 8, 1, 3, weights.data(), 1}, rng, seeds.data(), progress);
+    positive = positive && seeds[0] < 4 && seeds[1] < 4 && seeds[2] < 4;
+  }
+  check(positive, "k-means|| takes no point of zero weight while others remain");
 // One mini-batch step moves a centre to (old × weight seen + Σ w·x) / new weight seen; a centre that
 // sees nothing is reassigned to a batch point with the least weight of the others; and a batch
 // large enough to split gives the same bits on 1 and 3 threads.
@@ -337,8 +451,12 @@ int main(int argc, char** argv) {
   zero_weight_clusters_converge();
   edge_shapes();
   thread_counts();
+  transform_measures_exact_distances<float>();
+  transform_measures_exact_distances<double>();
   centroid_sum_chunks();
   cancellation();
+  seeding_reports();
+  kmeans_parallel_cases();
   thread_budget();
   mini_batch_steps();
   if (!small) {

@@ -156,6 +156,21 @@ describe('npm run bench -- --quick', () => {
     );
   });
 
+  it('fits the big-data mixture with ours, MiniBatchKMeans and FAISS, and evaluates every inertia the same way', () => {
+    const bigdata = results.bigdata!;
+    expect(bigdata.spec).toMatchObject({ n: 20_000, d: 32, k: 20 });
+    const status = (id: string) => bigdata.entries.find((e) => e.implementation === id)?.status;
+    expect(status('ours')).toBe('ok');
+    expect(status('sklearn-minibatch')).toBe(results.machine.python ? 'ok' : 'skipped');
+    expect(status('faiss')).toBe(results.machine.python?.faiss ? 'ok' : 'skipped');
+    for (const entry of bigdata.entries.filter((e) => e.status === 'ok')) {
+      expect(entry.iterations, entry.implementation).toBeGreaterThan(0);
+      expect(entry.peakRssMiB, entry.implementation).toBeGreaterThan(0);
+      // FAISS's random seeding can end far from the others on a mixture: only a real inertia is asked of it.
+      expect(entry.inertia, entry.implementation).toBeGreaterThan(0);
+    }
+  });
+
   it('runs the mini-batch rows: both backends give one result, scikit-learn when it is there', () => {
     const rows = results.miniBatch?.rows ?? [];
     const ours = rows.filter((row) => row.implementation.startsWith('ours miniBatchKMeans'));
