@@ -375,6 +375,8 @@ void kmeans_parallel_cases() {
     positive = positive && seeds[0] < 4 && seeds[1] < 4 && seeds[2] < 4;
   }
   check(positive, "k-means|| takes no point of zero weight while others remain");
+}
+
 // One mini-batch step moves a centre to (old × weight seen + Σ w·x) / new weight seen; a centre that
 // sees nothing is reassigned to a batch point with the least weight of the others; and a batch
 // large enough to split gives the same bits on 1 and 3 threads.
