@@ -5,6 +5,7 @@ export type ImplementationId =
   | 'native-hamerly'
   | 'native-lloyd'
   | 'native-auto'
+  | 'native-auto-cosine'
   | 'ts-elkan'
   | 'ts-lloyd'
   | 'ml-kmeans'
@@ -42,6 +43,8 @@ export const IMPLEMENTATIONS: Record<ImplementationId, ImplementationInfo> = {
   'sklearn-lloyd': { label: 'scikit-learn Lloyd', runtime: 'python', script: 'sklearn_kmeans.py', threaded: true, sharesTolerance: true },
   // The algorithm our 'auto' takes for the data, from the same initial centres.
   'native-auto': { label: "native 'auto'", runtime: 'node', threaded: true, sharesTolerance: true },
+  // The same, with metric: 'cosine' (spherical k-means), from the same initial centres.
+  'native-auto-cosine': { label: "native 'auto', metric cosine", runtime: 'node', threaded: true, sharesTolerance: true },
   // Library defaults, seeding included: no initial centres are given, only a seed.
   'ours-default': { label: 'elkan-kmeans defaults', runtime: 'node', threaded: true, sharesTolerance: true },
   'sklearn-default': { label: 'scikit-learn defaults, n_init=1', runtime: 'python', script: 'sklearn_kmeans.py', threaded: true, sharesTolerance: true },

@@ -26,6 +26,7 @@ const fit = (): number => {
       tolerance: 1e-4,
       seed: 0,
       algorithm: algorithm as 'elkan' | 'hamerly' | 'lloyd',
+      metric: 'euclidean',
       threads: 1,
     },
     null,

@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util';
 import { FASHION_MNIST_DIR } from './endtoend-data.js';
 import { type FolderDataset, REPORT_DATASETS, threadCounts } from './plan.js';
 
-export type Section = 'compare' | 'threads' | 'growth' | 'throughput' | 'endtoend' | 'distance' | 'bigdata' | 'minibatch';
-const SECTIONS: readonly Section[] = ['compare', 'threads', 'growth', 'throughput', 'endtoend', 'distance', 'bigdata', 'minibatch'];
+export type Section = 'compare' | 'threads' | 'growth' | 'throughput' | 'endtoend' | 'distance' | 'cosine' | 'bigdata' | 'minibatch';
+const SECTIONS: readonly Section[] = ['compare', 'threads', 'growth', 'throughput', 'endtoend', 'distance', 'cosine', 'bigdata', 'minibatch'];
 
 export interface BenchOptions {
   quick: boolean;
@@ -35,7 +35,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --out DIR          where results.json, results.md, speedup.svg and growth.svg go (default bench/results;
                      with --quick, ${QUICK_OUT})
   --data DIR         also compare on dataset folders of DIR (X.f32 + meta.json), e.g. ../shared/data;
-                     the endtoend section also runs on its bigann10k_sift and letter
+                     the endtoend and cosine sections also run on its bigann10k_sift (and letter)
   --datasets LIST    which folders of DIR the comparison runs on, as name or name:k, comma-separated
                      (default ${REPORT_DATASETS.map(({ name, k }) => `${name}:${k}`).join(',')})
   --fashion-mnist DIR

@@ -71,6 +71,15 @@ export interface DistancePlan {
   repetitions: RepetitionPolicy;
 }
 
+/**
+ * Cosine k-means against the Euclidean fit of the same points from the same centres (bench/run.ts,
+ * runCosine): what normalising the centres at every update costs the accelerated fit.
+ */
+export interface CosinePlan {
+  rows: ComparisonRow[];
+  repetitions: RepetitionPolicy;
+}
+
 export interface Plan {
   comparison: ComparisonRow[];
   threadScaling: ThreadScalingPlan;
@@ -78,6 +87,7 @@ export interface Plan {
   throughput: ThroughputPlan;
   endToEnd: EndToEndPlan;
   distance: DistancePlan;
+  cosine: CosinePlan;
   /** For comparison and thread-scaling runs. */
   repetitions: RepetitionPolicy;
   growthRepetitions: RepetitionPolicy;
@@ -175,7 +185,20 @@ function distanceRows(all: number, wide: LloydShape, tall: LloydShape): Comparis
   ];
 }
 
-export function defaultPlan(threads: number[], fashionMnistDir: string): Plan {
+/**
+ * The cosine rows: 'auto' with each metric on one thread, tolerance 0 and a fixed iteration cap so
+ * that both run as many iterations where neither converges first; bigann10k_sift too when --data
+ * holds it.
+ */
+function cosineRows(embedding: DatasetSpec, dataDir: string | null, iterations: number): ComparisonRow[] {
+  const stop: StopRule = { tolerance: 0, maxIterations: iterations };
+  const variants = [variant('native-auto', 1), variant('native-auto-cosine', 1)];
+  const sift =
+    dataDir && existsSync(join(dataDir, 'bigann10k_sift', 'X.f32')) ? [{ kind: 'folder' as const, dir: join(dataDir, 'bigann10k_sift'), k: 100 }] : [];
+  return [embedding, ...sift].map((dataset) => ({ dataset, stop, variants }));
+}
+
+export function defaultPlan(threads: number[], fashionMnistDir: string, dataDir: string | null = null): Plan {
   const all = Math.max(...threads);
   const main = blobs(100_000, 32, 100);
   const small = blobs(10_000, 8, 16);
@@ -217,6 +240,10 @@ export function defaultPlan(threads: number[], fashionMnistDir: string): Plan {
       // A fit takes from 10 s to two minutes (Elkan's 8 GB of bounds at 2 000 000 × 1000): repeated within 40 s.
       repetitions: { warmupIterations: 1, maxRepetitions: 3, minRepetitions: 1, budgetMs: 40_000 },
     },
+    cosine: {
+      rows: cosineRows({ kind: 'embedding', n: 50_000, d: 384, k: 100, directions: 500, noise: 1, seed: 20240601 }, dataDir, 20),
+      repetitions: { warmupIterations: 1, maxRepetitions: 3, minRepetitions: 2, budgetMs: 20_000 },
+    },
     throughput: {
       k: 1024,
       dims: [2, 8, 32, 128, 384, 784, 1536],
@@ -232,7 +259,7 @@ export function defaultPlan(threads: number[], fashionMnistDir: string): Plan {
   };
 }
 
-export function quickPlan(threads: number[], fashionMnistDir: string): Plan {
+export function quickPlan(threads: number[], fashionMnistDir: string, dataDir: string | null = null): Plan {
   const all = Math.max(...threads);
   const tiny = blobs(2_000, 4, 8);
   const exact: StopRule = { tolerance: 0, maxIterations: 100 };
@@ -262,6 +289,10 @@ export function quickPlan(threads: number[], fashionMnistDir: string): Plan {
     },
     distance: {
       rows: distanceRows(all, { n: 4_000, d: 32, k: 64, iterations: 5 }, { n: 16_000, d: 16, k: 32, iterations: 5 }),
+      repetitions: { warmupIterations: 1, maxRepetitions: 1, minRepetitions: 1, budgetMs: 0 },
+    },
+    cosine: {
+      rows: cosineRows({ kind: 'embedding', n: 2_000, d: 32, k: 8, directions: 20, noise: 1, seed: 20240601 }, dataDir, 5),
       repetitions: { warmupIterations: 1, maxRepetitions: 1, minRepetitions: 1, budgetMs: 0 },
     },
     throughput: {

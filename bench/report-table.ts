@@ -1,7 +1,16 @@
 /** The results as tables: aligned plain text for the terminal, Markdown for results.md. */
 import { IMPLEMENTATIONS, variantLabel } from './implementations.js';
 import type { Measurement } from './measure.js';
-import type { BenchResults, ComparisonResult, DistanceResult, EndToEndResult, GrowthResult, ThreadScalingResult, ThroughputResult } from './results.js';
+import type {
+  BenchResults,
+  ComparisonResult,
+  CosineResult,
+  DistanceResult,
+  EndToEndResult,
+  GrowthResult,
+  ThreadScalingResult,
+  ThroughputResult,
+} from './results.js';
 
 export type Format = 'text' | 'markdown';
 
@@ -228,6 +237,26 @@ function distanceTable(row: DistanceResult): Table {
   };
 }
 
+function cosineTable(row: CosineResult): Table {
+  return {
+    headers: ['implementation', 'reps', 'time: median (min–max)', 'iterations', 'per iteration', 'this / euclidean', 'inertia (own)', 'peak RSS'],
+    rows: row.entries.map((e) => {
+      const label = e.algorithm ? `${e.label} (→ ${e.algorithm})` : e.label;
+      if (e.status !== 'ok') return [label, '–', `${e.status}: ${e.note ?? ''}`, '–', '–', '–', '–', '–'];
+      return [
+        label,
+        String(e.timesMs.length),
+        timeRange(e),
+        iterations(e),
+        ms(e.msPerIteration),
+        factor(e.vsEuclidean),
+        e.reportedInertia === null ? '–' : e.reportedInertia.toPrecision(8),
+        `${e.peakRssMiB.toFixed(0)} MiB`,
+      ];
+    }),
+  };
+}
+
 /** The end-to-end section's rows the distance section's issue names: ours and scikit-learn's defaults. */
 function defaultFitsTable(rows: readonly EndToEndResult[]): Table {
   return {
@@ -259,6 +288,7 @@ function busyNote(results: BenchResults): string[] {
     ...(results.growth?.axes.flatMap((a) => a.points.flatMap((p) => p.entries)) ?? []),
     ...results.endToEnd.flatMap((row) => row.entries),
     ...results.distance.flatMap((row) => row.entries),
+    ...results.cosine.flatMap((row) => row.entries),
   ].filter((m) => m.status === 'ok');
   const busy = all.filter((m) => m.backgroundCores >= BUSY_CORES);
   if (busy.length === 0) return [];
@@ -333,6 +363,17 @@ export function formatReport(results: BenchResults, format: Format): string {
     }
     if (results.endToEnd.length > 0)
       parts.push('The default fits, seeding included, from the end-to-end section:', renderTable(defaultFitsTable(results.endToEnd.slice(0, 2)), format));
+  }
+  if (results.cosine.length > 0) {
+    parts.push(
+      heading(2, 'Cosine k-means against Euclidean'),
+      "`algorithm: 'auto'` with `metric: 'cosine'` and with the default `'euclidean'`, on the same points from the same initial centres, " +
+        'one thread, tolerance 0 and a fixed iteration cap; each fit\'s own inertia (the cosine one is Σ 2 − 2 cos). "this / euclidean" is the cost of ' +
+        'normalising the points once and the centres at every update.',
+    );
+    for (const row of results.cosine) {
+      parts.push(heading(3, `${row.dataset.title} (${row.dataset.type}) · ${stopRule(row.stop)}`), renderTable(cosineTable(row), format));
+    }
   }
   if (results.bigdata) {
     const { spec, data, threads, entries } = results.bigdata;

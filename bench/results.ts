@@ -120,6 +120,17 @@ export interface DistanceResult {
   entries: DistanceEntry[];
 }
 
+export interface CosineEntry extends Measurement {
+  /** This fit's median time over the Euclidean fit's in the same row: the cost of metric 'cosine'. */
+  vsEuclidean: number;
+}
+
+export interface CosineResult {
+  dataset: DatasetSummary;
+  stop: StopRule;
+  entries: CosineEntry[];
+}
+
 export interface BenchResults {
   schemaVersion: 1;
   createdAt: string;
@@ -138,6 +149,7 @@ export interface BenchResults {
   throughput: ThroughputResult | null;
   endToEnd: EndToEndResult[];
   distance: DistanceResult[];
+  cosine: CosineResult[];
   bigdata: BigDataResult | null;
   /** The minibatch section (bench/minibatch.ts), null when it did not run. */
   miniBatch: MiniBatchResult | null;
@@ -194,6 +206,15 @@ export function endToEndRow(dataset: Dataset, seed: number, measurements: readon
     timeVsOurs: ours && m.status === 'ok' ? m.medianMs / ours.medianMs : NaN,
   }));
   return { dataset: summarizeDataset(dataset), seed, entries };
+}
+
+export function cosineRow(dataset: Dataset, stop: StopRule, measurements: readonly Measurement[]): CosineResult {
+  const euclidean = measurements.find((m) => m.variant.implementation === 'native-auto' && m.status === 'ok');
+  const entries = measurements.map((m): CosineEntry => ({
+    ...m,
+    vsEuclidean: euclidean && m.status === 'ok' ? m.medianMs / euclidean.medianMs : NaN,
+  }));
+  return { dataset: summarizeDataset(dataset), stop, entries };
 }
 
 export function distanceRow(dataset: Dataset, stop: StopRule, measurements: readonly Measurement[]): DistanceResult {

@@ -21,6 +21,7 @@ import { BUSY_CORES, formatReport } from './report-table.js';
 import {
   type BenchResults,
   type ComparisonResult,
+  type CosineResult,
   type DistanceResult,
   type EndToEndResult,
   type GrowthPoint,
@@ -28,6 +29,7 @@ import {
   type ThreadScalingResult,
   type ThroughputResult,
   compareRow,
+  cosineRow,
   distanceRow,
   endToEndRow,
   summarizeDataset,
@@ -174,6 +176,23 @@ async function runDistance(plan: Plan, context: MeasureContext): Promise<Distanc
   return results;
 }
 
+async function runCosine(plan: Plan, context: MeasureContext): Promise<CosineResult[]> {
+  const results: CosineResult[] = [];
+  for (const { dataset, stop, variants } of plan.cosine.rows) {
+    // Each fit's own inertia: the two metrics measure different things.
+    const bench = new DatasetBench(loadDataset(dataset), context, false);
+    log(`\n${bench.dataset.title} (${bench.dataset.type}), metric cosine against euclidean, tolerance ${stop.tolerance}, ${stop.maxIterations} iterations`);
+    const measurements: Measurement[] = [];
+    for (const v of variants) {
+      measurements.push(await bench.measure(v, stop, plan.cosine.repetitions));
+      progress(measurements[measurements.length - 1]);
+    }
+    bench.release();
+    results.push(cosineRow(bench.dataset, stop, measurements));
+  }
+  return results;
+}
+
 function runNotes(machine: MachineInfo, pythonTried: string[], options: BenchOptions): string[] {
   const notes: string[] = [];
   if (!machine.python) {
@@ -208,7 +227,9 @@ async function main(): Promise<void> {
   const started = performance.now();
   const python = findPython(options.pythonCandidates);
   const machine = await describeMachine(python.info ?? null);
-  const plan = options.quick ? quickPlan(options.threads, options.fashionMnistDir) : defaultPlan(options.threads, options.fashionMnistDir);
+  const plan = options.quick
+    ? quickPlan(options.threads, options.fashionMnistDir, options.dataDir)
+    : defaultPlan(options.threads, options.fashionMnistDir, options.dataDir);
   const context: MeasureContext = {
     workDir: mkdtempSync(join(tmpdir(), 'elkan-kmeans-bench-')),
     python: python.info,
@@ -223,6 +244,7 @@ async function main(): Promise<void> {
   let throughput: ThroughputResult | null = null;
   let endToEnd: EndToEndResult[] = [];
   let distance: DistanceResult[] = [];
+  let cosine: CosineResult[] = [];
   let bigdata: BigDataResult | null = null;
   let miniBatch: MiniBatchResult | null = null;
   const sectionSeconds: BenchResults['sectionSeconds'] = {};
@@ -245,6 +267,7 @@ async function main(): Promise<void> {
     }
     if (options.sections.includes('endtoend')) endToEnd = await timed('endtoend', () => runEndToEnd(plan, options, context));
     if (options.sections.includes('distance')) distance = await timed('distance', () => runDistance(plan, context));
+    if (options.sections.includes('cosine')) cosine = await timed('cosine', () => runCosine(plan, context));
     if (options.sections.includes('bigdata')) {
       const base = options.quick ? BIGDATA_QUICK : BIGDATA_DEFAULT;
       const spec = options.bigdataShape ? { ...base, ...options.bigdataShape, components: options.bigdataShape.k } : base;
@@ -277,6 +300,7 @@ async function main(): Promise<void> {
     throughput,
     endToEnd,
     distance,
+    cosine,
     bigdata,
     miniBatch,
   };

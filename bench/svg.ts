@@ -78,6 +78,8 @@ export function colourOf({ implementation, threads }: Variant): string {
     // Not drawn in today's charts (their sections have tables only), but given colours of their families.
     case 'native-auto':
       return '#08306B';
+    case 'native-auto-cosine':
+      return '#4292C6';
     case 'ours-default':
       return '#0072B2';
     case 'sklearn-default':

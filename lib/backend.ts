@@ -1,6 +1,6 @@
 import type { Floats } from './core/distance.js';
 import type { MiniBatchOutcome } from './core/minibatch.js';
-import type { Algorithm, BackendName, InitMethod, IterationInfo, ProgressInfo } from './types.js';
+import type { Algorithm, BackendName, InitMethod, IterationInfo, Metric, ProgressInfo } from './types.js';
 
 /**
  * A fit request after validation: what every backend receives, the native addon as is
@@ -21,6 +21,8 @@ export interface FitRequest {
   tolerance: number;
   seed: number;
   algorithm: Algorithm;
+  /** Cosine: the backend normalises the points and explicit centres itself, on its own copy. */
+  metric: Metric;
   threads: number;
 }
 

@@ -110,7 +110,9 @@ export function exactlyScaledFit(
   restore: (output: FitOutput) => FitOutput;
 } {
   const init = typeof request.init === 'string' ? undefined : request.init;
-  const exponent = scalingExponent(request.data, ...(init ? [init] : []));
+  // Cosine k-means works on unit vectors, which normalisation brings into range row by row
+  // (lib/core/normalization.ts): only its weights may need rescaling.
+  const exponent = request.metric === 'cosine' ? 0 : scalingExponent(request.data, ...(init ? [init] : []));
   const weightsExponent = request.weights ? weightExponent(request.weights) : 0;
   if (exponent === 0 && weightsExponent === 0) return { request, hooks, restore: (output) => output };
   const weights = request.weights && weightsExponent !== 0 ? scaled(request.weights, weightsExponent) : request.weights;

@@ -2,7 +2,8 @@ import { blockedSum } from './core/parallel.js';
 import { squaredDistance } from './core/distance.js';
 import { exactlyScaledPair, scaled, timesPowerOfTwo, weightExponent } from './exact-scaling.js';
 import { fitValidated, fitValidatedSync, resolveBackend } from './fit.js';
-import type { CentroidArray, KMeansOptions, KMeansResult, Matrix, PointsInput, ScoreOptions, TransformOptions } from './types.js';
+import { normalizedRows } from './core/normalization.js';
+import type { CentroidArray, KMeansOptions, KMeansResult, Matrix, Metric, PointsInput, PredictOptions, ScoreOptions, TransformOptions } from './types.js';
 import { type NormalizedMatrix, normalizeFit, normalizePredict, normalizeScore, normalizeTransform } from './validate.js';
 
 export type {
@@ -20,7 +21,9 @@ export type {
   KMeansResultJSON,
   Matrix,
   MatrixJSON,
+  Metric,
   PointsInput,
+  PredictOptions,
   ProgressInfo,
   ScoreOptions,
   SeedingProgressInfo,
@@ -54,18 +57,29 @@ export async function kmeans<P extends PointsInput>(points: P, k: number, option
   return (await fitValidated(normalizeFit(points, k, options))) as KMeansResult<CentroidArray<P>>;
 }
 
-/** Index of the nearest centroid for every point (the lowest index on ties). */
-export function predict(points: PointsInput, centroids: PointsInput): Int32Array {
-  const { points: x, centroids: c } = normalizePredict(points, centroids);
-  const centers = c.data instanceof Float64Array ? c.data : Float64Array.from(c.data);
-  const [data, scaledCenters] = exactlyScaledPair(x.data, centers);
-  return resolveBackend('auto').predict(data, x.n, x.d, scaledCenters, c.n);
+/**
+ * Index of the nearest centroid for every point (the lowest index on ties). With
+ * `metric: 'cosine'`, the most similar one: points and centroids are normalised as a cosine fit
+ * normalises them, the points into a copy of their element type, the centroids in float64.
+ * Throws a TypeError or RangeError naming the parameter when an argument is invalid.
+ */
+export function predict(points: PointsInput, centroids: PointsInput, options?: PredictOptions): Int32Array {
+  const { points: x, centroids: c, metric } = normalizePredict(points, centroids, options);
+  const { data, centers } = measured(x, c, metric);
+  return resolveBackend('auto').predict(data, x.n, x.d, centers, c.n);
 }
 
-/** The points and the centroids, as float64, on one exact scale: both multiplied by 2^exponent. */
-function measured(x: NormalizedMatrix, c: NormalizedMatrix): { data: Float32Array | Float64Array; centers: Float64Array; exponent: number } {
-  const [data, centers, exponent] = exactlyScaledPair(x.data, c.data instanceof Float64Array ? c.data : Float64Array.from(c.data));
-  return { data, centers, exponent };
+/**
+ * The points and the centroids as the backends measure them: under cosine, normalised as a cosine
+ * fit normalises them (the points into a copy of their element type, the centroids in float64),
+ * unit vectors whose squared distances need no rescaling; else both multiplied by 2^exponent, one
+ * exact scale that keeps their squared distances within double's range.
+ */
+function measured(x: NormalizedMatrix, c: NormalizedMatrix, metric: Metric): { data: Float32Array | Float64Array; centers: Float64Array; exponent: number } {
+  const centers = c.data instanceof Float64Array ? c.data : Float64Array.from(c.data);
+  if (metric === 'cosine') return { data: normalizedRows(x.data, x.n, x.d), centers: normalizedRows(centers, c.n, c.d) as Float64Array, exponent: 0 };
+  const [data, scaledCenters, exponent] = exactlyScaledPair(x.data, centers);
+  return { data, centers: scaledCenters, exponent };
 }
 
 /**
@@ -77,9 +91,9 @@ function measured(x: NormalizedMatrix, c: NormalizedMatrix): { data: Float32Arra
  * const { data, shape } = transform([[0, 0], [3, 4]], [[0, 0]]); // data: [0, 5], shape: [2, 1]
  */
 export function transform(points: PointsInput, centroids: PointsInput, options?: TransformOptions): Matrix<Float64Array> {
-  const { points: x, centroids: c, backend: requested } = normalizeTransform(points, centroids, options);
+  const { points: x, centroids: c, backend: requested, metric } = normalizeTransform(points, centroids, options);
   const backend = resolveBackend(requested);
-  const { data, centers, exponent } = measured(x, c);
+  const { data, centers, exponent } = measured(x, c, metric);
   const distances = backend.transform(data, x.n, x.d, centers, c.n);
   return { data: exponent === 0 ? distances : distances.map((value) => timesPowerOfTwo(value, -exponent)), shape: [x.n, c.n] };
 }
@@ -92,9 +106,9 @@ export function transform(points: PointsInput, centroids: PointsInput, options?:
  * score([[0], [2]], [[1]]); // -2
  */
 export function score(points: PointsInput, centroids: PointsInput, options?: ScoreOptions): number {
-  const { points: x, centroids: c, backend: requested, weights } = normalizeScore(points, centroids, options);
+  const { points: x, centroids: c, backend: requested, metric, weights } = normalizeScore(points, centroids, options);
   const backend = resolveBackend(requested);
-  const { data, centers, exponent } = measured(x, c);
+  const { data, centers, exponent } = measured(x, c, metric);
   const labels = backend.predict(data, x.n, x.d, centers, c.n);
   // Weights are brought into range as a fit brings them (lib/exact-scaling.ts), and the sum is
   // blocked as a fit's inertia is, so that the fit's own points give the fit's inertia bit for bit.

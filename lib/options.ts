@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS, KMEANS_PARALLEL_MIN_COST } from './algorithm-choice.js';
 import type { Caller, OptionName } from './caller.js';
-import type { Algorithm, BackendName, InitMethod, KMeansOptions, MiniBatchKMeansOptions, MiniBatchModelOptions } from './types.js';
+import type { Algorithm, BackendName, InitMethod, KMeansOptions, Metric, MiniBatchKMeansOptions, MiniBatchModelOptions } from './types.js';
 
 type MiniBatchModelOptionName = keyof MiniBatchModelOptions;
 type MiniBatchOptionName = keyof MiniBatchKMeansOptions;
@@ -45,6 +45,7 @@ export interface OptionSpec {
 /** Keyed by the package's own types, so that a new method, algorithm or backend there fails to compile until listed here. */
 const INIT_METHODS = Object.keys({ auto: 0, 'k-means++': 0, 'k-means||': 0, random: 0 } satisfies Record<InitMethod | 'auto', 0>) as Array<InitMethod | 'auto'>;
 const ALGORITHMS = Object.keys({ auto: 0, elkan: 0, hamerly: 0, lloyd: 0 } satisfies Record<Algorithm | 'auto', 0>) as Array<Algorithm | 'auto'>;
+const METRICS = Object.keys({ euclidean: 0, cosine: 0 } satisfies Record<Metric, 0>) as Metric[];
 const BACKENDS = Object.keys({ auto: 0, native: 0, js: 0 } satisfies Record<BackendName | 'auto', 0>) as Array<BackendName | 'auto'>;
 
 /** The upper bound of a count that the native core keeps in an int32. */
@@ -97,6 +98,14 @@ export const FIT_OPTIONS = {
       'the exact algorithm: elkan (n × k bounds), hamerly (n bounds) or lloyd (none); auto takes Elkan where ' +
       'the backend runs it faster (native: from 128 dimensions and 32 centres, bounds up to 1 GiB; ' +
       `TypeScript: from ${ELKAN_MIN_DIMENSIONS} dimensions and ${ELKAN_MIN_CENTERS} centres) when its bounds fit in memory, else Hamerly`,
+    cliValue: 'NAME',
+  },
+  metric: {
+    rule: { type: 'choice', choices: METRICS },
+    default: { value: 'euclidean' },
+    help:
+      'euclidean, or cosine (spherical k-means): points and centres normalised to unit length, each point ' +
+      'labelled with its most similar centre; rows of zeros are refused',
     cliValue: 'NAME',
   },
   backend: {

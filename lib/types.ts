@@ -66,6 +66,11 @@ export interface Float64MatrixJSON extends MatrixJSON {
 export type InitMethod = 'k-means++' | 'k-means||' | 'random';
 /** The exact algorithms: all reach Lloyd's labels from the same centres; Elkan and Hamerly skip distances they can prove useless. */
 export type Algorithm = 'elkan' | 'hamerly' | 'lloyd';
+/**
+ * How points are compared: `'euclidean'` (squared Euclidean distance) or `'cosine'` (spherical
+ * k-means, Dhillon and Modha 2001; FAISS's `spherical=True`), see {@link KMeansOptions.metric}.
+ */
+export type Metric = 'euclidean' | 'cosine';
 /** Where a fit runs: the C++ addon, or the TypeScript implementation of the same algorithms. */
 export type BackendName = 'native' | 'js';
 
@@ -180,6 +185,34 @@ export interface KMeansOptions {
    */
   algorithm?: Algorithm | 'auto';
   /**
+   * How points are compared. `'euclidean'`: as given. `'cosine'` (spherical k-means): by cosine
+   * similarity, defined exactly as follows.
+   * - Each point x is normalised once, x̂ = x / ‖x‖, with ‖x‖ computed in double (summed in index
+   *   order) and x̂ stored in the points' element type: a copy, n × d values of that type, held for
+   *   the fit's duration. Rows near the ends of double's range normalise too (the row is first
+   *   scaled by a power of two, which changes no bit elsewhere); a row of zeros has no direction
+   *   and is refused with a `RangeError`, as is an explicit `init` row of zeros.
+   * - A centre is the weighted mean of its members' x̂ (summed as for `'euclidean'`, in fixed
+   *   chunks, so no bit depends on the thread count) divided by its norm, ĉ. An empty cluster is
+   *   re-seeded by the same rule as for `'euclidean'`, then normalised; a mean of length zero
+   *   (members that cancel exactly) keeps the old centre.
+   * - A point's label is the centre nearest in exact double squared distance ‖x̂ − ĉ‖², which on
+   *   unit vectors is 2 − 2 cos(x, c): the most similar centre, the lowest index on ties.
+   * - `inertia` is Σ w · ‖x̂ − ĉ‖², that is Σ w · (2 − 2 cos) up to rounding; `centroids` are the
+   *   unit centres ĉ.
+   * - `tolerance` is relative to the mean per-feature variance of the normalised points;
+   *   `'k-means++'` and `'random'` draw from the normalised points; explicit `init` centres are
+   *   normalised.
+   *
+   * Every algorithm reaches the same labels: on unit vectors Elkan's and Hamerly's bounds hold as
+   * they are. Normalising the points, fitting with `'euclidean'` and normalising the centroids
+   * afterwards is not the same fit: its centres are unnormalised means while it runs.
+   * @default 'euclidean'
+   * @example
+   * kmeansSync(embeddings, 8, { metric: 'cosine' });
+   */
+  metric?: Metric;
+  /**
    * `'native'` (the C++ addon; throws when it cannot load, saying why), `'js'` (TypeScript), or
    * `'auto'`: native when the addon loads, else js, with a warning once.
    * @default 'auto'
@@ -231,6 +264,18 @@ export interface KMeansOptions {
   onProgress?: (info: ProgressInfo) => void;
 }
 
+/** Options of {@link predict}. */
+export interface PredictOptions {
+  /**
+   * The metric the centroids were fitted with: `'cosine'` normalises the points and the centroids
+   * (as {@link KMeansOptions.metric} defines it) before measuring, so that `predict` labels each
+   * point with its most similar centroid, `transform` gives ‖x̂ − ĉ‖ = √(2 − 2 cos) and `score`
+   * −Σ w · (2 − 2 cos); rows of zeros are refused.
+   * @default 'euclidean'
+   */
+  metric?: Metric;
+}
+
 /**
  * What {@link kmeans} and {@link kmeansSync} return. `JSON.stringify` writes it as a
  * {@link KMeansResultJSON} (through a non-enumerable `toJSON`, so that `structuredClone` and
@@ -247,7 +292,10 @@ export interface KMeansResult<T extends Float32Array | Float64Array = Float32Arr
    * What scikit-learn users compute as `np.bincount(labels, weights)`.
    */
   clusterSizes: Float64Array;
-  /** Weighted sum of squared distances of the points to their assigned centroid. */
+  /**
+   * Weighted sum of squared distances of the points to their assigned centroid; under
+   * `metric: 'cosine'`, of the normalised points to the unit centroids, Σ w · (2 − 2 cos).
+   */
   inertia: number;
   /** Iterations of the winning run. */
   iterations: number;
@@ -277,11 +325,8 @@ export interface KMeansResultJSON extends Omit<KMeansResult, 'labels' | 'centroi
   clusterSizes: number[];
 }
 
-/**
- * Options of {@link transform}. A separate object so that options to come (a distance metric)
- * join it without changing the call.
- */
-export interface TransformOptions {
+/** Options of {@link transform}. */
+export interface TransformOptions extends PredictOptions {
   /** Where the distances are computed; both backends give the same bits. `'auto'`: native when the addon loads. */
   backend?: BackendName | 'auto';
 }

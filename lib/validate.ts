@@ -5,7 +5,18 @@ import { API_CALLER, type Caller, type OptionName, describe } from './caller.js'
 import type { Floats } from './core/distance.js';
 import { FIT_OPTIONS, K_ARGUMENT, checkInteger, optionOrDefault } from './options.js';
 import { closestName } from './suggestion.js';
-import type { Algorithm, BackendName, InitMethod, IterationInfo, KMeansOptions, ProgressInfo, ScoreOptions, TransformOptions } from './types.js';
+import type {
+  Algorithm,
+  BackendName,
+  InitMethod,
+  IterationInfo,
+  KMeansOptions,
+  Metric,
+  PredictOptions,
+  ProgressInfo,
+  ScoreOptions,
+  TransformOptions,
+} from './types.js';
 
 /** Points in the one shape the backends take: a row-major typed array read in place. */
 export interface NormalizedMatrix {
@@ -28,9 +39,10 @@ export interface NormalizedFit {
 }
 
 const OPTION_NAMES = Object.keys(FIT_OPTIONS) as OptionName[];
-/** Keyed by the option types, so that an option added there fails to compile until listed here. */
-const TRANSFORM_OPTION_NAMES = Object.keys({ backend: 0 } satisfies Record<keyof TransformOptions, 0>);
-const SCORE_OPTION_NAMES = Object.keys({ backend: 0, weights: 0 } satisfies Record<keyof ScoreOptions, 0>);
+/** The options of predict, transform and score, keyed by their types, so that an option added there fails to compile until listed here. */
+const PREDICT_OPTION_NAMES = Object.keys({ metric: 0 } satisfies Record<keyof PredictOptions, 0>);
+const TRANSFORM_OPTION_NAMES = Object.keys({ backend: 0, metric: 0 } satisfies Record<keyof TransformOptions, 0>);
+const SCORE_OPTION_NAMES = Object.keys({ backend: 0, metric: 0, weights: 0 } satisfies Record<keyof ScoreOptions, 0>);
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -169,6 +181,22 @@ function checkFinite({ data, n, d }: NormalizedMatrix, name: string): void {
   }
 }
 
+/**
+ * Cosine k-means divides every row by its length, so a row of zeros, which has no direction, is
+ * refused; no other finite row is (lib/core/normalization.ts). `name(i)` names row i.
+ */
+function checkDirections({ data, n, d }: NormalizedMatrix, name: (row: number) => string, caller: Caller): void {
+  for (let i = 0; i < n; i++) {
+    let zero = true;
+    for (let j = i * d; j < (i + 1) * d && zero; j++) zero = data[j] === 0;
+    if (zero) {
+      throw new RangeError(
+        `${name(i)} has zero length; cosine k-means needs a direction for every row, so remove that row or use ${caller.setting('metric', 'euclidean')}.`,
+      );
+    }
+  }
+}
+
 /** An options object whose keys are all among `known`; `of` names the function in the message for another one. */
 function checkOptions<T>(options: unknown, known: readonly string[], of = ''): T {
   if (options === undefined) return {} as T;
@@ -215,12 +243,13 @@ export function normalizeWeights(value: unknown, n: number, caller: Caller): Flo
   return weights;
 }
 
-function normalizeInit(value: unknown, k: number, points: NormalizedMatrix, caller: Caller): InitMethod | Floats {
+function normalizeInit(value: unknown, k: number, points: NormalizedMatrix, metric: Metric, caller: Caller): InitMethod | Floats {
   const init = optionOrDefault('init', value, caller);
   if (init === 'auto') return chooseInit(points.n, points.d, k);
   if (typeof init === 'string') return init;
   const name = caller.name('init');
   const centers = normalizeMatrix(init, name);
+  if (metric === 'cosine') checkDirections(centers, (row) => `${name} row ${row}`, caller);
   if (centers.n !== k) {
     throw new RangeError(`${name} has ${centers.n} centres but k is ${k}; give exactly k rows.`);
   }
@@ -259,7 +288,9 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
     caller,
     `k counts clusters and cannot exceed the ${points.n} points`,
   );
-  const init = normalizeInit(options.init, k, points, caller);
+  const metric = optionOrDefault('metric', options.metric, caller);
+  if (metric === 'cosine') checkDirections(points, (row) => `points[${row}]`, caller);
+  const init = normalizeInit(options.init, k, points, metric, caller);
 
   const nInitOption = optionOrDefault('nInit', options.nInit, caller);
   const nInit = nInitOption === 'auto' ? (init === 'random' ? 10 : 1) : nInitOption;
@@ -299,6 +330,7 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
       maxIterations,
       tolerance,
       seed,
+      metric,
       threads,
     },
     algorithm,
@@ -310,8 +342,8 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
   };
 }
 
-/** Validates `predict(points, centroids)`. */
-export function normalizePredict(pointsValue: unknown, centroidsValue: unknown): { points: NormalizedMatrix; centroids: NormalizedMatrix } {
+/** Points and centroids of the same width: what `predict`, `transform` and `score` measure. */
+function normalizePair(pointsValue: unknown, centroidsValue: unknown): { points: NormalizedMatrix; centroids: NormalizedMatrix } {
   const points = normalizeMatrix(pointsValue, 'points');
   const centroids = normalizeMatrix(centroidsValue, 'centroids');
   if (centroids.d !== points.d) {
@@ -320,30 +352,59 @@ export function normalizePredict(pointsValue: unknown, centroidsValue: unknown):
   return { points, centroids };
 }
 
-/** Validated points and centroids of {@link transform} or {@link score}, with where to measure them. */
+/** The metric of `predict`, `transform` or `score`; under cosine, every row must have a direction. */
+function measuredMetric(value: Metric | undefined, points: NormalizedMatrix, centroids: NormalizedMatrix): Metric {
+  const metric = optionOrDefault('metric', value, API_CALLER);
+  if (metric === 'cosine') {
+    checkDirections(points, (row) => `points[${row}]`, API_CALLER);
+    checkDirections(centroids, (row) => `centroids[${row}]`, API_CALLER);
+  }
+  return metric;
+}
+
+/** Validates `predict(points, centroids, options)`. */
+export function normalizePredict(
+  pointsValue: unknown,
+  centroidsValue: unknown,
+  optionsValue: unknown,
+): { points: NormalizedMatrix; centroids: NormalizedMatrix; metric: Metric } {
+  const { points, centroids } = normalizePair(pointsValue, centroidsValue);
+  const options = checkOptions<PredictOptions>(optionsValue, PREDICT_OPTION_NAMES, ' of predict');
+  return { points, centroids, metric: measuredMetric(options.metric, points, centroids) };
+}
+
+/** Validated points and centroids of {@link transform} or {@link score}, with where and how to measure them. */
 export interface NormalizedMeasure {
   points: NormalizedMatrix;
   centroids: NormalizedMatrix;
   backend: BackendName | 'auto';
+  metric: Metric;
   /** null means every weight is 1. */
   weights: Float64Array | null;
 }
 
 /** Validates `transform(points, centroids, options)`. */
 export function normalizeTransform(pointsValue: unknown, centroidsValue: unknown, optionsValue: unknown): NormalizedMeasure {
-  const { points, centroids } = normalizePredict(pointsValue, centroidsValue);
+  const { points, centroids } = normalizePair(pointsValue, centroidsValue);
   const options = checkOptions<TransformOptions>(optionsValue, TRANSFORM_OPTION_NAMES, ' of transform');
-  return { points, centroids, backend: optionOrDefault('backend', options.backend, API_CALLER), weights: null };
+  return {
+    points,
+    centroids,
+    backend: optionOrDefault('backend', options.backend, API_CALLER),
+    metric: measuredMetric(options.metric, points, centroids),
+    weights: null,
+  };
 }
 
 /** Validates `score(points, centroids, options)`. */
 export function normalizeScore(pointsValue: unknown, centroidsValue: unknown, optionsValue: unknown): NormalizedMeasure {
-  const { points, centroids } = normalizePredict(pointsValue, centroidsValue);
+  const { points, centroids } = normalizePair(pointsValue, centroidsValue);
   const options = checkOptions<ScoreOptions>(optionsValue, SCORE_OPTION_NAMES, ' of score');
   return {
     points,
     centroids,
     backend: optionOrDefault('backend', options.backend, API_CALLER),
+    metric: measuredMetric(options.metric, points, centroids),
     weights: normalizeWeights(options.weights, points.n, API_CALLER),
   };
 }

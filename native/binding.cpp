@@ -175,6 +175,12 @@ Request parse_request(const Napi::Object& object) {
   else if (algorithm == "hamerly") r.options.algorithm = ekm::Algorithm::hamerly;
   else if (algorithm == "lloyd") r.options.algorithm = ekm::Algorithm::lloyd;
   else throw Napi::RangeError::New(env, "algorithm must be 'elkan', 'hamerly' or 'lloyd'");
+  const Napi::Value metric_value = object.Get("metric");
+  if (!metric_value.IsString()) throw Napi::TypeError::New(env, "metric must be a string");
+  const std::string metric = metric_value.As<Napi::String>();
+  if (metric == "euclidean") r.options.metric = ekm::Metric::euclidean;
+  else if (metric == "cosine") r.options.metric = ekm::Metric::cosine;
+  else throw Napi::RangeError::New(env, "metric must be 'euclidean' or 'cosine'");
   return r;
 }
 

@@ -5,7 +5,8 @@
 // count, so neither do the sums. A chunk whose labels did not change since the last update keeps
 // its sums: late iterations move few points, and re-reading every row took a third of their time.
 // Empty clusters are re-seeded with the farthest points of positive weight that are off their
-// centre.
+// centre. Under cosine k-means each new mean is then normalised (native/normalization.hpp); a mean
+// of length zero, whose points cancel exactly, keeps the old centre as an empty cluster does.
 #pragma once
 
 #include "isa.hpp"
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "distance.hpp"
+#include "normalization.hpp"
 #include "parallel.hpp"
 #include "types.hpp"
 
@@ -43,15 +45,17 @@ inline std::size_t sum_chunk_rows(std::size_t n, std::size_t d, std::size_t k) {
 // summed for, and the totals.
 class CentroidUpdater {
  public:
-  CentroidUpdater(std::size_t n, std::size_t d, std::size_t k)
-      : chunk_rows_(sum_chunk_rows(n, d, k)),
+  CentroidUpdater(std::size_t n, std::size_t d, std::size_t k, Metric metric)
+      : unit_centers_(metric == Metric::cosine),
+        chunk_rows_(sum_chunk_rows(n, d, k)),
         chunks_((n + chunk_rows_ - 1) / chunk_rows_),
         chunk_sums_(chunks_ * k * d),
         chunk_weights_(chunks_ * k),
         chunk_changed_(chunks_),
         summed_labels_(n, -1),
         sums_(k * d),
-        weights_(k) {}
+        weights_(k),
+        scratch_(unit_centers_ ? k * d : 0) {}
 
   template <class T>
   UpdateOutcome update(const Problem<T>& p, const std::int32_t* labels, const T* old_centers, T* new_centers) {
@@ -89,12 +93,17 @@ class CentroidUpdater {
 #pragma omp parallel for num_threads(p.threads) schedule(static)
     for (std::ptrdiff_t c = 0; c < sk; ++c) {
       T* center = new_centers + c * d;
+      double* sum = sums + c * d;
       const double w = weights[c];
-      if (w > 0) {
-        for (std::size_t j = 0; j < d; ++j) center[j] = static_cast<T>(sums[c * d + j] / w);
-      } else {
-        std::copy(old_centers + c * d, old_centers + c * d + d, center);
+      bool moved = w > 0;
+      if (moved && unit_centers_) {
+        // The mean in double, in place: the totals are summed afresh at every update.
+        for (std::size_t j = 0; j < d; ++j) sum[j] /= w;
+        moved = normalize_row(sum, d, center, &scratch_[static_cast<std::size_t>(c) * d]);
+      } else if (moved) {
+        for (std::size_t j = 0; j < d; ++j) center[j] = static_cast<T>(sum[j] / w);
       }
+      if (!moved) std::copy(old_centers + c * d, old_centers + c * d + d, center);
       outcome.shifts[c] = squared_distance(old_centers + c * d, center, d);
     }
     return outcome;
@@ -182,6 +191,7 @@ class CentroidUpdater {
     return movable;
   }
 
+  bool unit_centers_;
   std::size_t chunk_rows_;
   std::size_t chunks_;
   std::vector<double> chunk_sums_;          // chunks × k × d
@@ -190,6 +200,7 @@ class CentroidUpdater {
   std::vector<std::int32_t> summed_labels_;  // the labels the chunk sums were taken for
   std::vector<double> sums_;                // k × d totals
   std::vector<double> weights_;             // k totals
+  std::vector<double> scratch_;             // k × d, for normalising the means (cosine only)
 };
 
 }  // namespace EKM_ISA

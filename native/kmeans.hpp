@@ -16,6 +16,7 @@
 #include "elkan.hpp"
 #include "hamerly.hpp"
 #include "lloyd.hpp"
+#include "normalization.hpp"
 #include "parallel.hpp"
 #include "random.hpp"
 #include "seeding.hpp"
@@ -32,7 +33,7 @@ FitResult<T> iterate(const Problem<T>& p, const Options& options, std::vector<T>
                      std::size_t run, const IterationHook& hook) {
   const std::size_t n = p.n, d = p.d, k = p.k;
   Assigner assigner(p);
-  CentroidUpdater updater(n, d, k);
+  CentroidUpdater updater(n, d, k, options.metric);
   std::vector<std::int32_t> labels(n, -1);
   std::vector<T> next(centers);
   std::vector<double> shifts(k);
@@ -78,9 +79,21 @@ FitResult<T> iterate(const Problem<T>& p, const Options& options, std::vector<T>
 }  // namespace detail
 
 // Fits k-means to p; `explicit_centers` (k × d) is read when options.init is explicit_centers.
+// Cosine k-means runs the same fit on a normalised copy of the points and of explicit centres,
+// its update step normalising every new centre: all the rest, the bounds included, is Euclidean
+// geometry on unit vectors.
 template <class T>
 FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers, const Hooks& hooks) {
   p.threads = effective_threads(options.threads, p.n);
+  std::vector<T> unit_points, unit_centers;
+  if (options.metric == Metric::cosine) {
+    unit_points = normalized_rows(p.data, p.n, p.d, p.threads);
+    p.data = unit_points.data();
+    if (explicit_centers != nullptr) {
+      unit_centers = normalized_rows(explicit_centers, p.k, p.d, 1);
+      explicit_centers = unit_centers.data();
+    }
+  }
   const double tolerance = absolute_tolerance(p, options.tolerance);
   Random rng(options.seed);
   FitResult<T> best;

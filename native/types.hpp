@@ -29,6 +29,9 @@ struct Problem {
 
 enum class Algorithm { elkan, hamerly, lloyd };
 enum class Init { kmeans_plus_plus, kmeans_parallel, random, explicit_centers };
+// euclidean: the points as given; cosine: the points and every centre normalised to unit length
+// (native/normalization.hpp), which makes squared distances 2 − 2 cos.
+enum class Metric { euclidean, cosine };
 
 struct Options {
   Init init = Init::kmeans_plus_plus;
@@ -37,6 +40,7 @@ struct Options {
   double tolerance = 1e-4;  // relative, scaled by the mean per-feature variance
   std::uint32_t seed = 0;
   Algorithm algorithm = Algorithm::elkan;
+  Metric metric = Metric::euclidean;
   int threads = 1;
   // Set from another thread to stop the fit: checked after every iteration, every k-means++
   // centre and every k-means|| round, where the fit then throws Cancelled.

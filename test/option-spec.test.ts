@@ -84,7 +84,7 @@ function apiError(options: Record<string, unknown>, k = 2): Error {
 
 describe('the command line follows the declarations', () => {
   it('takes every option the API takes, as its name in kebab case', () => {
-    expect(CLI_FIT_OPTIONS.map(flagName)).toEqual(['init', 'n-init', 'max-iterations', 'tolerance', 'seed', 'algorithm', 'backend', 'threads']);
+    expect(CLI_FIT_OPTIONS.map(flagName)).toEqual(['init', 'n-init', 'max-iterations', 'tolerance', 'seed', 'algorithm', 'metric', 'backend', 'threads']);
     // Data and callbacks have no flag of the declarations' kind; weights have --weights FILE|COLUMN, the command line's own.
     expect(OPTIONS.filter((option) => !(CLI_FIT_OPTIONS as OptionName[]).includes(option))).toEqual(['weights', 'signal', 'onIteration', 'onProgress']);
   });

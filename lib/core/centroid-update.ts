@@ -1,4 +1,5 @@
 import { type Floats, squaredDistance } from './distance.js';
+import { normalizeRow } from './normalization.js';
 import { ROW_BLOCK } from './parallel.js';
 import type { Problem } from './types.js';
 
@@ -43,8 +44,12 @@ export interface UpdateOutcome {
  * reason, no longer relocates when every point is on its centre: its issue 28055). Empty clusters
  * beyond the number of such points, and any cluster a move leaves with zero weight, keep their old
  * centres; only the clusters re-seeded count as relocated.
+ *
+ * With `unitCenters` (cosine k-means) each new mean, taken in double, is normalised
+ * (normalization.ts); a mean of length zero, whose points cancel exactly, keeps the old centre as
+ * an empty cluster does.
  */
-export function updateCenters(input: Problem, labels: Int32Array, oldCenters: Floats, newCenters: Floats): UpdateOutcome {
+export function updateCenters(input: Problem, labels: Int32Array, oldCenters: Floats, newCenters: Floats, unitCenters = false): UpdateOutcome {
   const { data, n, d, k, weights } = input;
   const sums = new Float64Array(k * d);
   const clusterWeights = new Float64Array(k);
@@ -83,15 +88,19 @@ export function updateCenters(input: Problem, labels: Int32Array, oldCenters: Fl
     clusterWeights[source] -= w;
   }
 
+  const scratch = unitCenters ? new Float64Array(d) : undefined;
   for (let c = 0; c < k; c++) {
     const co = c * d;
     const w = clusterWeights[c];
-    if (w > 0) {
+    let moved = w > 0;
+    if (moved && scratch) {
+      for (let j = 0; j < d; j++) sums[co + j] /= w;
+      moved = normalizeRow(sums, c, d, newCenters, c, scratch);
+    } else if (moved) {
       // A Float32Array rounds on store, exactly as the native core's cast to float does.
       for (let j = 0; j < d; j++) newCenters[co + j] = sums[co + j] / w;
-    } else {
-      newCenters.set(oldCenters.subarray(co, co + d), co);
     }
+    if (!moved) newCenters.set(oldCenters.subarray(co, co + d), co);
   }
 
   const shifts = new Float64Array(k);

@@ -4,6 +4,7 @@ import { type Floats, squaredDistance } from './distance.js';
 import { ElkanAssigner } from './elkan.js';
 import { HamerlyAssigner } from './hamerly.js';
 import { LloydAssigner, nearestCenter } from './lloyd.js';
+import { normalizedRows } from './normalization.js';
 import { blockedSum } from './parallel.js';
 import { Random } from './random.js';
 import { KMEANS_PARALLEL_ROUNDS, SeedingProgress, kmeansParallelCenters, kmeansPlusPlusCenters, randomCenters } from './seeding.js';
@@ -35,9 +36,16 @@ interface RunResult {
  * assignment and update steps, the lowest inertia kept. A generator that yields after every
  * iteration, every k-means++ centre and every k-means|| round: the synchronous driver runs it straight through, the
  * asynchronous one returns to the event loop at each yield.
+ *
+ * Cosine k-means runs the same fit on a normalised copy of the points and of explicit centres, its
+ * update step normalising every new centre: all the rest, the bounds included, is Euclidean
+ * geometry on unit vectors.
  */
 export function* fit(request: FitRequest, hooks: FitHooks): Generator<void, FitOutput> {
-  const { data, n, d, k, nInit } = request;
+  const { n, d, k, nInit } = request;
+  const cosine = request.metric === 'cosine';
+  const data = cosine ? normalizedRows(request.data, n, d) : request.data;
+  const init = cosine && typeof request.init !== 'string' ? normalizedRows(request.init, k, d) : request.init;
   const weights = request.weights ?? new Float64Array(n).fill(1);
   const input = { data, n, d, k, weights };
   const tolerance = absoluteTolerance(data, n, d, request.tolerance);
@@ -48,11 +56,11 @@ export function* fit(request: FitRequest, hooks: FitHooks): Generator<void, FitO
     const centers = data instanceof Float32Array ? new Float32Array(k * d) : new Float64Array(k * d);
     const { onProgress, signal } = hooks;
     const report = onProgress && ((done: number, total: number) => onProgress({ phase: 'seeding', run, done, total }));
-    if (request.init === 'k-means++') yield* kmeansPlusPlusCenters(input, rng, centers, new SeedingProgress(report, signal, abortError, k));
-    else if (request.init === 'k-means||') {
+    if (init === 'k-means++') yield* kmeansPlusPlusCenters(input, rng, centers, new SeedingProgress(report, signal, abortError, k));
+    else if (init === 'k-means||') {
       yield* kmeansParallelCenters(input, rng, centers, new SeedingProgress(report, signal, abortError, KMEANS_PARALLEL_ROUNDS + k));
-    } else if (request.init === 'random') randomCenters(input, rng, centers);
-    else centers.set(request.init);
+    } else if (init === 'random') randomCenters(input, rng, centers);
+    else centers.set(init);
     const result = yield* iterate(request, hooks, input, centers, tolerance, run);
     if (best === undefined || result.inertia < best.inertia) best = result;
   }
@@ -90,7 +98,7 @@ function* iterate(request: FitRequest, hooks: FitHooks, input: Problem, initialC
     let changed = 0;
     for (let i = 0; i < n; i++) if (labels[i] !== previous[i]) changed++;
 
-    const { shifts, relocated } = updateCenters(input, labels, centers, next);
+    const { shifts, relocated } = updateCenters(input, labels, centers, next, request.metric === 'cosine');
     let centerShift = 0;
     for (let c = 0; c < k; c++) centerShift += shifts[c];
     for (let c = 0; c < k; c++) shifts[c] = Math.sqrt(shifts[c]);

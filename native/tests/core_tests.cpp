@@ -446,6 +446,70 @@ void thread_budget() {
   check(!started && small.state().available == 2, "budget: a withdrawn request is never granted");
 }
 
+// Cosine k-means' normalisation: a row times any power of two, subnormal or near overflow,
+// normalises to the same bits as the row itself (the exact pre-scaling), and a row of zeros has no
+// direction.
+void normalization_ignores_row_scale() {
+  // Dyadic values, so that even the subnormal multiples are exact.
+  const std::vector<double> row = {3, -4, 0.5, 12};
+  std::vector<double> expected(4), got(4), scratch(4);
+  check(ekm::normalize_row(row.data(), 4, expected.data(), scratch.data()), "normalisation: a plain row has a direction");
+  for (const int e : {-1070, -900, -1, 1, 900, 1000}) {
+    std::vector<double> scaled(4);
+    for (std::size_t j = 0; j < 4; ++j) scaled[j] = std::ldexp(row[j], e);
+    const bool ok = ekm::normalize_row(scaled.data(), 4, got.data(), scratch.data());
+    check(ok && got == expected, "normalisation: the row times 2^" + std::to_string(e) + " gives the same bits");
+  }
+  std::vector<float> single(4);
+  const std::vector<float> narrow = {3e-38f, -4e-38f, 0, 1e-45f};
+  check(ekm::normalize_row(narrow.data(), 4, single.data(), scratch.data()), "normalisation: float32 subnormals have a direction");
+  const std::vector<double> zero(4, 0.0);
+  check(!ekm::normalize_row(zero.data(), 4, got.data(), scratch.data()), "normalisation: a row of zeros has none");
+  bool refused = false;
+  try {
+    ekm::normalized_rows(zero.data(), 1, 4, 1);
+  } catch (const std::invalid_argument&) {
+    refused = true;
+  }
+  check(refused, "normalisation: normalized_rows refuses a row of zeros");
+}
+
+// Cosine k-means: Elkan and Hamerly reach Lloyd's labels, centroids and inertia bit for bit at any
+// thread count (test/cosine.test.ts also holds them to a spherical Lloyd written from the definition).
+template <class T>
+void cosine_accelerated_match_lloyd() {
+  for (std::uint32_t seed = 1; seed <= 12; ++seed) {
+    ekm::Random shape(seed);
+    const std::size_t n = seed % 3 == 0 ? 9000 : 1 + shape.next_index(2000);
+    const std::size_t d = 1 + shape.next_index(40);
+    const std::size_t k = 1 + shape.next_index(std::min<std::size_t>(n, 30));
+    const std::vector<T> data = blobs<T>(seed, n, d, k, 8);
+    ekm::Options options;
+    options.seed = seed;
+    options.metric = ekm::Metric::cosine;
+    options.init = seed % 2 ? ekm::Init::kmeans_plus_plus : ekm::Init::random;
+    options.tolerance = seed % 4 == 1 ? 0 : 1e-4;
+    options.algorithm = ekm::Algorithm::lloyd;
+    const ekm::Problem<T> p{data.data(), n, d, k, nullptr, 1};
+    const auto lloyd = ekm::fit(p, options, static_cast<const T*>(nullptr), ekm::Hooks{});
+    for (const ekm::Algorithm algorithm : {ekm::Algorithm::elkan, ekm::Algorithm::hamerly, ekm::Algorithm::lloyd}) {
+      options.algorithm = algorithm;
+      for (const int threads : {1, 2, 3}) {
+        options.threads = threads;
+        const auto fit = ekm::fit(p, options, static_cast<const T*>(nullptr), ekm::Hooks{});
+        const std::string where = " (cosine, seed " + std::to_string(seed) + ", threads " + std::to_string(threads) + ")";
+        check(fit.labels == lloyd.labels && fit.iterations == lloyd.iterations, "labels and iterations equal Lloyd's" + where);
+        check(fit.inertia == lloyd.inertia && fit.centroids == lloyd.centroids, "inertia and centroids equal Lloyd's bit for bit" + where);
+      }
+    }
+    for (std::size_t c = 0; c < k; ++c) {
+      double squares = 0;
+      for (std::size_t j = 0; j < d; ++j) squares += static_cast<double>(lloyd.centroids[c * d + j]) * lloyd.centroids[c * d + j];
+      check(std::fabs(std::sqrt(squares) - 1) < 1e-6, "cosine centroids have unit length (seed " + std::to_string(seed) + ")");
+    }
+  }
+}
+
 // `core_tests small` runs only the quick cases, for valgrind.
 int main(int argc, char** argv) {
   const bool small = argc > 1 && std::string(argv[1]) == "small";
@@ -460,8 +524,11 @@ int main(int argc, char** argv) {
   seeding_reports();
   kmeans_parallel_cases();
   thread_budget();
+  normalization_ignores_row_scale();
   mini_batch_steps();
   if (!small) {
+    cosine_accelerated_match_lloyd<double>();
+    cosine_accelerated_match_lloyd<float>();
     accelerated_match_lloyd_for_every_thread_count<double>();
     accelerated_match_lloyd_for_every_thread_count<float>();
     accelerated_match_lloyd_on_ties();

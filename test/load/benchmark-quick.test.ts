@@ -156,6 +156,20 @@ describe('npm run bench -- --quick', () => {
     );
   });
 
+  it('runs the cosine row: metric cosine against euclidean on the same points and centres', () => {
+    expect(results.cosine.map((row) => row.dataset.n)).toEqual([2000]);
+    const [euclidean, cosine] = results.cosine[0].entries;
+    expect([euclidean.variant.implementation, cosine.variant.implementation]).toEqual(['native-auto', 'native-auto-cosine']);
+    for (const entry of [euclidean, cosine]) expect(entry.status, entry.label).toBe(loadNative().binding ? 'ok' : 'failed');
+    if (cosine.status === 'ok') {
+      expect(euclidean.vsEuclidean).toBe(1);
+      expect(cosine.vsEuclidean).toBeGreaterThan(0);
+      // Unit centres: Σ (2 − 2 cos) over 2000 points lies in [0, 8000].
+      expect(cosine.reportedInertia).toBeGreaterThan(0);
+      expect(cosine.reportedInertia).toBeLessThan(8000);
+    }
+  });
+
   it('fits the big-data mixture with ours, MiniBatchKMeans and FAISS, and evaluates every inertia the same way', () => {
     const bigdata = results.bigdata!;
     expect(bigdata.spec).toMatchObject({ n: 20_000, d: 32, k: 20 });
@@ -199,6 +213,7 @@ describe('npm run bench -- --quick', () => {
     const markdown = readFileSync(join(out, 'results.md'), 'utf8');
     expect(markdown).toContain('| implementation |');
     expect(markdown).toContain(results.command);
-    for (const heading of ['## Throughput of the nearest-centre step', '## End to end', '## Long Lloyd fits']) expect(markdown).toContain(heading);
+    for (const heading of ['## Throughput of the nearest-centre step', '## End to end', '## Long Lloyd fits', '## Cosine k-means'])
+      expect(markdown).toContain(heading);
   });
 });
