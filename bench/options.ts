@@ -6,8 +6,8 @@ import { parseArgs } from 'node:util';
 import { FASHION_MNIST_DIR } from './endtoend-data.js';
 import { type FolderDataset, REPORT_DATASETS, threadCounts } from './plan.js';
 
-export type Section = 'compare' | 'threads' | 'growth' | 'throughput' | 'endtoend' | 'distance' | 'cosine' | 'bigdata';
-const SECTIONS: readonly Section[] = ['compare', 'threads', 'growth', 'throughput', 'endtoend', 'distance', 'cosine', 'bigdata'];
+export type Section = 'compare' | 'threads' | 'growth' | 'throughput' | 'endtoend' | 'distance' | 'cosine' | 'bigdata' | 'minibatch';
+const SECTIONS: readonly Section[] = ['compare', 'threads', 'growth', 'throughput', 'endtoend', 'distance', 'cosine', 'bigdata', 'minibatch'];
 
 export interface BenchOptions {
   quick: boolean;

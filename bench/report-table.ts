@@ -401,6 +401,32 @@ export function formatReport(results: BenchResults, format: Format): string {
       ),
     );
   }
+  if (results.miniBatch) {
+    const m = results.miniBatch;
+    const full = m.rows.find((row) => row.implementation.startsWith('ours kmeans'));
+    parts.push(
+      heading(2, `Mini-batch k-means: ${m.n} × ${m.d} float32 blobs, k = ${m.k}, batch ${m.batchSize}, one thread`),
+      "`miniBatchKMeansSync(points, k, { batchSize, seed, threads: 1 })` against our default exact fit and scikit-learn's " +
+        "`MiniBatchKMeans(n_clusters=k, batch_size, n_init=1, random_state=seed)`, each with its own seeding; inertia of each one's " +
+        'centres over all points, in float64. "vs full" is the inertia over the full fit\'s.',
+      renderTable(
+        {
+          headers: ['implementation', 'CPU s', 'wall s', 'steps', 'inertia', 'vs full', 'speed-up'],
+          rows: m.rows.map((row) => [
+            row.implementation,
+            row.cpuSeconds.toFixed(2),
+            row.wallSeconds.toFixed(2),
+            String(row.steps),
+            row.inertia.toPrecision(8),
+            full ? `${((row.inertia / full.inertia - 1) * 100).toFixed(2)} %` : '',
+            full ? `${(full.cpuSeconds / row.cpuSeconds).toFixed(1)}×` : '',
+          ]),
+        },
+        format,
+      ),
+    );
+    if (m.notes.length > 0) parts.push(m.notes.map((n) => `- ${n}`).join('\n'));
+  }
   const notes = [...results.notes, ...busyNote(results)];
   if (notes.length > 0) parts.push(heading(2, 'Notes'), notes.map((n) => `- ${n}`).join('\n'));
   return `${parts.join('\n\n')}\n`;

@@ -4,6 +4,7 @@ import type { BigDataResult } from './bigdata.js';
  * against our result and the speed-ups. Reports only format what is computed here.
  */
 import type { Dataset } from './datasets.js';
+import type { MiniBatchResult } from './minibatch.js';
 import { BASELINE, type ImplementationId, type Variant, variantLabel } from './implementations.js';
 import { INERTIA_RELATIVE_TOLERANCE, relativeDifference } from './inertia.js';
 import type { MachineInfo } from './machine.js';
@@ -150,6 +151,8 @@ export interface BenchResults {
   distance: DistanceResult[];
   cosine: CosineResult[];
   bigdata: BigDataResult | null;
+  /** The minibatch section (bench/minibatch.ts), null when it did not run. */
+  miniBatch: MiniBatchResult | null;
 }
 
 export function summarizeDataset({ id, title, n, d, k, type, note }: Dataset): DatasetSummary {

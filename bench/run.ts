@@ -12,6 +12,7 @@ import { variant } from './implementations.js';
 import { INERTIA_RELATIVE_TOLERANCE } from './inertia.js';
 import { type MachineInfo, describeMachine, summarizeMachine } from './machine.js';
 import { DatasetBench, type MeasureContext, type Measurement, unmeasured } from './measure.js';
+import { type MiniBatchResult, runMiniBatch } from './minibatch.js';
 import { type BenchOptions, type Section, USAGE, parseOptions } from './options.js';
 import { type GrowthAxis, type Plan, defaultPlan, endToEndFolders, folderRows, quickPlan } from './plan.js';
 import { findPython } from './python.js';
@@ -245,6 +246,7 @@ async function main(): Promise<void> {
   let distance: DistanceResult[] = [];
   let cosine: CosineResult[] = [];
   let bigdata: BigDataResult | null = null;
+  let miniBatch: MiniBatchResult | null = null;
   const sectionSeconds: BenchResults['sectionSeconds'] = {};
   const timed = async <T>(section: Section, work: () => Promise<T>): Promise<T> => {
     const start = performance.now();
@@ -273,6 +275,9 @@ async function main(): Promise<void> {
         runBigData(spec, Math.max(...options.threads), context.workDir, context.python, context.pythonMissing ?? 'no Python', log),
       );
     }
+    if (options.sections.includes('minibatch')) {
+      miniBatch = await timed('minibatch', async () => runMiniBatch(options.quick, context.python, context.pythonMissing ?? 'no Python', context.workDir, log));
+    }
   } finally {
     benches.releaseAll();
     rmSync(context.workDir, { recursive: true, force: true });
@@ -297,6 +302,7 @@ async function main(): Promise<void> {
     distance,
     cosine,
     bigdata,
+    miniBatch,
   };
   writeOutputs(results, options.out);
 }

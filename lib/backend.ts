@@ -1,4 +1,5 @@
 import type { Floats } from './core/distance.js';
+import type { MiniBatchOutcome } from './core/minibatch.js';
 import type { Algorithm, BackendName, InitMethod, IterationInfo, Metric, ProgressInfo } from './types.js';
 
 /**
@@ -60,6 +61,23 @@ export interface Backend {
   predict(data: Floats, n: number, d: number, centers: Float64Array, k: number): Int32Array;
   /** Distance (not squared) from every point to every centre, n rows of k: the square roots of the exact double distances. */
   transform(data: Floats, n: number, d: number, centers: Float64Array, k: number): Float64Array;
+  /**
+   * One mini-batch step on the calling thread (lib/core/minibatch.ts): `centers`, `counts` and the
+   * generator's words `rngState` are updated in place, bit for bit alike on every backend.
+   */
+  miniBatchStep(
+    batch: Floats,
+    m: number,
+    d: number,
+    weights: Float64Array | null,
+    centers: Float64Array,
+    counts: Float64Array,
+    k: number,
+    reassign: boolean,
+    reassignmentRatio: number,
+    rngState: Uint32Array,
+    threads: number,
+  ): MiniBatchOutcome;
 }
 
 /** The error a fit stopped through its `signal` throws or rejects with. */

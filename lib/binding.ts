@@ -3,6 +3,7 @@
  * call the public API in lib/index.ts. Every argument arrives validated.
  */
 import type { FitOutput, FitRequest } from './backend.js';
+import type { MiniBatchOutcome } from './core/minibatch.js';
 
 /** Per-iteration report: run, iteration, changed, centerShift. Returning true stops the fit (code ABORT_ERR). */
 export type NativeIterationCallback = (run: number, iteration: number, changed: number, centerShift: number) => boolean | void;
@@ -44,6 +45,23 @@ export interface NativeBinding {
   predict(data: Float32Array | Float64Array, n: number, d: number, centers: Float64Array, k: number, threads: number): Int32Array;
   /** n × k distances (not squared), row after row; centres are float64 whatever the points' element type. */
   transform(data: Float32Array | Float64Array, n: number, d: number, centers: Float64Array, k: number, threads: number): Float64Array;
+  /**
+   * One mini-batch step (native/minibatch.hpp) on the calling thread, reading the batch in place;
+   * centres, counts and the generator's four words are updated in place.
+   */
+  miniBatchStep(
+    batch: Float32Array | Float64Array,
+    m: number,
+    d: number,
+    weights: Float64Array | null,
+    centers: Float64Array,
+    counts: Float64Array,
+    k: number,
+    reassign: boolean,
+    reassignmentRatio: number,
+    rngState: Uint32Array,
+    threads: number,
+  ): MiniBatchOutcome;
   threadBudget(): NativeThreadBudget;
   /** Whether the addon was built with OpenMP; without it every fit runs on one thread. */
   readonly openmp: boolean;

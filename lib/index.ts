@@ -29,7 +29,12 @@ export type {
   SeedingProgressInfo,
   SerializableMatrix,
   TransformOptions,
+  MiniBatchKMeansOptions,
+  MiniBatchKMeansResult,
+  MiniBatchModelOptions,
+  MiniBatchStepInfo,
 } from './types.js';
+export { MiniBatchKMeans, miniBatchKMeans, miniBatchKMeansSync } from './minibatch.js';
 
 /**
  * Clusters `points` into `k` clusters on the calling thread, reading a `{ data, shape }` matrix in place.

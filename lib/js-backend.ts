@@ -3,6 +3,7 @@ import { ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS } from './algorithm-choice.js';
 import { type Backend, type FitHooks, type FitRequest, abortError } from './backend.js';
 import type { Floats } from './core/distance.js';
 import * as kmeans from './core/kmeans.js';
+import { miniBatchStep } from './core/minibatch.js';
 import { yinyangGroupCount } from './core/yinyang.js';
 import type { Algorithm } from './types.js';
 
@@ -95,5 +96,8 @@ export const jsBackend: Backend = {
   },
   transform(data, n, d, centers, k) {
     return kmeans.transform(data, n, d, centers, k);
+  },
+  miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState) {
+    return miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState);
   },
 };

@@ -2,7 +2,10 @@ import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS, KMEANS_PARALLEL_MIN_COST } from './algorithm-choice.js';
 import type { Caller, OptionName } from './caller.js';
-import type { Algorithm, BackendName, InitMethod, KMeansOptions, Metric } from './types.js';
+import type { Algorithm, BackendName, InitMethod, KMeansOptions, Metric, MiniBatchKMeansOptions, MiniBatchModelOptions } from './types.js';
+
+type MiniBatchModelOptionName = keyof MiniBatchModelOptions;
+type MiniBatchOptionName = keyof MiniBatchKMeansOptions;
 
 export type { OptionName } from './caller.js';
 
@@ -17,8 +20,8 @@ export type { OptionName } from './caller.js';
 export type OptionRule =
   /** An integer from min to max; with `auto`, also the string 'auto'. */
   | { type: 'integer'; min: number; max: number; auto?: true }
-  /** A finite number, at least min. */
-  | { type: 'number'; min: number }
+  /** A finite number, at least min (and at most max, where given). */
+  | { type: 'number'; min: number; max?: number }
   /** One of the strings; with `centres`, also k explicit centres (checked against the points in validate.ts). */
   | { type: 'choice'; choices: readonly string[]; centres?: true }
   /** Values checked against the data or by kind in validate.ts, and not taken by the command line. */
@@ -174,7 +177,7 @@ export function allowedValues(rule: OptionRule, caller: Caller): string {
     case 'integer':
       return `an integer from ${rule.min} to ${rule.max}${rule.auto ? ` or ${caller.literal('auto')}` : ''}`;
     case 'number':
-      return `a finite number ≥ ${rule.min}`;
+      return rule.max === undefined ? `a finite number ≥ ${rule.min}` : `a number from ${rule.min} to ${rule.max}`;
     case 'choice':
       return `one of ${rule.choices.map(caller.literal).join(', ')}${rule.centres ? ', or k centres' : ''}`;
     case 'weights':
@@ -224,28 +227,31 @@ export function checkInteger(value: unknown, name: string, min: number, max: num
  * whether they fit the points is validate.ts's to say.
  */
 export function checkOption<N extends CheckedOptionName>(option: N, value: unknown, caller: Caller): Exclude<KMeansOptions[N], undefined> {
-  type Checked = Exclude<KMeansOptions[N], undefined>;
   const { rule, fix } = FIT_OPTIONS[option] as OptionSpec;
-  const name = caller.name(option);
+  return checkRule(rule, value, caller.name(option), caller, fix) as Exclude<KMeansOptions[N], undefined>;
+}
+
+/** Checks a value against a rule of numbers or names; `name` is the parameter as the caller writes it. */
+export function checkRule(rule: OptionRule, value: unknown, name: string, caller: Caller, fix?: string): unknown {
   switch (rule.type) {
     case 'integer':
-      if (rule.auto && value === 'auto') return value as Checked;
-      return checkInteger(value, name, rule.min, rule.max, caller, fix, rule.auto) as Checked;
+      if (rule.auto && value === 'auto') return value;
+      return checkInteger(value, name, rule.min, rule.max, caller, fix, rule.auto);
     case 'number':
       if (typeof value !== 'number') throw new TypeError(`${name} must be a number, not ${caller.given(value)}.`);
-      if (!Number.isFinite(value) || value < rule.min) {
+      if (!Number.isFinite(value) || value < rule.min || (rule.max !== undefined && value > rule.max)) {
         throw new RangeError(`${name} must be ${allowedValues(rule, caller)}, not ${value}${fix ? `; ${fix}` : ''}.`);
       }
-      return value as Checked;
+      return value;
     case 'choice':
-      if (rule.centres && typeof value !== 'string') return value as Checked;
+      if (rule.centres && typeof value !== 'string') return value;
       if (typeof value !== 'string') throw new TypeError(`${name} must be ${allowedValues(rule, caller)}, not ${caller.given(value)}.`);
       if (!rule.choices.includes(value)) {
         throw new RangeError(`${name} must be ${allowedValues(rule, caller)}, not ${caller.literal(value)}${fix ? `; ${fix}` : ''}.`);
       }
-      return value as Checked;
+      return value;
     default:
-      throw new Error(`${option} is not checked by its declaration alone`);
+      throw new Error(`${name} is not checked by its declaration alone`);
   }
 }
 
@@ -257,3 +263,59 @@ export function optionOrDefault<N extends CheckedOptionName>(option: N, value: u
   if (!fallback.choose) throw new Error(`${option} has no default to choose`);
   return fallback.choose() as Exclude<KMeansOptions[N], undefined>;
 }
+
+/**
+ * The options of mini-batch k-means (lib/minibatch.ts) that its model, MiniBatchKMeans, takes; the
+ * ones it shares with a full fit are the same declarations. scikit-learn's MiniBatchKMeans defaults.
+ */
+export const MINI_BATCH_MODEL_OPTIONS = {
+  init: FIT_OPTIONS.init,
+  initSize: {
+    rule: { type: 'integer', min: 1, max: INT32_MAX },
+    default: { text: '3 × batchSize (3072 for partialFit), or 3 × k when that is below k' },
+    help: 'points sampled (with replacement) for the initial centres, when there are more',
+    cliValue: 'N',
+  },
+  reassignmentRatio: {
+    rule: { type: 'number', min: 0, max: 1 },
+    default: { value: 0.01 },
+    help:
+      'a centre whose weight seen is below this fraction of the largest is moved to a random batch point, ' +
+      'every 10 × k points seen or when a centre has seen nothing; 0 never moves one',
+    cliValue: 'X',
+  },
+  seed: FIT_OPTIONS.seed,
+  backend: FIT_OPTIONS.backend,
+  threads: FIT_OPTIONS.threads,
+} as const satisfies Record<MiniBatchModelOptionName, OptionSpec>;
+
+/** The options of the one-call mini-batch fit, miniBatchKMeans and miniBatchKMeansSync: the model's and these. */
+export const MINI_BATCH_OPTIONS = {
+  ...MINI_BATCH_MODEL_OPTIONS,
+  batchSize: {
+    rule: { type: 'integer', min: 1, max: INT32_MAX },
+    default: { value: 1024 },
+    help: 'points per step, drawn with replacement (at most the number of points)',
+    cliValue: 'N',
+  },
+  maxIterations: {
+    rule: { type: 'integer', min: 1, max: INT32_MAX },
+    default: { value: 100 },
+    help: 'passes over the points: the fit takes at most ⌊maxIterations × n / batchSize⌋ steps',
+    cliValue: 'N',
+  },
+  tolerance: {
+    rule: { type: 'number', min: 0 },
+    default: { value: 0 },
+    help: 'stop once a step moves the centres by a summed squared shift of at most tolerance × the mean per-feature variance; 0 never stops on it',
+    cliValue: 'X',
+  },
+  maxNoImprovement: {
+    rule: { type: 'integer', min: 0, max: INT32_MAX },
+    default: { value: 10 },
+    help: 'stop after this many steps without a new low of the smoothed batch inertia; 0 never stops on it',
+    cliValue: 'N',
+  },
+  weights: FIT_OPTIONS.weights,
+  signal: FIT_OPTIONS.signal,
+} as const satisfies Record<MiniBatchOptionName, OptionSpec>;

@@ -341,3 +341,112 @@ export interface ScoreOptions extends TransformOptions {
   /** One finite, non-negative weight per point, not all zero, as the fit's `weights`. */
   weights?: ArrayLike<number>;
 }
+
+/**
+ * Options of {@link MiniBatchKMeans}, the model that {@link MiniBatchKMeans.partialFit} feeds batch
+ * by batch. Declared once, with their ranges and defaults, in `lib/options.ts` (`MINI_BATCH_MODEL_OPTIONS`).
+ */
+export interface MiniBatchModelOptions {
+  /**
+   * How the first centres are chosen, from the first batch (or a sample of `initSize` of its
+   * points): `'k-means++'`, `'k-means||'`, `'random'`, k explicit centres, or `'auto'`, which is
+   * k-means++ here (the sample is small).
+   * @default 'auto'
+   */
+  init?: InitMethod | 'auto' | PointsInput;
+  /**
+   * Points sampled, with replacement, for the initial centres when there are more.
+   * @default 3 × batchSize (3072 for partialFit), or 3 × k when that is below k
+   */
+  initSize?: number;
+  /**
+   * A centre whose weight seen is below this fraction of the largest is moved to a random point of
+   * the batch, every 10 × k points seen or whenever a centre has seen nothing; from 0 (never) to 1.
+   * @default 0.01
+   */
+  reassignmentRatio?: number;
+  /**
+   * Seed of the random generator (initial centres and reassignments; the one-call fit also draws
+   * its batches from it): the same seed and batches give the same bits on every backend and thread count.
+   * @default drawn at random
+   */
+  seed?: number;
+  /**
+   * `'native'`, `'js'`, or `'auto'`: native when the addon loads.
+   * @default 'auto'
+   */
+  backend?: BackendName | 'auto';
+  /**
+   * Most threads of the native backend for one batch; a batch of m points takes at most ⌈m / 4096⌉.
+   * @default one per 4096 points, up to all cores
+   */
+  threads?: number;
+}
+
+/** Options of {@link miniBatchKMeans} and {@link miniBatchKMeansSync}: the model's, and how the fit draws batches and stops. */
+export interface MiniBatchKMeansOptions extends MiniBatchModelOptions {
+  /**
+   * Points per step, drawn with replacement; at most the number of points.
+   * @default 1024
+   */
+  batchSize?: number;
+  /**
+   * Passes over the points: the fit takes at most ⌊maxIterations × n / batchSize⌋ steps.
+   * @default 100
+   */
+  maxIterations?: number;
+  /**
+   * Stop once a step moves the centres by a summed squared shift of at most `tolerance` × the mean
+   * per-feature variance; 0 never stops on it.
+   * @default 0
+   */
+  tolerance?: number;
+  /**
+   * Stop after this many steps without a new low of the smoothed (exponentially weighted) batch
+   * inertia; 0 never stops on it.
+   * @default 10
+   */
+  maxNoImprovement?: number;
+  /**
+   * One finite, non-negative weight per point, not all zero.
+   * @default 1 for every point
+   */
+  weights?: ArrayLike<number>;
+  /**
+   * Aborts {@link miniBatchKMeans} between steps; it then rejects with an `AbortError`.
+   * @default none
+   */
+  signal?: AbortSignal;
+}
+
+/** What {@link MiniBatchKMeans.partialFit} reports about its step. */
+export interface MiniBatchStepInfo {
+  /** Weighted sum of squared distances of the batch to the centres it was assigned to, before they moved. */
+  inertia: number;
+  /** Summed squared distance the centres moved in the step. */
+  centerShift: number;
+  /** Starved centres moved to batch points in the step. */
+  reassigned: number;
+}
+
+/** What {@link miniBatchKMeans} and {@link miniBatchKMeansSync} return. */
+export interface MiniBatchKMeansResult {
+  /** Index of the nearest centroid for every point. */
+  labels: Int32Array;
+  /** k × d centres, float64 whatever the points. */
+  centroids: Matrix<Float64Array>;
+  /** Weight each centre has seen over all steps. */
+  counts: Float64Array;
+  /** Weighted sum of squared distances of all points to their nearest centroid. */
+  inertia: number;
+  /** Steps (batches) taken. */
+  steps: number;
+  /** Passes over the points those steps make, ⌈steps × batchSize / n⌉. */
+  iterations: number;
+  /** Whether the fit stopped early (tolerance or maxNoImprovement) before its last step. */
+  converged: boolean;
+  /** The seed that reproduces this result. */
+  seed: number;
+  /** The backend that ran the fit. */
+  backend: BackendName;
+}

@@ -214,7 +214,8 @@ function checkOptions<T>(options: unknown, known: readonly string[], of = ''): T
   return options as T;
 }
 
-function normalizeWeights(value: unknown, n: number, caller: Caller): Float64Array | null {
+/** One finite, non-negative weight per point, not all zero, as a private Float64Array; null when absent. */
+export function normalizeWeights(value: unknown, n: number, caller: Caller): Float64Array | null {
   if (value === undefined) return null;
   const name = caller.name('weights');
   if (!Array.isArray(value) && !(ArrayBuffer.isView(value) && !(value instanceof DataView))) {

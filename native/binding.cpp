@@ -653,6 +653,52 @@ Napi::Value Transform(const Napi::CallbackInfo& info) {
   return distances;
 }
 
+// miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState,
+// threads): one step of mini-batch k-means on the calling thread. No JavaScript runs while it
+// reads the arrays in place, so a batch may be any fresh typed array; centres (float64, k × d),
+// counts (float64, k) and the generator's four words (a Uint32Array) are updated in place.
+Napi::Value MiniBatchStep(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  for (int i : {1, 2, 6, 10}) {
+    if (!info[i].IsNumber() || !(info[i].As<Napi::Number>().DoubleValue() >= 1) ||
+        info[i].As<Napi::Number>().DoubleValue() > 9007199254740991.0) {
+      throw Napi::RangeError::New(env, "m, d, k and threads must be positive");
+    }
+  }
+  const std::size_t m = static_cast<std::size_t>(info[1].As<Napi::Number>().DoubleValue());
+  const std::size_t d = static_cast<std::size_t>(info[2].As<Napi::Number>().DoubleValue());
+  const std::size_t k = static_cast<std::size_t>(info[6].As<Napi::Number>().DoubleValue());
+  const int threads = static_cast<int>(std::min(info[10].As<Napi::Number>().DoubleValue(), 1048576.0));
+  if (!info[7].IsBoolean() || !info[8].IsNumber()) throw Napi::TypeError::New(env, "reassign must be a boolean and reassignmentRatio a number");
+  const bool reassign = info[7].As<Napi::Boolean>().Value();
+  const double ratio = info[8].As<Napi::Number>().DoubleValue();
+  const FloatArray batch = float_array(info[0], "batch");
+  with_shape(env, batch, batch.dtype, checked_product(env, m, d), "batch");
+  std::optional<FloatArray> weights;
+  if (!info[3].IsNull()) weights = float_array(info[3], DType::f64, m, "weights");
+  const FloatArray centers = float_array(info[4], DType::f64, checked_product(env, k, d), "centers");
+  const FloatArray counts = float_array(info[5], DType::f64, k, "counts");
+  if (!info[9].IsTypedArray() || info[9].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array ||
+      info[9].As<Napi::TypedArray>().ElementLength() != 4) {
+    throw Napi::TypeError::New(env, "rngState must be a Uint32Array of 4 words");
+  }
+  std::uint32_t* rng_state = info[9].As<Napi::Uint32Array>().Data();
+  const HeldThreads held(ekm::effective_threads(std::min(threads, budget().capacity()), m));
+  const double* w = weights ? static_cast<const double*>(weights->data) : nullptr;
+  auto* c = static_cast<double*>(const_cast<void*>(centers.data));
+  auto* seen = static_cast<double*>(const_cast<void*>(counts.data));
+  const ekm::Kernels& kernels = ekm::kernels();
+  const ekm::MiniBatchOutcome outcome =
+      batch.dtype == DType::f32
+          ? kernels.mini_batch_step_float(static_cast<const float*>(batch.data), m, d, w, c, seen, k, reassign, ratio, rng_state, held.threads)
+          : kernels.mini_batch_step_double(static_cast<const double*>(batch.data), m, d, w, c, seen, k, reassign, ratio, rng_state, held.threads);
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("inertia", outcome.inertia);
+  result.Set("centerShift", outcome.center_shift);
+  result.Set("reassigned", static_cast<double>(outcome.reassigned));
+  return result;
+}
+
 Napi::Value BudgetState(const Napi::CallbackInfo& info) {
   const ekm::ThreadBudget::State state = budget().state();
   Napi::Object object = Napi::Object::New(info.Env());
@@ -667,6 +713,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("fitSync", Napi::Function::New(env, FitSync, "fitSync"));
   exports.Set("predict", Napi::Function::New(env, Predict, "predict"));
   exports.Set("transform", Napi::Function::New(env, Transform, "transform"));
+  exports.Set("miniBatchStep", Napi::Function::New(env, MiniBatchStep, "miniBatchStep"));
   exports.Set("threadBudget", Napi::Function::New(env, BudgetState, "threadBudget"));
   exports.Set("openmp", Napi::Boolean::New(env, ekm::has_openmp()));
   exports.Set("maxThreads", Napi::Number::New(env, budget().capacity()));

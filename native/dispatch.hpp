@@ -20,6 +20,12 @@ struct Kernels {
   void (*predict_double)(const double*, std::size_t, std::size_t, const double*, std::size_t, int, std::int32_t*);
   void (*transform_float)(const float*, std::size_t, std::size_t, const double*, std::size_t, int, double*);
   void (*transform_double)(const double*, std::size_t, std::size_t, const double*, std::size_t, int, double*);
+  // One mini-batch step (native/minibatch.hpp): batch, m, d, weights, centres, counts, k, reassign,
+  // reassignment ratio, the random generator's four words, threads.
+  MiniBatchOutcome (*mini_batch_step_float)(const float*, std::size_t, std::size_t, const double*, double*, double*, std::size_t, bool, double, std::uint32_t*,
+                                            int);
+  MiniBatchOutcome (*mini_batch_step_double)(const double*, std::size_t, std::size_t, const double*, double*, double*, std::size_t, bool, double,
+                                             std::uint32_t*, int);
 };
 
 // The variant for this CPU, chosen once. The environment variable ELKAN_KMEANS_ISA (generic,

@@ -2,6 +2,7 @@
 // EKM_ISA naming the variant and the matching -march flags (see CMakeLists.txt).
 #include "dispatch.hpp"
 #include "kmeans.hpp"
+#include "minibatch.hpp"
 
 #define EKM_STRINGIFY_VALUE(x) #x
 #define EKM_STRINGIFY(x) EKM_STRINGIFY_VALUE(x)
@@ -20,6 +21,8 @@ const Kernels EKM_JOIN(kernels_, EKM_ISA) = {
     &predict<double>,
     &transform<float>,
     &transform<double>,
+    &mini_batch_step<float>,
+    &mini_batch_step<double>,
 };
 
 }  // namespace ekm

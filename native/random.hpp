@@ -19,6 +19,24 @@ class Random {
     s3_ = splitmix();
   }
 
+  // The generator's four words: a stream saved by save_state and resumed by from_state continues
+  // exactly where it stopped, across calls that keep it outside (mini-batch k-means between batches).
+  static Random from_state(const std::uint32_t words[4]) {
+    Random rng(0);
+    rng.s0_ = words[0];
+    rng.s1_ = words[1];
+    rng.s2_ = words[2];
+    rng.s3_ = words[3];
+    return rng;
+  }
+
+  void save_state(std::uint32_t words[4]) const {
+    words[0] = s0_;
+    words[1] = s1_;
+    words[2] = s2_;
+    words[3] = s3_;
+  }
+
   std::uint32_t next_uint32() {
     const std::uint32_t result = rotl(s1_ * 5u, 7) * 9u;
     const std::uint32_t t = s1_ << 9;

@@ -88,4 +88,12 @@ struct FitResult {
   int threads = 1;
 };
 
+// What one mini-batch step reports (native/minibatch.hpp): the batch's weighted inertia before the
+// centres moved, the centres' summed squared shift, and how many starved centres were reassigned.
+struct MiniBatchOutcome {
+  double inertia = 0;
+  double center_shift = 0;
+  std::size_t reassigned = 0;
+};
+
 }  // namespace ekm

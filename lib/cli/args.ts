@@ -6,6 +6,7 @@ import {
   type CheckedOptionName,
   FIT_OPTIONS,
   K_ARGUMENT,
+  MINI_BATCH_OPTIONS,
   type OptionSpec,
   allowedValues,
   checkInteger,
@@ -62,6 +63,8 @@ export interface CliArgs {
   weights: WeightsSource | undefined;
   /** An image to write with every pixel replaced by its centroid. */
   quantize: string | undefined;
+  /** --mini-batch: rows per batch of a streamed mini-batch fit; undefined for a full fit in memory. */
+  miniBatch: number | undefined;
   quiet: boolean;
 }
 
@@ -129,6 +132,14 @@ const FLAGS: Record<string, FlagSpec> = {
       "the input's columns to cluster: header names, positions from 1 and ranges (2-5, 3- to the last), comma-separated; " +
       "!COLUMN leaves one out (only ! items: all the others are kept). Kept in the file's order",
   },
+  'mini-batch': {
+    value: 'SIZE',
+    default: 'off: an exact fit in memory',
+    help:
+      "mini-batch k-means (the package's MiniBatchKMeans) over the input streamed in batches of SIZE rows, one pass, " +
+      'never holding more than one batch and the model: for .f32, .f64 and .npy files larger than memory; --init, --seed, ' +
+      `--backend and --threads apply; labels take a second pass over the file. Takes ${allowedValues(MINI_BATCH_OPTIONS.batchSize.rule, CLI_CALLER)}`,
+  },
   format: { value: 'FORMAT', default: 'from the extension, else detected', help: `input format: ${INPUT_FORMATS.join(', ')} (txt: delimiter detected)` },
   delimiter: { value: 'C', default: ', for csv, tab for tsv, else detected', help: 'field separator: one character, tab, or whitespace' },
   header: { boolean: true, default: 'detected', help: 'the first row is a header (detected: a header when a field is not a number)' },
@@ -191,6 +202,7 @@ export function helpText(): string {
     '  elkan-kmeans sales.csv -k 5 --columns 2-4 --weights amount',
     '  elkan-kmeans predict new.csv --centroids centres.csv --labels new-labels.txt',
     '  elkan-kmeans photo.png -k 16 --seed 1 --quantize photo-16.png --centroids palette.csv',
+    '  elkan-kmeans huge.npy -k 100 --mini-batch 4096 --centroids centres.npy',
     '',
     'Exit status: 0 on success, 2 for a bad command line or input file, 1 for other failures.',
     '',
@@ -300,6 +312,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     columns: undefined,
     weights: undefined,
     quantize: undefined,
+    miniBatch: undefined,
     quiet: values.quiet === true,
   };
   if (help || version) return base;
@@ -362,6 +375,10 @@ export function parseCli(argv: readonly string[]): CliArgs {
     k: integer(values.k, CLI_CALLER.name('k'), K_ARGUMENT.rule.min, K_ARGUMENT.rule.max),
     fit: fit as FitFlags,
     weights: values.weights === undefined ? undefined : weightsSource(values.weights, input, image),
+    miniBatch:
+      values['mini-batch'] === undefined
+        ? undefined
+        : integer(values['mini-batch'], '--mini-batch', MINI_BATCH_OPTIONS.batchSize.rule.min, MINI_BATCH_OPTIONS.batchSize.rule.max),
   };
 }
 

@@ -7,7 +7,7 @@ import type { Source } from './source.js';
 const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 
 /** Element types a .npy file may hold; integers are read as float64. */
-interface Element {
+export interface Element {
   size: number;
   littleEndian: boolean;
   read: (view: DataView, offset: number, littleEndian: boolean) => number;
@@ -127,7 +127,7 @@ export async function readRaw(source: Source, type: DType, options: ReadOptions)
   return { data, n, d, description: `raw ${type}, ${d} columns` };
 }
 
-interface NpyHeader {
+export interface NpyHeader {
   element: Element;
   descr: string;
   fortran: boolean;
@@ -135,7 +135,8 @@ interface NpyHeader {
   headerBytes: number;
 }
 
-function parseNpyHeader(file: string, head: Buffer): NpyHeader | 'need-more' {
+/** The header of a .npy file at the start of `head`, or 'need-more' when `head` is too short to hold it. */
+export function parseNpyHeader(file: string, head: Buffer): NpyHeader | 'need-more' {
   if (head.length < 10) return 'need-more';
   if (head.toString('latin1', 0, 6) !== '\x93NUMPY') {
     throw new InputError(file, 'is not a .npy file (it does not start with the \\x93NUMPY magic string)');

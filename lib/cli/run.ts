@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { squaredDistance } from '../core/distance.js';
+import { blockedSum } from '../core/parallel.js';
 import { fitValidated } from '../fit.js';
 import { predict } from '../index.js';
+import { MiniBatchKMeans } from '../minibatch.js';
 import { FIT_OPTIONS } from '../options.js';
 import type { KMeansOptions, KMeansResult, Matrix } from '../types.js';
 import { normalizeFit } from '../validate.js';
@@ -13,6 +16,7 @@ import { type DecodedImage, imagePoints, isImagePath, readImage, writeQuantized 
 import type { ParsedPoints } from './parsed.js';
 import { Progress, type ProgressStream } from './progress.js';
 import { type ReadPointsOptions, formatFromPath, readPoints } from './read-points.js';
+import { readBatches } from './read-batches.js';
 import { type Source, fileSource, observeSource, streamSource } from './source.js';
 import { type OutputPlan, centroidBytes, labelBytes, planOutputs, writeTarget } from './write-output.js';
 
@@ -228,6 +232,93 @@ function summary(points: ParsedPoints, result: KMeansResult, k: number, readMs: 
   ].join('\n');
 }
 
+/** The fit flags a streamed mini-batch fit does not take: they belong to the exact fit. */
+const EXACT_FIT_FLAGS = ['nInit', 'maxIterations', 'tolerance', 'algorithm'] as const;
+
+/**
+ * --mini-batch: one pass of MiniBatchKMeans.partialFit over the input's batches, then, when labels
+ * are asked for, a second pass that labels every row and measures the inertia. Holds one batch,
+ * the model and the labels.
+ */
+async function runMiniBatch(args: CliArgs, size: number, outputs: OutputPlan, io: CliIO, progress: Progress): Promise<void> {
+  for (const option of EXACT_FIT_FLAGS) {
+    if (args.fit[option] !== undefined) throw new UsageError(`${CLI_CALLER.name(option)} applies to the exact fit, not to --mini-batch`);
+  }
+  for (const [flag, given] of [
+    ['--weights', args.weights],
+    ['--columns', args.columns],
+    ['--quantize', args.quantize],
+  ] as const) {
+    if (given !== undefined) throw new UsageError(`${flag} does not apply to --mini-batch, which streams every column of a binary file unweighted`);
+  }
+  const format = args.format ?? formatFromPath(args.input);
+  if (format === undefined) throw new UsageError('--mini-batch needs the input format: give --format npy, f32 or f64, or a file with that extension');
+  if (outputs.labels && args.input === '-') throw new UsageError('--mini-batch reads the input twice to write labels, so it needs a file, not standard input');
+  const { init: initFlag, seed, backend, threads } = args.fit;
+  const init = typeof initFlag === 'object' ? await readInit(initFlag.file, io) : initFlag;
+  const read = { dims: args.dims, dtype: args.dtype, columns: undefined };
+  const passes = async function* (): AsyncGenerator<{ data: Float32Array | Float64Array; n: number; d: number }, string> {
+    const source = await openInput(args.input, io);
+    const observed = observeSource(source, (bytes) => progress.read(bytes, source.size, source.name), io.signal);
+    return yield* readBatches(observed, format, read, size);
+  };
+  const start = io.now?.() ?? performance.now();
+  let model: MiniBatchKMeans;
+  try {
+    model = new MiniBatchKMeans(args.k, { init, seed, backend, threads });
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) throw new CliError(error.message.replace(/\.$/, ''));
+    throw error;
+  }
+  let n = 0;
+  let d = 0;
+  const batches = passes();
+  let description: string;
+  for (let next = await batches.next(); ; next = await batches.next()) {
+    if (next.done) {
+      description = next.value;
+      break;
+    }
+    const batch = next.value;
+    try {
+      model.partialFit({ data: batch.data, shape: [batch.n, batch.d] });
+    } catch (error) {
+      if (error instanceof TypeError || error instanceof RangeError) {
+        throw new CliError(`${args.input}: ${error.message.replace(/\.$/, '')}${n === 0 ? ` (the first batch, --mini-batch ${size} rows)` : ''}`);
+      }
+      throw error;
+    }
+    n += batch.n;
+    d = batch.d;
+  }
+  progress.clear();
+  let inertia: number | undefined;
+  if (outputs.labels) {
+    const labels = new Int32Array(n);
+    const centers = model.centroids.data;
+    inertia = 0;
+    let row = 0;
+    for await (const batch of passes()) {
+      const batchLabels = model.predict({ data: batch.data, shape: [batch.n, batch.d] });
+      labels.set(batchLabels, row);
+      inertia += blockedSum(batch.n, (i) => squaredDistance(batch.data, i, centers, batchLabels[i], batch.d));
+      row += batch.n;
+    }
+    progress.clear();
+    if (row !== n) throw new CliError(`${args.input} changed between the two passes: ${n} rows, then ${row}`);
+    await writeTarget(outputs.labels.path, labelBytes(labels, outputs.labels.format), io.stdout);
+  }
+  if (outputs.centroids) await writeTarget(outputs.centroids.path, centroidBytes(model.centroids, outputs.centroids.format, undefined), io.stdout);
+  if (!args.quiet) {
+    const elapsed = (io.now?.() ?? performance.now()) - start;
+    io.stderr.write(
+      `${NAME}: n ${n}, d ${d}, k ${args.k}: mini-batch, ${model.steps} batch${model.steps === 1 ? '' : 'es'} of up to ${size} rows` +
+        `${inertia === undefined ? '' : `, inertia ${Number(inertia.toPrecision(8))}`}\n` +
+        `${NAME}: ${seconds(elapsed)} (${description}) on the ${model.backend} backend, seed ${model.seed}\n`,
+    );
+  }
+}
+
 /**
  * The command line tool: returns the exit code (0 success, 2 bad command line or input, 1 other
  * failures, 130 interrupted) and never throws. Errors are one line on stderr, without a stack.
@@ -247,6 +338,10 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     if (typeof args.fit.init === 'object') inputs.push(args.fit.init.file);
     if (args.weights !== undefined && 'file' in args.weights) inputs.push(args.weights.file);
     const outputs = planOutputs(args.labels, args.centroids, args.centroidsFormat, inputs, args.quantize);
+    if (args.miniBatch !== undefined) {
+      await runMiniBatch(args, args.miniBatch, outputs, io, progress);
+      return 0;
+    }
     const start = now();
     const input = await readInput(args, io, progress);
     const { points } = input;

@@ -24,6 +24,23 @@ export class Random {
     this.s3 = next();
   }
 
+  /**
+   * The generator's four words: a stream saved by saveState and resumed by fromState continues
+   * exactly where it stopped, across calls that keep it outside (mini-batch k-means between batches).
+   */
+  static fromState(words: Uint32Array): Random {
+    const rng = new Random(0);
+    [rng.s0, rng.s1, rng.s2, rng.s3] = words;
+    return rng;
+  }
+
+  saveState(words: Uint32Array): void {
+    words[0] = this.s0;
+    words[1] = this.s1;
+    words[2] = this.s2;
+    words[3] = this.s3;
+  }
+
   nextUint32(): number {
     const s1 = this.s1;
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;

@@ -9,6 +9,7 @@
 
 #include "../dispatch.hpp"
 #include "../kmeans.hpp"
+#include "../minibatch.hpp"
 #include "../thread_budget.hpp"
 
 namespace {
@@ -416,6 +417,35 @@ void kmeans_parallel_cases() {
   check(positive, "k-means|| takes no point of zero weight while others remain");
 }
 
+// One mini-batch step moves a centre to (old × weight seen + Σ w·x) / new weight seen; a centre that
+// sees nothing is reassigned to a batch point with the least weight of the others; and a batch
+// large enough to split gives the same bits on 1 and 3 threads.
+void mini_batch_steps() {
+  std::vector<double> centers{0, 10, 1e6}, counts{0, 0, 0};
+  std::uint32_t state[4];
+  ekm::Random(4).save_state(state);
+  const std::vector<float> batch{1, 3, 9};
+  auto outcome = ekm::mini_batch_step(batch.data(), 3, 1, nullptr, centers.data(), counts.data(), 3, true, 0.01, state, 1);
+  check(centers[0] == 2 && centers[1] == 9 && (centers[2] == 1 || centers[2] == 3 || centers[2] == 9), "mini-batch step: means and a reassigned centre");
+  check(counts == std::vector<double>{2, 1, 1} && outcome.reassigned == 1 && outcome.inertia == 1 + 9 + 1, "mini-batch step: counts, reassignment, inertia");
+  const std::vector<double> weights{1, 3};
+  const std::vector<float> second{2, 8};
+  outcome = ekm::mini_batch_step(second.data(), 2, 1, weights.data(), centers.data(), counts.data(), 3, false, 0.01, state, 1);
+  check(outcome.reassigned == 0 && counts[0] + counts[1] + counts[2] == 8, "mini-batch step: weights add to the weight seen");
+
+  const std::size_t m = 20000, d = 3, k = 12;
+  const std::vector<double> data = blobs<double>(9, m, d, k, 3);
+  std::vector<double> one(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(k * d)), three = one;
+  std::vector<double> seen_one(k, 0), seen_three(k, 0);
+  std::uint32_t state_one[4], state_three[4];
+  ekm::Random(1).save_state(state_one);
+  ekm::Random(1).save_state(state_three);
+  const auto a = ekm::mini_batch_step(data.data(), m, d, nullptr, one.data(), seen_one.data(), k, true, 0.01, state_one, 1);
+  const auto b = ekm::mini_batch_step(data.data(), m, d, nullptr, three.data(), seen_three.data(), k, true, 0.01, state_three, 3);
+  check(one == three && seen_one == seen_three && a.inertia == b.inertia && a.center_shift == b.center_shift,
+        "mini-batch step: the same bits on 1 and 3 threads");
+}
+
 }  // namespace
 
 // The process-wide budget: never more threads out than its capacity, first come first served (a
@@ -535,6 +565,7 @@ int main(int argc, char** argv) {
   kmeans_parallel_cases();
   thread_budget();
   normalization_ignores_row_scale();
+  mini_batch_steps();
   if (!small) {
     cosine_accelerated_match_lloyd<double>();
     cosine_accelerated_match_lloyd<float>();

@@ -185,6 +185,18 @@ describe('npm run bench -- --quick', () => {
     }
   });
 
+  it('runs the mini-batch rows: both backends give one result, scikit-learn when it is there', () => {
+    const rows = results.miniBatch?.rows ?? [];
+    const ours = rows.filter((row) => row.implementation.startsWith('ours miniBatchKMeans'));
+    const backends = loadNative().binding ? ['native', 'js'] : ['js'];
+    expect(ours.map((row) => row.implementation)).toEqual(backends.map((backend) => `ours miniBatchKMeans (${backend})`));
+    expect(new Set(ours.map((row) => row.inertia)).size).toBe(1);
+    expect(rows.some((row) => row.implementation.startsWith('ours kmeans default'))).toBe(true);
+    expect(rows.some((row) => row.implementation.includes('MiniBatchKMeans') && row.implementation.startsWith('scikit-learn'))).toBe(
+      results.machine.python !== null,
+    );
+  });
+
   it('leaves the committed results alone when no --out is given', () => {
     const options = parseOptions(['--quick']);
     expect(options !== 'help' && options.out).not.toBe(join(ROOT, 'bench', 'results'));

@@ -1,0 +1,141 @@
+// One step of mini-batch k-means (Sculley 2010; scikit-learn's _mini_batch_step), the same bits as
+// lib/core/minibatch.ts: the batch is assigned to the nearest centres, every centre that received
+// points moves to the weighted mean of its old position (weighted by all it has seen) and of its
+// new points, and, when asked, starved centres jump to random points of the batch. The model's
+// state (float64 centres, per-centre weight seen, the random generator's words) lives with the
+// caller between steps; a MiniBatchOutcome reports the step.
+#pragma once
+
+#include "isa.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <numeric>
+#include <vector>
+
+#include "distance.hpp"
+#include "distance_filter.hpp"
+#include "lloyd.hpp"
+#include "parallel.hpp"
+#include "random.hpp"
+#include "types.hpp"
+
+namespace ekm {
+inline namespace EKM_ISA {
+
+// The centres whose weight seen is below reassignment_ratio × the largest, at most half the batch
+// (those of least weight, the lowest index first on ties), moved to distinct batch points drawn
+// uniformly; their weight seen becomes the least weight among the centres kept, so that they are
+// not reassigned again at once. Returns how many moved.
+template <class T>
+std::size_t reassign_starved_centers(const T* batch, std::size_t m, std::size_t d, double* centers, double* counts, std::size_t k, double reassignment_ratio,
+                                     Random& rng) {
+  const double largest = *std::max_element(counts, counts + k);
+  std::vector<std::size_t> starved;
+  for (std::size_t c = 0; c < k; ++c) {
+    if (counts[c] < reassignment_ratio * largest) starved.push_back(c);
+  }
+  const std::size_t limit = m / 2;
+  if (starved.size() > limit) {
+    std::stable_sort(starved.begin(), starved.end(), [&](std::size_t a, std::size_t b) { return counts[a] < counts[b]; });
+    starved.resize(limit);
+    std::sort(starved.begin(), starved.end());
+  }
+  if (starved.empty()) return 0;
+  std::vector<bool> moved(k, false);
+  for (std::size_t c : starved) moved[c] = true;
+  double least_kept = 0;
+  bool first = true;
+  for (std::size_t c = 0; c < k; ++c) {
+    if (!moved[c] && (first || counts[c] < least_kept)) {
+      least_kept = counts[c];
+      first = false;
+    }
+  }
+  std::vector<std::uint32_t> order(m);
+  std::iota(order.begin(), order.end(), 0u);
+  for (std::size_t r = 0; r < starved.size(); ++r) {
+    const std::size_t j = r + rng.next_index(m - r);
+    std::swap(order[j], order[r]);
+    const T* row = batch + static_cast<std::size_t>(order[r]) * d;
+    double* center = centers + starved[r] * d;
+    for (std::size_t x = 0; x < d; ++x) center[x] = static_cast<double>(row[x]);
+    counts[starved[r]] = least_kept;
+  }
+  return starved.size();
+}
+
+// One step on a batch of m points (weights: nullptr for all 1). `centers` (k × d) and `counts`
+// (weight seen per centre) are updated in place; `rng_state` holds the generator's four words and
+// is advanced when `reassign` draws. The inertia is the batch's, measured before the centres move,
+// in the blocked order of native/parallel.hpp; the sums of the update are taken in batch order.
+template <class T>
+MiniBatchOutcome mini_batch_step(const T* batch, std::size_t m, std::size_t d, const double* weights, double* centers, double* counts, std::size_t k,
+                                 bool reassign, double reassignment_ratio, std::uint32_t* rng_state, int threads) {
+  const int used = effective_threads(threads, m);
+  const auto weight = [&](std::size_t i) { return weights ? weights[i] : 1.0; };
+  std::vector<std::int32_t> labels(m);
+  {
+    DistanceFilter<T> filter(batch, m, d, used);
+    nearest_centers(batch, m, d, centers, k, used, filter, labels.data());
+  }
+
+  MiniBatchOutcome outcome;
+  const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>(block_count(m));
+  std::vector<double> partial(static_cast<std::size_t>(blocks));
+#pragma omp parallel num_threads(used)
+  {
+    AsDouble<T> row;
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+      const std::size_t start = static_cast<std::size_t>(b) * ROW_BLOCK;
+      const std::size_t end = std::min(m, start + ROW_BLOCK);
+      double sum = 0;
+      for (std::size_t i = start; i < end; ++i) {
+        sum += weight(i) * squared_distance(row(batch + i * d, d), centers + static_cast<std::size_t>(labels[i]) * d, d);
+      }
+      partial[static_cast<std::size_t>(b)] = sum;
+    }
+  }
+  for (double block : partial) outcome.inertia += block;
+
+  const std::vector<double> previous(centers, centers + k * d);
+  std::vector<double> batch_weight(k, 0.0);
+  for (std::size_t i = 0; i < m; ++i) batch_weight[static_cast<std::size_t>(labels[i])] += weight(i);
+  for (std::size_t c = 0; c < k; ++c) {
+    if (batch_weight[c] > 0) {
+      for (std::size_t x = 0; x < d; ++x) centers[c * d + x] *= counts[c];
+    }
+  }
+  for (std::size_t i = 0; i < m; ++i) {
+    const std::size_t c = static_cast<std::size_t>(labels[i]);
+    if (batch_weight[c] == 0) continue;
+    const T* point = batch + i * d;
+    const double w = weight(i);
+    for (std::size_t x = 0; x < d; ++x) centers[c * d + x] += w * static_cast<double>(point[x]);
+  }
+  for (std::size_t c = 0; c < k; ++c) {
+    if (batch_weight[c] > 0) {
+      counts[c] += batch_weight[c];
+      const double alpha = 1 / counts[c];
+      for (std::size_t x = 0; x < d; ++x) centers[c * d + x] *= alpha;
+    }
+  }
+
+  if (reassign && reassignment_ratio > 0) {
+    Random rng = Random::from_state(rng_state);
+    outcome.reassigned = reassign_starved_centers(batch, m, d, centers, counts, k, reassignment_ratio, rng);
+    rng.save_state(rng_state);
+  }
+
+  for (std::size_t c = 0; c < k; ++c) {
+    for (std::size_t x = 0; x < d; ++x) {
+      const double delta = centers[c * d + x] - previous[c * d + x];
+      outcome.center_shift += delta * delta;
+    }
+  }
+  return outcome;
+}
+
+}  // namespace EKM_ISA
+}  // namespace ekm

@@ -1,0 +1,269 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { run } from '../lib/cli/run.js';
+import { kmeansSync, MiniBatchKMeans, miniBatchKMeans, miniBatchKMeansSync } from '../lib/index.js';
+import { batchSampler, drawBatch } from '../lib/minibatch.js';
+import { FIT_OPTIONS, MINI_BATCH_OPTIONS, type OptionSpec, defaultInCode } from '../lib/options.js';
+import type { Matrix, MiniBatchKMeansResult } from '../lib/types.js';
+import { expectSameArray } from './assertions.js';
+import { type FloatArrayType, gaussianBlobs } from './helpers.js';
+
+const BACKENDS = ['native', 'js'] as const;
+
+function expectSameResult(actual: MiniBatchKMeansResult, expected: MiniBatchKMeansResult): void {
+  expectSameArray(actual.centroids.data, expected.centroids.data);
+  expectSameArray(actual.counts, expected.counts);
+  expectSameArray(actual.labels, expected.labels);
+  expect(Object.is(actual.inertia, expected.inertia)).toBe(true);
+  expect(actual.steps).toBe(expected.steps);
+  expect(actual.converged).toBe(expected.converged);
+}
+
+function rows(points: Matrix, from: number, to: number): Matrix {
+  const d = points.shape[1];
+  return { data: points.data.slice(from * d, to * d), shape: [to - from, d] };
+}
+
+describe.each([
+  ['float64', Float64Array],
+  ['float32', Float32Array],
+] as [string, FloatArrayType][])('mini-batch k-means on %s data', (_name, type) => {
+  it('gives the same bits on the native and the TypeScript backend, weighted or not, with reassignments', () => {
+    for (let seed = 1; seed <= 6; seed++) {
+      const n = 300 + 97 * seed;
+      const d = 1 + (seed % 5);
+      const k = 2 + 3 * seed;
+      const points = gaussianBlobs(seed, n, d, k, 1 + seed, type);
+      const weights = seed % 2 ? Array.from({ length: n }, (_, i) => ((i * 7) % 5) / 2) : undefined;
+      const options = { seed, batchSize: 32 + 20 * seed, maxIterations: 5, weights, maxNoImprovement: seed % 3 ? 10 : 0 };
+      const native = miniBatchKMeansSync(points, k, { ...options, backend: 'native' });
+      const js = miniBatchKMeansSync(points, k, { ...options, backend: 'js' });
+      expect(native.backend).toBe('native');
+      expect(js.backend).toBe('js');
+      expectSameResult(native, js);
+    }
+  });
+
+  it('gives the same bits on 1 and 2 threads, with batches large enough to split', () => {
+    const points = gaussianBlobs(3, 12_000, 4, 12, 1, type);
+    const options = { seed: 9, batchSize: 9000, maxIterations: 3, backend: 'native' } as const;
+    expectSameResult(miniBatchKMeansSync(points, 12, { ...options, threads: 2 }), miniBatchKMeansSync(points, 12, { ...options, threads: 1 }));
+  });
+});
+
+describe.each(BACKENDS)('mini-batch k-means (%s)', (backend) => {
+  it('moves a centre to the weighted mean of its old position, weighted by all it has seen, and its new points', () => {
+    const model = new MiniBatchKMeans(2, { init: [[0], [10]], backend });
+    const first = model.partialFit([[1], [3], [9]]);
+    expect(model.centroids.data).toEqual(new Float64Array([2, 9]));
+    expect(model.counts).toEqual(new Float64Array([2, 1]));
+    expect(first.inertia).toBe(1 + 9 + 1);
+    expect(first.reassigned).toBe(0);
+    model.partialFit([[2], [8]], { weights: [1, 3] });
+    expect(model.centroids.data).toEqual(new Float64Array([2, (9 + 3 * 8) / 4]));
+    expect(model.counts).toEqual(new Float64Array([3, 4]));
+    expect(model.steps).toBe(2);
+    expect(model.predict([[0], [100]])).toEqual(new Int32Array([0, 1]));
+  });
+
+  it('keeps its own copy of explicit initial centres, and of nothing a batch gives it', () => {
+    const init = new Float64Array([0, 10]);
+    const model = new MiniBatchKMeans(2, { init: { data: init, shape: [2, 1] }, backend });
+    init.fill(100);
+    const batch = new Float32Array([1, 3, 9]);
+    model.partialFit({ data: batch, shape: [3, 1] });
+    batch.fill(-50);
+    expect(model.centroids.data).toEqual(new Float64Array([2, 9]));
+  });
+
+  it('reassigns a centre that sees nothing to a point of the batch, with the least weight of the others', () => {
+    const batch = [[0], [1], [2], [100], [101], [102]];
+    const starved = new MiniBatchKMeans(3, { init: [[1], [101], [1e6]], backend, seed: 4 });
+    const step = starved.partialFit(batch);
+    expect(step.reassigned).toBe(1);
+    expect(batch.map((row) => row[0])).toContain(starved.centroids.data[2]);
+    expect(Array.from(starved.counts)).toEqual([3, 3, 3]);
+    const kept = new MiniBatchKMeans(3, { init: [[1], [101], [1e6]], backend, reassignmentRatio: 0 });
+    expect(kept.partialFit(batch).reassigned).toBe(0);
+    expect(kept.centroids.data[2]).toBe(1e6);
+  });
+
+  it('through partialFit on the one-call fit’s batches reaches the one-call fit’s centres bit for bit', () => {
+    const points = gaussianBlobs(5, 2000, 3, 6);
+    const init = rows(points, 0, 6);
+    const options = { seed: 11, batchSize: 100, maxIterations: 2, maxNoImprovement: 0, backend, init };
+    const whole = miniBatchKMeansSync(points, 6, options);
+    expect(whole.steps).toBe(40);
+    const model = new MiniBatchKMeans(6, { seed: 11, backend, init });
+    const sampler = batchSampler(11);
+    const indices = new Uint32Array(100);
+    for (let step = 0; step < whole.steps; step++) {
+      drawBatch(sampler, 2000, 100, indices);
+      model.partialFit(Array.from(indices, (i) => Array.from(points.data.subarray(i * 3, i * 3 + 3))));
+    }
+    expectSameArray(model.centroids.data, whole.centroids.data);
+    expectSameArray(model.counts, whole.counts);
+    expectSameArray(model.predict(points), whole.labels);
+  });
+
+  it('stops early when the smoothed batch inertia stops improving, or the centres stop moving, and not when told not to', () => {
+    const points = gaussianBlobs(8, 4000, 2, 5, 0.5);
+    const noImprovement = miniBatchKMeansSync(points, 5, { seed: 2, batchSize: 50, backend, maxNoImprovement: 3 });
+    expect(noImprovement.converged).toBe(true);
+    expect(noImprovement.steps).toBeLessThan((100 * 4000) / 50);
+    const shift = miniBatchKMeansSync(points, 5, { seed: 2, batchSize: 50, backend, maxNoImprovement: 0, tolerance: 1e6 });
+    expect(shift.converged).toBe(true);
+    expect(shift.steps).toBe(2);
+    const full = miniBatchKMeansSync(points, 5, { seed: 2, batchSize: 500, backend, maxNoImprovement: 0, maxIterations: 3 });
+    expect(full.converged).toBe(false);
+    expect(full.steps).toBe(24);
+    expect(full.iterations).toBe(3);
+  });
+
+  it('comes within a few per cent of the full fit’s inertia, the best of four seeds each', () => {
+    const points = gaussianBlobs(12, 10_000, 4, 10);
+    const best = (inertias: number[]): number => Math.min(...inertias);
+    const seeds = [1, 2, 3, 4];
+    const mini = best(seeds.map((seed) => miniBatchKMeansSync(points, 10, { seed, backend, batchSize: 256 }).inertia));
+    const full = best(seeds.map((seed) => kmeansSync(points, 10, { seed, backend }).inertia));
+    expect(mini / full).toBeLessThan(1.03);
+  });
+
+  it('asynchronously gives the synchronous result, and stops with an AbortError when aborted', async () => {
+    const points = gaussianBlobs(6, 3000, 3, 4);
+    const options = { seed: 5, batchSize: 64, maxIterations: 2, backend } as const;
+    expectSameResult(await miniBatchKMeans(points, 4, options), miniBatchKMeansSync(points, 4, options));
+    const controller = new AbortController();
+    const running = miniBatchKMeans(points, 4, { ...options, signal: controller.signal });
+    controller.abort();
+    await expect(running).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('mini-batch k-means refuses bad input, naming the parameter', () => {
+  const points = [[0], [1], [2], [3]];
+  it.each([
+    [() => miniBatchKMeansSync(points, 0), RangeError, /^k must be an integer from 1 to 4/],
+    [() => miniBatchKMeansSync(points, 2, { batchSize: 0 }), RangeError, /^options\.batchSize must be an integer from 1/],
+    [() => miniBatchKMeansSync(points, 2, { reassignmentRatio: 2 }), RangeError, /^options\.reassignmentRatio must be a number from 0 to 1, not 2/],
+    [() => miniBatchKMeansSync(points, 2, { maxNoImprovement: -1 }), RangeError, /^options\.maxNoImprovement must be an integer from 0/],
+    [() => miniBatchKMeansSync(points, 2, { batchsize: 2 } as never), TypeError, /did you mean options\.batchSize\?/],
+    [() => miniBatchKMeansSync(points, 2, { weights: [1] }), RangeError, /^options\.weights has 1 entries but there are 4 points/],
+    [() => new MiniBatchKMeans(2, { batchSize: 8 } as never), TypeError, /^options\.batchSize is not an option/],
+    [() => new MiniBatchKMeans(2, { init: [[0]] }), RangeError, /^options\.init has 1 centres but k is 2/],
+    [() => new MiniBatchKMeans(3).partialFit([[0], [1]]), RangeError, /^the first batch has 2 points but k is 3/],
+    [() => new MiniBatchKMeans(2).predict(points), Error, /^The model has no centres yet/],
+    [
+      () =>
+        new MiniBatchKMeans(2).partialFit([
+          [0, Number.NaN],
+          [1, 1],
+        ]),
+      RangeError,
+      /^batch row 0 column 1 is NaN/,
+    ],
+  ] as const)('case %#', (call, type, message) => {
+    expect(call).toThrow(type);
+    expect(call).toThrow(message);
+  });
+
+  it('refuses a batch of another dimension than the first', () => {
+    const model = new MiniBatchKMeans(2, { seed: 1 });
+    model.partialFit(points);
+    expect(() => model.partialFit([[0, 0]])).toThrow(/^batch rows have 2 columns but the model's centres have 1/);
+    expect(() => model.predict([[0, 0]])).toThrow(/^points have 2 columns but the model's centres have 1/);
+  });
+});
+
+describe('the command line streams a file through mini-batch k-means with --mini-batch', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'elkan-kmeans-minibatch-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
+    let stderr = '';
+    const sink = (append: (text: string) => void): Writable =>
+      new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          append(chunk.toString());
+          callback();
+        },
+      });
+    const code = await run(args, { stdin: Readable.from([]), stdout: sink(() => {}), stderr: sink((text) => (stderr += text)) as never });
+    return { code, stderr };
+  }
+
+  it.each(['f32', 'npy'] as const)('gives the centroids and labels of partialFit over the same batches (.%s)', async (format) => {
+    const points = gaussianBlobs(4, 2500, 3, 5, 1, Float32Array);
+    const input = join(dir, `points.${format}`);
+    const payload = Buffer.from(points.data.buffer);
+    writeFileSync(input, format === 'npy' ? Buffer.concat([npyHeader('<f4', [2500, 3]), payload]) : payload);
+    const centres = join(dir, `centres-${format}.f64`);
+    const labels = join(dir, `labels-${format}.txt`);
+    const command = await cli([input, '-k', '5', '--mini-batch', '300', '--seed', '3', '--dims', '3', '--centroids', centres, '--labels', labels]);
+    expect(command.stderr).toMatch(/mini-batch, 9 batches of up to 300 rows, inertia \d/);
+    expect(command.code).toBe(0);
+
+    const model = new MiniBatchKMeans(5, { seed: 3 });
+    for (let start = 0; start < 2500; start += 300) model.partialFit(rows(points, start, Math.min(2500, start + 300)));
+    const written = readFileSync(centres);
+    expectSameArray(new Float64Array(written.buffer, written.byteOffset, written.length / 8), model.centroids.data);
+    expect(readFileSync(labels, 'utf8').trim().split('\n').map(Number)).toEqual(Array.from(model.predict(points)));
+  });
+
+  it('refuses what it cannot stream, and the exact fit’s flags', async () => {
+    const csv = join(dir, 'points.csv');
+    writeFileSync(csv, '1,2\n3,4\n');
+    expect(await cli([csv, '-k', '2', '--mini-batch', '10'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--mini-batch streams npy, f32, f64 files, not csv'),
+    });
+    const raw = join(dir, 'short.f32');
+    writeFileSync(raw, Buffer.from(new Float32Array([1, 2, 3, 4, 5, 6]).buffer));
+    expect(await cli([raw, '-k', '2', '--dims', '2', '--mini-batch', '10', '--algorithm', 'lloyd'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--algorithm applies to the exact fit, not to --mini-batch'),
+    });
+    expect(await cli([raw, '-k', '2', '--dims', '2', '--mini-batch', '0'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--mini-batch must be an integer from 1'),
+    });
+    expect(await cli([raw, '-k', '2', '--dims', '4', '--mini-batch', '10'])).toMatchObject({ code: 2, stderr: expect.stringContaining('ends inside a row') });
+    expect(await cli([raw, '-k', '5', '--dims', '2', '--mini-batch', '10'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('the first batch has 3 points but k is 5'),
+    });
+  });
+});
+
+/** A version 1 .npy header for a C-order array. */
+function npyHeader(descr: string, shape: number[]): Buffer {
+  let text = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}), }`;
+  text += ' '.repeat(64 - ((10 + text.length + 1) % 64)) + '\n';
+  const header = Buffer.alloc(10);
+  header.write('\x93NUMPY', 0, 'latin1');
+  header[6] = 1;
+  header[7] = 0;
+  header.writeUInt16LE(text.length, 8);
+  return Buffer.concat([header, Buffer.from(text, 'latin1')]);
+}
+
+describe('the mini-batch options follow their declarations in lib/options.ts', () => {
+  it("the @default tags of lib/types.ts and the README's table give the declared defaults", () => {
+    const source = readFileSync(join(__dirname, '..', 'lib', 'types.ts'), 'utf8');
+    const types = source.slice(source.indexOf('export interface MiniBatchModelOptions'), source.indexOf('export interface MiniBatchStepInfo'));
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Mini-batch k-means'), readme.indexOf('\n## ', readme.indexOf('## Mini-batch k-means') + 1));
+    for (const [option, spec] of Object.entries(MINI_BATCH_OPTIONS) as Array<[string, OptionSpec]>) {
+      const tag = new RegExp(`@default ([^\\n]*)\\n\\s*\\*/\\n\\s*${option}\\?:`).exec(types);
+      expect(tag?.[1], option).toBe(defaultInCode(spec));
+      if (Object.values(FIT_OPTIONS).includes(spec as never)) continue;
+      expect(table).toContain(`| \`${option}\` | ${'value' in spec.default ? `\`${defaultInCode(spec)}\`` : spec.default.text} |`);
+    }
+  });
+});
