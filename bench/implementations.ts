@@ -3,6 +3,7 @@
 export type ImplementationId =
   | 'native-elkan'
   | 'native-hamerly'
+  | 'native-yinyang'
   | 'native-lloyd'
   | 'native-auto'
   | 'native-auto-cosine'
@@ -34,6 +35,7 @@ export interface ImplementationInfo {
 export const IMPLEMENTATIONS: Record<ImplementationId, ImplementationInfo> = {
   'native-elkan': { label: 'native Elkan', runtime: 'node', threaded: true, sharesTolerance: true },
   'native-hamerly': { label: 'native Hamerly', runtime: 'node', threaded: true, sharesTolerance: true },
+  'native-yinyang': { label: 'native Yinyang', runtime: 'node', threaded: true, sharesTolerance: true },
   'native-lloyd': { label: 'native Lloyd', runtime: 'node', threaded: true, sharesTolerance: true },
   'ts-elkan': { label: 'TS Elkan', runtime: 'node', threaded: false, sharesTolerance: true },
   'ts-lloyd': { label: 'TS Lloyd', runtime: 'node', threaded: false, sharesTolerance: true },

@@ -3,7 +3,7 @@
  * conversion an implementation needs (typed arrays to number[][], fresh copies of what it mutates)
  * happens in `prepare`, outside the timed `fit`.
  */
-import { type KMeansResult, type Matrix, type Metric, kmeans, kmeansSync } from '../lib/index.js';
+import { type Algorithm, type KMeansResult, type Matrix, type Metric, kmeans, kmeansSync } from '../lib/index.js';
 import type { ImplementationId } from './implementations.js';
 import type { StopRule } from './protocol.js';
 
@@ -55,7 +55,7 @@ function outcomeOf({ iterations, converged, inertia, centroids, algorithm }: KMe
   return { iterations, converged, reportedInertia: inertia, centroids: Array.from(centroids.data), algorithm };
 }
 
-function ours(input: RunnerInput, backend: 'native' | 'js', algorithm: 'elkan' | 'hamerly' | 'lloyd' | 'auto', metric: Metric = 'euclidean'): Runner {
+function ours(input: RunnerInput, backend: 'native' | 'js', algorithm: Algorithm | 'auto', metric: Metric = 'euclidean'): Runner {
   const { points, init, k, threads } = input;
   let stop: StopRule | undefined;
   let result: KMeansResult | undefined;
@@ -159,6 +159,8 @@ export async function createRunner(implementation: ImplementationId, input: Runn
       return ours(input, 'native', 'elkan');
     case 'native-hamerly':
       return ours(input, 'native', 'hamerly');
+    case 'native-yinyang':
+      return ours(input, 'native', 'yinyang');
     case 'native-lloyd':
       return ours(input, 'native', 'lloyd');
     case 'native-auto':

@@ -180,7 +180,7 @@ function distanceRows(all: number, wide: LloydShape, tall: LloydShape): Comparis
     {
       dataset: blobs(tall.n, tall.d, tall.k, tall.k, 'float32'),
       stop: lloyd(tall.iterations),
-      variants: (['native-auto', 'native-lloyd', 'native-hamerly', 'native-elkan', 'sklearn-lloyd'] as const).map((id) => variant(id, all)),
+      variants: (['native-auto', 'native-lloyd', 'native-hamerly', 'native-yinyang', 'native-elkan', 'sklearn-lloyd'] as const).map((id) => variant(id, all)),
     },
   ];
 }

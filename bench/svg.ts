@@ -61,6 +61,8 @@ export function colourOf({ implementation, threads }: Variant): string {
       return threads === 1 ? '#56B4E9' : '#0072B2';
     case 'native-hamerly':
       return threads === 1 ? '#A6BDDB' : '#1F4E79';
+    case 'native-yinyang':
+      return threads === 1 ? '#C6DBEF' : '#08306B';
     case 'native-lloyd':
       return threads === 1 ? '#9ECAE1' : '#3F5F8A';
     case 'ts-elkan':
