@@ -1,5 +1,5 @@
 import { totalmem } from 'node:os';
-import type { Backend } from './backend.js';
+import type { Backend, FitShape } from './backend.js';
 import { API_CALLER, type Caller } from './caller.js';
 import type { Algorithm, InitMethod } from './types.js';
 
@@ -29,10 +29,10 @@ export function chooseInit(n: number, d: number, k: number): InitMethod {
   return k * (2 + Math.log(k)) * n * d > KMEANS_PARALLEL_MIN_COST ? 'k-means||' : 'k-means++';
 }
 
-/** The most memory an algorithm's bounds may take: half of this machine's memory. */
-export const BOUNDS_BUDGET_BYTES = totalmem() / 2;
+/** `memoryBudget`'s default: half of this machine's memory, in whole bytes. */
+export const DEFAULT_MEMORY_BUDGET = Math.floor(totalmem() / 2);
 
-function formatBytes(bytes: number): string {
+export function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;
@@ -44,35 +44,38 @@ function formatBytes(bytes: number): string {
 }
 
 /**
- * The algorithm a fit runs: 'auto' takes Elkan where the backend runs it faster than Hamerly
- * (Backend.elkanPays) and its n × k bounds fit the budget, else Hamerly (n bounds). An explicit 'elkan' that does not fit is refused up front
- * rather than left to exhaust the machine's memory, and so is an explicit 'yinyang' (n × k / 40 bounds), in a message that names the option as the caller
- * does. The bytes are those of the backend that will run the fit: the native core stores Elkan's
- * bounds in half the bytes of the TypeScript one.
+ * The algorithm a fit runs. 'auto' takes the first of the backend's preference (fastest first)
+ * whose whole fit (Backend.fitBytes) fits the budget, else Lloyd, which needs the least; an
+ * explicit algorithm that does not fit, and an 'auto' that even Lloyd does not, are refused up
+ * front rather than left to exhaust the machine's memory, in a message that names the options as
+ * the caller does. The bytes are those of the backend that will run the fit: the native core
+ * stores Elkan's bounds in half the bytes of the TypeScript one.
  */
 export function chooseAlgorithm(
   requested: Algorithm | 'auto',
-  n: number,
-  d: number,
-  k: number,
-  backend: Pick<Backend, 'boundsBytes' | 'elkanPays'>,
-  budget = BOUNDS_BUDGET_BYTES,
+  shape: Omit<FitShape, 'algorithm'>,
+  backend: Pick<Backend, 'fitBytes' | 'algorithmPreference'>,
+  budget = DEFAULT_MEMORY_BUDGET,
   caller: Caller = API_CALLER,
 ): Algorithm {
-  const elkanBytes = backend.boundsBytes('elkan', n, k);
-  if (requested === 'auto') return backend.elkanPays(n, d, k) && elkanBytes <= budget ? 'elkan' : 'hamerly';
-  if (requested === 'elkan' && elkanBytes > budget) {
+  const bytes = (algorithm: Algorithm): number => backend.fitBytes({ ...shape, algorithm });
+  const fits = (algorithm: Algorithm): boolean => bytes(algorithm) <= budget;
+  const { n, d, k } = shape;
+  const allowed = `more than the ${formatBytes(budget)} of ${caller.name('memoryBudget')}`;
+  if (requested === 'auto') {
+    const chosen = [...backend.algorithmPreference(n, d, k), 'lloyd' as const].find(fits);
+    if (chosen) return chosen;
     throw new RangeError(
-      `${caller.name('algorithm')} ${caller.literal('elkan')} needs ${formatBytes(elkanBytes)} for its n × k bounds (n = ${n}, k = ${k}), ` +
-        `more than the ${formatBytes(budget)} allowed (half of this machine's memory); ` +
-        `use ${caller.setting('algorithm', 'hamerly')} (${formatBytes(backend.boundsBytes('hamerly', n, k))}, as exact) or ${caller.literal('auto')}.`,
+      `A fit of ${n} × ${d} points with k = ${k} needs ${formatBytes(bytes('lloyd'))} even with ${caller.setting('algorithm', 'lloyd')} (the least memory), ` +
+        `${allowed}; raise ${caller.name('memoryBudget')}, or fit fewer points or centres.`,
     );
   }
-  if (requested === 'yinyang' && backend.boundsBytes('yinyang', n, k) > budget) {
+  if (!fits(requested)) {
+    const lighter = (['hamerly', 'lloyd'] as const).find((algorithm) => algorithm !== requested && fits(algorithm));
     throw new RangeError(
-      `${caller.name('algorithm')} ${caller.literal('yinyang')} needs ${formatBytes(backend.boundsBytes('yinyang', n, k))} for its n × k / 40 bounds ` +
-        `(n = ${n}, k = ${k}), more than the ${formatBytes(budget)} allowed (half of this machine's memory); ` +
-        `use ${caller.setting('algorithm', 'hamerly')} (${formatBytes(backend.boundsBytes('hamerly', n, k))}, as exact) or ${caller.literal('auto')}.`,
+      `${caller.name('algorithm')} ${caller.literal(requested)} needs ${formatBytes(bytes(requested))} for this fit (n = ${n}, d = ${d}, k = ${k}), ${allowed}; ` +
+        (lighter ? `use ${caller.setting('algorithm', lighter)} (${formatBytes(bytes(lighter))}, as exact), ${caller.literal('auto')}, or ` : '') +
+        `raise ${caller.name('memoryBudget')}.`,
     );
   }
   return requested;

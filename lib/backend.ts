@@ -26,6 +26,40 @@ export interface FitRequest {
   threads: number;
 }
 
+/**
+ * What the memory a fit allocates depends on (Backend.fitBytes): the request's shape and options,
+ * and how many copies of its inputs the API layer makes before the backend reads them.
+ */
+export interface FitShape {
+  n: number;
+  d: number;
+  k: number;
+  algorithm: Algorithm;
+  /** 'explicit' for starting centres the caller gave. */
+  init: InitMethod | 'explicit';
+  metric: Metric;
+  /** 4 for float32 points, 8 for float64. */
+  elementBytes: 4 | 8;
+  nInit: number;
+  /** Whether the caller gave weights (else the TypeScript core makes n ones). */
+  weighted: boolean;
+  threads: number;
+  /**
+   * Copies of the inputs (points, weights, explicit centres) made for this fit: one by kmeans()
+   * for inputs on an ArrayBuffer (native/binding.cpp, lib/js-backend.ts), one where the points
+   * are rescaled to stay exact (lib/exact-scaling.ts).
+   */
+  inputCopies: number;
+}
+
+/**
+ * The candidates k-means|| keeps, bounded: 1 + 5 rounds of 2k expected each (native/seeding.hpp,
+ * lib/core/seeding.ts); twice that is passed with vanishing probability.
+ */
+export function kmeansParallelCandidates(n: number, k: number): number {
+  return Math.min(n, 1 + 5 * 4 * k);
+}
+
 export interface FitOutput {
   labels: Int32Array;
   centroids: Floats;
@@ -53,10 +87,16 @@ export interface Backend {
    */
   boundsBytes(algorithm: Algorithm, n: number, k: number): number;
   /**
-   * Whether Elkan runs faster than Hamerly on this backend for the shape, memory aside: what
-   * `algorithm: 'auto'` follows (lib/algorithm-choice.ts).
+   * An upper bound of the bytes a fit of this shape allocates on this backend beyond the caller's
+   * points: the peak over its phases (setup, seeding, iterations, result). What the choice of
+   * algorithm weighs against `memoryBudget` and what the result reports as `memoryBytes`.
    */
-  elkanPays(n: number, d: number, k: number): boolean;
+  fitBytes(shape: FitShape): number;
+  /**
+   * The exact algorithms in the order this backend runs them fastest for the shape, memory aside:
+   * `algorithm: 'auto'` takes the first whose fit fits the budget (lib/algorithm-choice.ts).
+   */
+  algorithmPreference(n: number, d: number, k: number): Algorithm[];
   /** Centres are float64 whatever the points' element type, so float32 points meet the centroids as given. */
   predict(data: Floats, n: number, d: number, centers: Float64Array, k: number): Int32Array;
   /** Distance (not squared) from every point to every centre, n rows of k: the square roots of the exact double distances. */

@@ -101,11 +101,11 @@ export function weightExponent(weights: Float64Array): number {
 }
 
 /** The request to run instead, and how to read its output in the caller's units. */
-export function exactlyScaledFit(
-  request: FitRequest,
+export function exactlyScaledFit<R extends Omit<FitRequest, 'algorithm'>>(
+  request: R,
   hooks: FitHooks,
 ): {
-  request: FitRequest;
+  request: R;
   hooks: FitHooks;
   restore: (output: FitOutput) => FitOutput;
 } {

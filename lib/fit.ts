@@ -1,3 +1,4 @@
+import { types } from 'node:util';
 import { chooseAlgorithm } from './algorithm-choice.js';
 import type { Backend, FitOutput, FitRequest } from './backend.js';
 import { exactlyScaledFit } from './exact-scaling.js';
@@ -33,14 +34,30 @@ export function resolveBackend(requested: BackendName | 'auto'): Backend {
 }
 
 /**
- * The backend a fit runs on, and its request with the algorithm chosen for that backend's memory;
- * a refusal names the option as the fit's caller does.
+ * The backend a fit runs on, its request (rescaled where exactness needs it) with the algorithm
+ * chosen for that backend's memory, and the bound of that memory; a refusal names the option as
+ * the fit's caller does. `copiesInput`: whether the backend copies the inputs first (kmeans() of
+ * points on an ArrayBuffer).
  */
-function prepare(fit: NormalizedFit): { backend: Backend; request: FitRequest } {
+function prepare(fit: NormalizedFit, copiesInput: boolean) {
   const backend = resolveBackend(fit.backend);
-  const { n, d, k } = fit.request;
-  const algorithm = chooseAlgorithm(fit.algorithm, n, d, k, backend, undefined, fit.caller);
-  return { backend, request: { ...fit.request, algorithm } };
+  const scaled = exactlyScaledFit(fit.request, fit);
+  const { data, n, d, k, init, metric, nInit, weights, threads } = scaled.request;
+  const shape = {
+    n,
+    d,
+    k,
+    init: typeof init === 'string' ? init : ('explicit' as const),
+    metric,
+    elementBytes: data.BYTES_PER_ELEMENT as 4 | 8,
+    nInit,
+    weighted: weights !== null,
+    threads,
+    inputCopies: (copiesInput && !types.isSharedArrayBuffer(data.buffer) ? 1 : 0) + (data !== fit.request.data || weights !== fit.request.weights ? 1 : 0),
+  };
+  const algorithm = chooseAlgorithm(fit.algorithm, shape, backend, fit.memoryBudget, fit.caller);
+  const memoryBytes = backend.fitBytes({ ...shape, algorithm });
+  return { backend, scaled, request: { ...scaled.request, algorithm }, original: { ...fit.request, algorithm }, memoryBytes };
 }
 
 /**
@@ -63,7 +80,7 @@ function clusterSizes(labels: Int32Array, weights: Float64Array | null, k: numbe
   return sizes;
 }
 
-function toResult(output: FitOutput, request: FitRequest, backend: Backend): KMeansResult {
+function toResult(output: FitOutput, request: FitRequest, backend: Backend, memoryBytes: number): KMeansResult {
   const { k, d, seed, algorithm, init, weights } = request;
   const centroids: SerializableMatrix = withToJSON({ data: output.centroids, shape: [k, d] as const }, matrixJSON);
   const result: Omit<KMeansResult, 'toJSON'> = {
@@ -78,6 +95,7 @@ function toResult(output: FitOutput, request: FitRequest, backend: Backend): KMe
     init: typeof init === 'string' ? init : 'explicit',
     backend: backend.name,
     threads: output.threads,
+    memoryBytes,
   };
   return withToJSON(result, (r): KMeansResultJSON => ({
     ...r,
@@ -89,14 +107,12 @@ function toResult(output: FitOutput, request: FitRequest, backend: Backend): KMe
 
 /** Runs a validated fit on the calling thread. */
 export function fitValidatedSync(fit: NormalizedFit): KMeansResult {
-  const { backend, request } = prepare(fit);
-  const scaled = exactlyScaledFit(request, fit);
-  return toResult(scaled.restore(backend.fitSync(scaled.request, scaled.hooks)), request, backend);
+  const { backend, scaled, request, original, memoryBytes } = prepare(fit, false);
+  return toResult(scaled.restore(backend.fitSync(request, scaled.hooks)), original, backend, memoryBytes);
 }
 
 /** Runs a validated fit off the event loop. */
 export async function fitValidated(fit: NormalizedFit): Promise<KMeansResult> {
-  const { backend, request } = prepare(fit);
-  const scaled = exactlyScaledFit(request, fit);
-  return toResult(scaled.restore(await backend.fit(scaled.request, scaled.hooks)), request, backend);
+  const { backend, scaled, request, original, memoryBytes } = prepare(fit, true);
+  return toResult(scaled.restore(await backend.fit(request, scaled.hooks)), original, backend, memoryBytes);
 }

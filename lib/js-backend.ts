@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import { ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS } from './algorithm-choice.js';
-import { type Backend, type FitHooks, type FitRequest, abortError } from './backend.js';
+import { type Backend, type FitHooks, type FitRequest, type FitShape, abortError, kmeansParallelCandidates } from './backend.js';
 import type { Floats } from './core/distance.js';
 import * as kmeans from './core/kmeans.js';
 import { miniBatchStep } from './core/minibatch.js';
@@ -71,6 +71,45 @@ function boundsBytes(algorithm: Algorithm, n: number, k: number): number {
 }
 
 /**
+ * An upper bound of the bytes lib/core/kmeans.ts's fit allocates in typed arrays for the shape,
+ * beyond the caller's points: the peak over its phases, each term traced to the code. Not
+ * counted: V8's objects and the small arrays of numbers it keeps (k-means||'s chosen indices aside).
+ */
+function fitBytes(shape: FitShape): number {
+  const { n, d, k, algorithm, init, metric, elementBytes: e, nInit, weighted } = shape;
+  const explicit = init === 'explicit';
+  // Held throughout: the async copy and exact rescaling's (lib/exact-scaling.ts), kmeans.ts's
+  // normalised copies under cosine and its weights of 1, the best run while others run, each run's centres.
+  const input = n * d * e + (weighted ? 8 * n : 0) + (explicit ? k * d * e : 0);
+  const held =
+    shape.inputCopies * input +
+    (metric === 'cosine' ? n * d * e + (explicit ? k * d * e : 0) : 0) +
+    (weighted ? 0 : 8 * n) +
+    (nInit > 1 ? 4 * n + k * d * e : 0) +
+    k * d * e;
+  const setup = 16 * d; // tolerance.ts's column sums
+  const plusPlus = (m: number): number => 8 * m + 4 * (2 + Math.floor(Math.log(k))); // seeding.ts: closest, candidates
+  let seeding = 4 * n; // randomCenters' order
+  if (init === 'k-means++') seeding = plusPlus(n);
+  if (init === 'k-means||') {
+    const m = kmeansParallelCandidates(n, k);
+    // closest, nearest, taken, the chosen indices (an array of numbers), candidateWeights, rows, and k-means++ over them.
+    seeding = (8 + 4 + 1) * n + 8 * m + m * (8 + d * e) + plusPlus(m);
+  }
+  const iterating =
+    (4 + 4) * n + // labels, previous
+    k * d * e + // next centres
+    // centroid-update.ts: sums, clusterWeights, chunkSums, chunkWeights, shifts, the cosine scratch, farthestPoints' distances and indices
+    8 * (2 * k * d + 3 * k + d) +
+    12 * n +
+    boundsBytes(algorithm, n, k) +
+    // yinyang.ts beyond its bounds: the grouping's means and sums, its tables, and the scratch of candidates and squared distances.
+    (algorithm === 'yinyang' ? 16 * yinyangGroupCount(k) * d + 12 * k + 20 * k + 9 * (yinyangGroupCount(k) + 1) : 0);
+  const result = 4 * n + k * d * e + 8 * k; // the winner's labels and centres, lib/fit.ts's cluster sizes
+  return Math.ceil(held + Math.max(setup, seeding, iterating, result));
+}
+
+/**
  * The pure TypeScript backend: the reference algorithms of lib/core/ on the calling thread, behind
  * the Backend interface. The reference implementation and the fallback.
  */
@@ -90,7 +129,8 @@ export const jsBackend: Backend = {
     }
   },
   boundsBytes,
-  elkanPays: (_n, d, k) => d >= ELKAN_MIN_DIMENSIONS && k >= ELKAN_MIN_CENTERS,
+  fitBytes,
+  algorithmPreference: (_n, d, k) => (d >= ELKAN_MIN_DIMENSIONS && k >= ELKAN_MIN_CENTERS ? ['elkan', 'hamerly'] : ['hamerly']),
   predict(data, n, d, centers, k) {
     return kmeans.predict(data, n, d, centers, k);
   },

@@ -1,6 +1,8 @@
-import { type Backend, type FitHooks, type FitRequest, abortError } from './backend.js';
+import { type Backend, type FitHooks, type FitRequest, type FitShape, abortError, kmeansParallelCandidates } from './backend.js';
 import type { NativeBinding, NativeIterationCallback, NativeSeedingCallback } from './binding.js';
 import { yinyangGroupCount } from './core/yinyang.js';
+import { sumChunkRows } from './core/centroid-update.js';
+import { ROW_BLOCK } from './core/parallel.js';
 import type { Algorithm } from './types.js';
 
 /** What onIteration or onProgress threw, kept to end the fit with. */
@@ -81,6 +83,97 @@ export function nativeBoundsBytes(algorithm: Algorithm, n: number, k: number): n
   }
 }
 
+/** The widest of native/distance_filter.hpp's per-ISA constants: FILTER_PANEL and FILTER_BLOCK_ROWS (8 × FILTER_TILE_ROWS). */
+const FILTER_PANEL_MAX = 32;
+const FILTER_BLOCK_ROWS_MAX = 96;
+
+/**
+ * native/distance_filter.hpp's DistanceFilter for n points and k centres: shift_ (d), the point
+ * norms (n doubles), the packed centres (k rounded up to whole panels, d floats each), their
+ * norms_ and slack_ (floats) and norms64_ (doubles); and per thread its FilterScratch (a block of
+ * packed rows, its tile and lanes) and CandidateScratch (k indices, a row as doubles).
+ */
+function filterBytes(n: number, d: number, k: number, threads: number): number {
+  const stride = Math.ceil(k / FILTER_PANEL_MAX) * FILTER_PANEL_MAX + FILTER_PANEL_MAX;
+  const perThread = 4 * FILTER_BLOCK_ROWS_MAX * (d + stride + 16) + 4 * k + 8 * d;
+  return 8 * d + 8 * n + 4 * stride * (d + 2) + 8 * k + threads * perThread;
+}
+
+/** native/seeding.hpp's kmeans_plus_plus_centers over m points (the data, or k-means||'s candidates). */
+function kmeansPlusPlusBytes(m: number, d: number, k: number, threads: number): number {
+  const trials = 2 + Math.floor(Math.log(k));
+  const blocks = Math.ceil(m / ROW_BLOCK);
+  return (
+    (8 + 8 + 4 + 4) * m + // closest, radius, nearest, nearer
+    2 * 8 * blocks + // weight_blocks, mass_blocks
+    8 * trials * (1 + blocks + k + d) + // candidates, partial, reach, trial_rows
+    8 * k + // reach_all
+    threads * (4 * m + 8 * ROW_BLOCK * trials) + // each thread's outside list and measured block
+    filterBytes(m, d, k, threads)
+  );
+}
+
+/**
+ * An upper bound of the bytes native/kmeans.hpp's fit allocates, with native/binding.cpp's copies,
+ * for the shape: what the caller's points do not already hold. The peak over its phases, each
+ * term traced to the code that allocates it. Not counted: the addon's code, OpenMP's thread stacks,
+ * the allocator's slack and V8's own objects (a few MB in all).
+ */
+export function nativeFitBytes(shape: FitShape): number {
+  const { n, d, k, algorithm, init, metric, elementBytes: e, nInit, weighted, threads } = shape;
+  const explicit = init === 'explicit';
+  const blocks = Math.ceil(n / ROW_BLOCK);
+  // Held from start to end: binding.cpp's copies for kmeans() (points, weights, centres) and the
+  // exact rescaling's (lib/exact-scaling.ts), kmeans.hpp's normalised copies under cosine, the
+  // best run kept while others run (labels and centres) and each run's centres.
+  const input = n * d * e + (weighted ? 8 * n : 0) + (explicit ? k * d * e : 0);
+  const held = shape.inputCopies * input + (metric === 'cosine' ? n * d * e + (explicit ? k * d * e : 0) : 0) + (nInit > 1 ? 4 * n + k * d * e : 0) + k * d * e;
+  // tolerance.hpp's column sums: a row of d doubles per block, and the means and squares.
+  const setup = 8 * d * (blocks + 3);
+  let seeding = 4 * n; // random_centers' order
+  if (init === 'k-means++') seeding = kmeansPlusPlusBytes(n, d, k, threads);
+  if (init === 'k-means||') {
+    const m = kmeansParallelCandidates(n, k);
+    seeding =
+      (8 + 4) * n + // closest, nearest
+      n / 8 + // taken (vector<bool>)
+      2 * 4 * m + // chosen and the per-block sampled lists
+      m * (8 + d * e) + // candidate_weights, candidate_rows
+      8 * d * Math.min(m, ROW_BLOCK) * threads + // nearer_candidates' rows as doubles
+      filterBytes(n, d, k, threads) +
+      kmeansPlusPlusBytes(m, d, k, threads);
+  }
+  const chunks = Math.ceil(n / sumChunkRows(n, d, k));
+  const iterating =
+    4 * n + // labels
+    k * d * e + // next centres
+    8 * k * 3 + // shifts, the outcome's shifts, moved_down
+    // centroid_update.hpp's CentroidUpdater: chunk sums and weights, changed counts, summed labels,
+    // totals, the cosine scratch; and farthest_points' distances and movable points for relocations.
+    8 * chunks * (k * d + k + 1) +
+    4 * n +
+    8 * (k * d + k) +
+    (metric === 'cosine' ? 8 * k * d : 0) +
+    16 * n +
+    // elkan.hpp's bounds and centre tables, hamerly.hpp's bounds, flags and rescan list.
+    nativeBoundsBytes(algorithm, n, k) +
+    (algorithm === 'elkan' ? 8 * k + threads * 4 * k : 0) +
+    (algorithm === 'hamerly' ? 5 * n : 0) +
+    // yinyang.hpp: its flags and rescan list, the centres in group order and their shifts, the
+    // grouping's means and sums (t × d) and its tables, and each thread's Scratch and squared distances.
+    (algorithm === 'yinyang' ? 5 * n + 8 * k * (d + 1) + 16 * yinyangGroupCount(k) * d + 12 * k + threads * (24 * k + 16 * yinyangGroupCount(k)) : 0) +
+    filterBytes(n, d, k, threads);
+  // The result: the fit's labels and centroids, binding.cpp's JavaScript copies of them, and
+  // lib/fit.ts's cluster sizes.
+  const result = 2 * (4 * n + k * d * e) + 8 * k;
+  return Math.ceil(held + Math.max(setup, seeding, iterating, result));
+}
+
+/** The algorithms the native core runs fastest first, memory aside. */
+export function nativeAlgorithmPreference(n: number, d: number, k: number): Algorithm[] {
+  return nativeElkanPays(n, d, k) ? ['elkan', 'hamerly'] : ['hamerly'];
+}
+
 /**
  * The addon behind the Backend interface. The thread budget lives in the addon, so that it holds
  * for the whole process, Workers included.
@@ -122,7 +215,8 @@ export function createNativeBackend(binding: NativeBinding): Backend {
       }
     },
     boundsBytes: nativeBoundsBytes,
-    elkanPays: nativeElkanPays,
+    fitBytes: nativeFitBytes,
+    algorithmPreference: nativeAlgorithmPreference,
     predict(data, n, d, centers, k) {
       return binding.predict(data, n, d, centers, k, binding.maxThreads);
     },

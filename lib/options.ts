@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS, KMEANS_PARALLEL_MIN_COST } from './algorithm-choice.js';
+import { DEFAULT_MEMORY_BUDGET, ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS, KMEANS_PARALLEL_MIN_COST } from './algorithm-choice.js';
 import type { Caller, OptionName } from './caller.js';
 import type { Algorithm, BackendName, InitMethod, KMeansOptions, Metric, MiniBatchKMeansOptions, MiniBatchModelOptions } from './types.js';
 
@@ -98,8 +98,16 @@ export const FIT_OPTIONS = {
       'the exact algorithm: elkan (n × k bounds), hamerly (n bounds), yinyang (n × k / 40 bounds, for many centres) ' +
       'or lloyd (none); auto takes Elkan where ' +
       'the backend runs it faster (native: from 128 dimensions and 32 centres, bounds up to 1 GiB; ' +
-      `TypeScript: from ${ELKAN_MIN_DIMENSIONS} dimensions and ${ELKAN_MIN_CENTERS} centres) when its bounds fit in memory, else Hamerly`,
+      `TypeScript: from ${ELKAN_MIN_DIMENSIONS} dimensions and ${ELKAN_MIN_CENTERS} centres) when its fit fits memoryBudget, else Hamerly, else Lloyd`,
     cliValue: 'NAME',
+  },
+  memoryBudget: {
+    rule: { type: 'integer', min: 1, max: Number.MAX_SAFE_INTEGER },
+    default: { text: "half of this machine's memory", choose: () => DEFAULT_MEMORY_BUDGET },
+    help:
+      "bytes the fit's own memory may take (an upper bound, counted before it starts; the caller's points not included): " +
+      'auto takes the fastest algorithm that fits, an explicit algorithm that does not fit is refused',
+    cliValue: 'BYTES',
   },
   metric: {
     rule: { type: 'choice', choices: METRICS },

@@ -181,14 +181,26 @@ export interface KMeansOptions {
    * pays with many centres, hundreds and more) or `'lloyd'` (none).
    * `'auto'` takes Elkan where the backend runs it faster than Hamerly (natively from 128
    * dimensions and 32 centres with bounds up to 1 GiB; in TypeScript from 16 dimensions and 32
-   * centres) and its bounds, as that backend stores them (float32 natively, float64 in
-   * TypeScript), fit in half of the machine's memory, else Hamerly; `algorithm` in the result says which ran. An explicit
-   * `'elkan'` whose bounds would not fit is refused with a `RangeError`.
+   * centres) and its whole fit, as that backend stores it (Elkan's bounds float32 natively,
+   * float64 in TypeScript), fits `memoryBudget`, else Hamerly, else Lloyd (the least memory);
+   * `algorithm` in the result says which ran. An explicit algorithm whose fit would not fit, and
+   * an `'auto'` that even Lloyd's would not, are refused with a `RangeError`.
    * @default 'auto'
    * @example
    * kmeansSync(points, 8, { algorithm: 'hamerly' });
    */
   algorithm?: Algorithm | 'auto';
+  /**
+   * Bytes the fit's own memory may take, an integer ≥ 1: what the backend's upper bound of its
+   * allocations (`memoryBytes` in the result) is held to before the fit starts. `algorithm:
+   * 'auto'` takes the fastest algorithm within it; an explicit one beyond it is refused with a
+   * `RangeError`. The caller's points are not counted; copies of them are (`kmeans()`'s of points
+   * on an ArrayBuffer, cosine's normalised points).
+   * @default half of this machine's memory
+   * @example
+   * kmeansSync(points, 8, { memoryBudget: 2 ** 30 });
+   */
+  memoryBudget?: number;
   /**
    * How points are compared. `'euclidean'`: as given. `'cosine'` (spherical k-means): by cosine
    * similarity, defined exactly as follows.
@@ -316,6 +328,13 @@ export interface KMeansResult<T extends Float32Array | Float64Array = Float32Arr
   backend: BackendName;
   /** Threads the fit ran on. */
   threads: number;
+  /**
+   * An upper bound of the bytes this fit allocated beyond the points the caller passed, at its
+   * peak: seeding, bounds, centroid sums, copies of the inputs and the result's arrays, as the
+   * backend counts them from the code (Backend.fitBytes). What `memoryBudget` was held to. Not
+   * counted: V8's own objects, OpenMP's thread stacks and the allocator's slack (a few MB).
+   */
+  memoryBytes: number;
   /** The result as plain JSON values: what `JSON.stringify` writes. */
   toJSON(): KMeansResultJSON;
 }

@@ -30,6 +30,8 @@ export interface NormalizedFit {
   /** All but the algorithm, which depends on the memory of the backend that runs it (lib/fit.ts). */
   request: Omit<FitRequest, 'algorithm'>;
   algorithm: Algorithm | 'auto';
+  /** What the fit's memory (Backend.fitBytes) is held to. */
+  memoryBudget: number;
   backend: BackendName | 'auto';
   /** How messages name the options: an algorithm refused for the backend's memory is refused in the caller's words. */
   caller: Caller;
@@ -304,6 +306,7 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
   const tolerance = optionOrDefault('tolerance', options.tolerance, caller);
   const seed = optionOrDefault('seed', options.seed, caller);
   const algorithm = optionOrDefault('algorithm', options.algorithm, caller);
+  const memoryBudget = optionOrDefault('memoryBudget', options.memoryBudget, caller);
   const backend = optionOrDefault('backend', options.backend, caller);
   const threads = optionOrDefault('threads', options.threads, caller);
   const weights = normalizeWeights(options.weights, points.n, caller);
@@ -334,6 +337,7 @@ export function normalizeFit(pointsValue: unknown, kValue: unknown, optionsValue
       threads,
     },
     algorithm,
+    memoryBudget,
     backend,
     caller,
     signal: options.signal,

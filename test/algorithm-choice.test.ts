@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BOUNDS_BUDGET_BYTES, chooseAlgorithm } from '../lib/algorithm-choice.js';
-import { kmeansSync } from '../lib/index.js';
+import { DEFAULT_MEMORY_BUDGET, chooseAlgorithm } from '../lib/algorithm-choice.js';
+import type { Backend, FitShape } from '../lib/backend.js';
+import { kmeans, kmeansSync } from '../lib/index.js';
 import { jsBackend } from '../lib/js-backend.js';
-import { nativeBoundsBytes, nativeElkanPays } from '../lib/native-backend.js';
+import { nativeAlgorithmPreference, nativeBoundsBytes, nativeFitBytes } from '../lib/native-backend.js';
+import type { Algorithm } from '../lib/types.js';
 import { gaussianBlobs } from './helpers.js';
+
+const native: Pick<Backend, 'fitBytes' | 'algorithmPreference'> = { fitBytes: nativeFitBytes, algorithmPreference: nativeAlgorithmPreference };
+const backends = { native, js: jsBackend };
+
+function shape(n: number, d: number, k: number, more: Partial<FitShape> = {}): Omit<FitShape, 'algorithm'> {
+  return { n, d, k, init: 'k-means++', metric: 'euclidean', elementBytes: 4, nInit: 1, weighted: false, threads: 1, inputCopies: 0, ...more };
+}
 
 describe("algorithm: 'auto'", () => {
   it('takes Elkan where the backend runs it faster: natively from 128 dimensions and 32 centres, in TypeScript from 16 and 32', () => {
@@ -17,56 +26,114 @@ describe("algorithm: 'auto'", () => {
   });
 
   it("takes Hamerly natively where Elkan's bounds would pass 1 GiB, whatever the memory", () => {
-    expect(chooseAlgorithm('auto', 2_000_000, 128, 1000, { boundsBytes: nativeBoundsBytes, elkanPays: nativeElkanPays }, 1e12)).toBe('hamerly');
-    expect(chooseAlgorithm('auto', 200_000, 128, 1024, { boundsBytes: nativeBoundsBytes, elkanPays: nativeElkanPays }, 1e12)).toBe('elkan');
+    expect(chooseAlgorithm('auto', shape(2_000_000, 128, 1000), native, 1e12)).toBe('hamerly');
+    expect(chooseAlgorithm('auto', shape(200_000, 128, 1024), native, 1e12)).toBe('elkan');
   });
 
-  it('never takes Elkan when its n × k bounds would not fit the memory budget', () => {
-    expect(chooseAlgorithm('auto', 1000, 128, 100, jsBackend, 1e9)).toBe('elkan');
-    expect(chooseAlgorithm('auto', 2_000_000, 128, 4000, jsBackend, BOUNDS_BUDGET_BYTES)).toBe('hamerly');
-    expect(jsBackend.boundsBytes('hamerly', 2_000_000, 4000)).toBeLessThan(1e8);
+  it('never takes Elkan when its n × k bounds would not fit the default budget', () => {
+    expect(chooseAlgorithm('auto', shape(1000, 128, 100), jsBackend, 1e9)).toBe('elkan');
+    expect(chooseAlgorithm('auto', shape(2_000_000, 128, 4000), jsBackend, DEFAULT_MEMORY_BUDGET)).toBe('hamerly');
   });
+
+  for (const [name, backend] of Object.entries(backends)) {
+    it(`falls back from Elkan to Hamerly to Lloyd as the budget shrinks, and refuses below Lloyd's bytes (${name})`, () => {
+      const fit = shape(200_000, 128, 256);
+      const bytes = (algorithm: Algorithm): number => backend.fitBytes({ ...fit, algorithm });
+      expect(bytes('elkan')).toBeGreaterThan(bytes('hamerly'));
+      expect(bytes('hamerly')).toBeGreaterThan(bytes('lloyd'));
+      expect(chooseAlgorithm('auto', fit, backend, bytes('elkan'))).toBe('elkan');
+      expect(chooseAlgorithm('auto', fit, backend, bytes('elkan') - 1)).toBe('hamerly');
+      expect(chooseAlgorithm('auto', fit, backend, bytes('hamerly') - 1)).toBe('lloyd');
+      expect(chooseAlgorithm('auto', fit, backend, bytes('lloyd'))).toBe('lloyd');
+      expect(() => chooseAlgorithm('auto', fit, backend, bytes('lloyd') - 1)).toThrow(RangeError);
+      expect(() => chooseAlgorithm('auto', fit, backend, bytes('lloyd') - 1)).toThrow(
+        /A fit of 200000 × 128 points with k = 256 needs .* even with algorithm: 'lloyd' \(the least memory\), more than the .* of options\.memoryBudget; raise options\.memoryBudget/,
+      );
+    });
+  }
 });
 
-describe("algorithm: 'elkan' beyond the memory budget", () => {
+describe('an explicit algorithm beyond memoryBudget', () => {
   it('is refused up front with the bytes it needs and what to use instead', () => {
     const points = { data: new Float32Array(2_000_000), shape: [2_000_000, 1] as const };
     const call = (): unknown => kmeansSync(points, 4000, { algorithm: 'elkan', backend: 'js' });
     expect(call).toThrow(RangeError);
     expect(call).toThrow(
-      /options\.algorithm 'elkan' needs 64 GB for its n × k bounds \(n = 2000000, k = 4000\).*use algorithm: 'hamerly' \(32 MB, as exact\) or 'auto'/,
+      /options\.algorithm 'elkan' needs 64 GB for this fit \(n = 2000000, d = 1, k = 4000\), more than the .* of options\.memoryBudget; use algorithm: 'hamerly' \(\d+ MB, as exact\), 'auto', or raise options\.memoryBudget\./,
     );
   });
+
+  for (const backend of ['native', 'js'] as const) {
+    it(`names the option as the caller gave it, with the lighter algorithm that fits (${backend})`, async () => {
+      const points = gaussianBlobs(1, 2000, 8, 4, 1, Float32Array);
+      const { memoryBytes } = kmeansSync(points, 64, { algorithm: 'hamerly', backend, seed: 1, init: 'random', maxIterations: 3 });
+      const call = { algorithm: 'elkan', backend, seed: 1, init: 'random', maxIterations: 3, memoryBudget: memoryBytes } as const;
+      expect(() => kmeansSync(points, 64, call)).toThrow(/options\.algorithm 'elkan' needs .* use algorithm: 'hamerly'/);
+      await expect(kmeans(points, 64, { ...call, algorithm: 'lloyd', memoryBudget: 999 })).rejects.toThrow(
+        /options\.algorithm 'lloyd' needs .* more than the 999 B of options\.memoryBudget; raise options\.memoryBudget\./,
+      );
+      expect(kmeansSync(points, 64, { ...call, algorithm: 'hamerly' }).memoryBytes).toBe(memoryBytes);
+    });
+  }
 });
 
-describe("algorithm: 'yinyang' beyond the memory budget", () => {
-  it('is refused up front with the bytes its n × k / 40 bounds need, and runs within it', () => {
-    const [n, d, k] = [2_000_000, 32, 4000];
-    const bytes = nativeBoundsBytes('yinyang', n, k);
+describe("algorithm: 'yinyang' beyond memoryBudget", () => {
+  it('is refused up front with the bytes its fit needs, and runs within it', () => {
+    const fit = shape(2_000_000, 32, 4000);
+    const bytes = nativeFitBytes({ ...fit, algorithm: 'yinyang' });
     // 100 float32 group bounds per point, and two double bounds.
-    expect(bytes).toBeGreaterThan(4 * n * 100);
-    expect(bytes).toBeLessThan(4 * n * 100 + 16 * n + 1e6);
-    const native = { boundsBytes: nativeBoundsBytes, elkanPays: nativeElkanPays };
-    expect(chooseAlgorithm('yinyang', n, d, k, native, bytes)).toBe('yinyang');
-    expect(() => chooseAlgorithm('yinyang', n, d, k, native, bytes - 1)).toThrow(
-      /^options\.algorithm 'yinyang' needs 832 MB for its n × k \/ 40 bounds \(n = 2000000, k = 4000\).*use algorithm: 'hamerly' \(32 MB, as exact\) or 'auto'\.$/,
+    expect(nativeBoundsBytes('yinyang', 2_000_000, 4000)).toBeGreaterThan(4 * 2_000_000 * 100);
+    expect(bytes).toBeGreaterThan(nativeBoundsBytes('yinyang', 2_000_000, 4000));
+    expect(chooseAlgorithm('yinyang', fit, native, bytes)).toBe('yinyang');
+    expect(() => chooseAlgorithm('yinyang', fit, native, bytes - 1)).toThrow(
+      /^options\.algorithm 'yinyang' needs \d+ MB for this fit \(n = 2000000, d = 32, k = 4000\).*use algorithm: 'hamerly' \(\d+ MB, as exact\), 'auto', or raise options\.memoryBudget\.$/,
     );
   });
 });
 
-describe('the memory budget', () => {
-  const native = { boundsBytes: nativeBoundsBytes, elkanPays: nativeElkanPays };
+describe('memoryBytes', () => {
+  for (const backend of ['native', 'js'] as const) {
+    it(`bounds the fit that ran and grows with what it allocates (${backend})`, async () => {
+      const points = gaussianBlobs(2, 1500, 16, 4, 1, Float32Array);
+      const [n, d] = points.shape;
+      const fit = (options: object, data = points): number =>
+        kmeansSync(data, 64, { seed: 3, backend, init: 'random', maxIterations: 3, ...options }).memoryBytes;
+      const elkan = fit({ algorithm: 'elkan' });
+      const hamerly = fit({ algorithm: 'hamerly' });
+      const lloyd = fit({ algorithm: 'lloyd' });
+      // Elkan's n × k lower bounds (float32 natively, float64 in TypeScript) outweigh Hamerly's few per point.
+      expect(elkan).toBeGreaterThan(hamerly + 2 * n * 64);
+      expect(hamerly).toBeGreaterThan(lloyd);
+      expect(lloyd).toBeGreaterThan(0);
+      // Cosine holds a normalised copy of the points for the whole fit.
+      expect(fit({ algorithm: 'hamerly', metric: 'cosine' }) - hamerly).toBeGreaterThanOrEqual(n * d * 4);
+      // Float64 points: centres and copies twice the bytes.
+      const wide = { data: Float64Array.from(points.data), shape: points.shape };
+      expect(fit({ algorithm: 'hamerly' }, wide)).toBeGreaterThan(hamerly + 64 * d * 4);
+      // kmeans() copies points on an ArrayBuffer; on a SharedArrayBuffer it reads them in place.
+      const copied = (await kmeans(points, 64, { seed: 3, backend, init: 'random', maxIterations: 3, algorithm: 'hamerly' })).memoryBytes;
+      expect(copied - hamerly).toBe(n * d * 4);
+      const shared = new Float32Array(new SharedArrayBuffer(points.data.byteLength));
+      shared.set(points.data);
+      expect(
+        (await kmeans({ data: shared, shape: points.shape }, 64, { seed: 3, backend, init: 'random', maxIterations: 3, algorithm: 'hamerly' })).memoryBytes,
+      ).toBe(hamerly);
+      // The same number survives JSON.
+      expect(JSON.parse(JSON.stringify(kmeansSync(points, 64, { seed: 3, backend, init: 'random', maxIterations: 3, algorithm: 'elkan' }))).memoryBytes).toBe(
+        elkan,
+      );
+    });
+  }
 
-  it('charges a backend for the bounds it stores: a native Elkan fit that 8 bytes per bound would refuse runs', () => {
-    const [n, d, k] = [200_000, 128, 1000];
-    const budget = nativeBoundsBytes('elkan', n, k);
-    expect(jsBackend.boundsBytes('elkan', n, k)).toBeGreaterThan(budget);
-    expect(chooseAlgorithm('elkan', n, d, k, native, budget)).toBe('elkan');
-    expect(chooseAlgorithm('auto', n, d, k, native, budget)).toBe('elkan');
-    expect(() => chooseAlgorithm('elkan', n, d, k, jsBackend, budget)).toThrow(RangeError);
-    expect(chooseAlgorithm('auto', n, d, k, jsBackend, budget)).toBe('hamerly');
+  it("charges each backend for its own bounds: the native core's float32 Elkan bounds take half the TypeScript ones", () => {
+    const fit = { ...shape(200_000, 128, 1000), algorithm: 'elkan' as const };
+    expect(jsBackend.fitBytes(fit) - nativeFitBytes(fit)).toBeGreaterThan(4 * 200_000 * 1000 * 0.9);
+    const budget = nativeFitBytes(fit);
+    expect(chooseAlgorithm('elkan', fit, native, budget)).toBe('elkan');
+    expect(() => chooseAlgorithm('elkan', fit, jsBackend, budget)).toThrow(RangeError);
+    expect(chooseAlgorithm('auto', fit, jsBackend, budget)).toBe('hamerly');
     // One byte less and the native fit is refused too: the budget is a limit, not a hint.
-    expect(() => chooseAlgorithm('elkan', n, d, k, native, budget - 1)).toThrow(/needs 810 MB for its n × k bounds/);
+    expect(() => chooseAlgorithm('elkan', fit, native, budget - 1)).toThrow(/options\.algorithm 'elkan' needs/);
   });
 
   it('states the bytes per Elkan lower bound that each core allocates', () => {

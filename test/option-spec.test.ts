@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import ts from 'typescript';
@@ -84,7 +84,18 @@ function apiError(options: Record<string, unknown>, k = 2): Error {
 
 describe('the command line follows the declarations', () => {
   it('takes every option the API takes, as its name in kebab case', () => {
-    expect(CLI_FIT_OPTIONS.map(flagName)).toEqual(['init', 'n-init', 'max-iterations', 'tolerance', 'seed', 'algorithm', 'metric', 'backend', 'threads']);
+    expect(CLI_FIT_OPTIONS.map(flagName)).toEqual([
+      'init',
+      'n-init',
+      'max-iterations',
+      'tolerance',
+      'seed',
+      'algorithm',
+      'memory-budget',
+      'metric',
+      'backend',
+      'threads',
+    ]);
     // Data and callbacks have no flag of the declarations' kind; weights have --weights FILE|COLUMN, the command line's own.
     expect(OPTIONS.filter((option) => !(CLI_FIT_OPTIONS as OptionName[]).includes(option))).toEqual(['weights', 'signal', 'onIteration', 'onProgress']);
   });
@@ -167,6 +178,8 @@ describe('an out-of-range value gives the API and the command line one message, 
     // 'auto' stays 'auto' until the backend that runs the fit is known (lib/fit.ts).
     expect(algorithm).toBe(FIT_OPTIONS.algorithm.default.value);
     expect(backend).toBe(FIT_OPTIONS.backend.default.value);
+    // Half of this machine's memory, in whole bytes.
+    expect(normalizeFit(POINTS, 2, {}).memoryBudget).toBe(Math.floor(totalmem() / 2));
   });
 
   it("an 'elkan' too large for the backend's memory is refused once the backend is known, in each caller's names", () => {
@@ -176,10 +189,10 @@ describe('an out-of-range value gives the API and the command line one message, 
     // Validation passes: how many bytes the bounds take is the backend's to say.
     expect(normalizeFit(points, 4000, options, CLI_CALLER).algorithm).toBe('elkan');
     expect(() => fitValidatedSync(normalizeFit(points, 4000, options))).toThrow(
-      /^options\.algorithm 'elkan' needs 64 GB for its n × k bounds .*; use algorithm: 'hamerly' \(32 MB, as exact\) or 'auto'\.$/,
+      /^options\.algorithm 'elkan' needs 64 GB for this fit .* of options\.memoryBudget; use algorithm: 'hamerly' \(\d+ MB, as exact\), 'auto', or raise options\.memoryBudget\.$/,
     );
     expect(() => fitValidatedSync(normalizeFit(points, 4000, options, CLI_CALLER))).toThrow(
-      /^--algorithm elkan needs 64 GB for its n × k bounds .*; use --algorithm hamerly \(32 MB, as exact\) or auto\.$/,
+      /^--algorithm elkan needs 64 GB for this fit .* of --memory-budget; use --algorithm hamerly \(\d+ MB, as exact\), auto, or raise --memory-budget\.$/,
     );
   });
 });
