@@ -120,7 +120,9 @@ function kmeansPlusPlusBytes(m: number, d: number, k: number, threads: number): 
  * the allocator's slack and V8's own objects (a few MB in all).
  */
 export function nativeFitBytes(shape: FitShape): number {
-  const { n, d, k, algorithm, init, metric, elementBytes: e, nInit, weighted, threads } = shape;
+  const { n, d, k, algorithm, init, metric, elementBytes: e, nInit, weighted } = shape;
+  // parallel.hpp's effective_threads: at most one per MIN_POINTS_PER_THREAD points.
+  const threads = Math.max(1, Math.min(shape.threads, Math.ceil(n / 4096)));
   const explicit = init === 'explicit';
   const blocks = Math.ceil(n / ROW_BLOCK);
   // Held from start to end: binding.cpp's copies for kmeans() (points, weights, centres) and the
