@@ -164,7 +164,10 @@ export function nativeFitBytes(shape: FitShape): number {
     // yinyang.hpp: its flags and rescan list, the centres in group order and their shifts, the
     // grouping's means and sums (t × d) and its tables, and each thread's Scratch and squared distances.
     (algorithm === 'yinyang' ? 5 * n + 8 * k * (d + 1) + 16 * yinyangGroupCount(k) * d + 12 * k + threads * (24 * k + 16 * yinyangGroupCount(k)) : 0) +
-    filterBytes(n, d, k, threads);
+    filterBytes(n, d, k, threads) +
+    // distance.hpp's AsDouble: each assigner's centres as doubles (float32 points), and each thread's row.
+    (e === 4 ? 8 * k * d : 0) +
+    threads * 8 * d;
   // The result: the fit's labels and centroids, binding.cpp's JavaScript copies of them, and
   // lib/fit.ts's cluster sizes.
   const result = 2 * (4 * n + k * d * e) + 8 * k;
