@@ -332,7 +332,9 @@ export interface KMeansResult<T extends Float32Array | Float64Array = Float32Arr
    * An upper bound of the bytes this fit allocated beyond the points the caller passed, at its
    * peak: seeding, bounds, centroid sums, copies of the inputs and the result's arrays, as the
    * backend counts them from the code (Backend.fitBytes). What `memoryBudget` was held to. Not
-   * counted: V8's own objects, OpenMP's thread stacks and the allocator's slack (a few MB).
+   * counted: V8's own objects, OpenMP's thread stacks and the allocator's slack (a few MB
+   * natively; on the TypeScript backend, whose figure counts its typed arrays, V8's heap can add
+   * tens of MB).
    */
   memoryBytes: number;
   /** The result as plain JSON values: what `JSON.stringify` writes. */
