@@ -39,7 +39,9 @@ function cpuSeconds(fit: () => void): number {
 }
 
 const header = ['data', 'd', 'k', 'iterations', ...ALGORITHMS, 'fastest'];
-console.log(`${backend} backend, n = ${n}, one thread, from the same centres, tolerance ${tolerance}, at most ${maxIterations} iterations; CPU seconds, and × the fastest\n`);
+console.log(
+  `${backend} backend, n = ${n}, one thread, from the same centres, tolerance ${tolerance}, at most ${maxIterations} iterations; CPU seconds, and × the fastest\n`,
+);
 console.log(`| ${header.join(' | ')} |`);
 console.log(`|${header.map(() => ' --- ').join('|')}|`);
 for (const d of dimensions) {
@@ -60,7 +62,8 @@ for (const d of dimensions) {
           }),
         ),
       );
-      if (labels && !result!.labels.every((label, i) => label === labels![i])) throw new Error(`${algorithm} disagrees with ${ALGORITHMS[0]} at d = ${d}, k = ${k}`);
+      if (labels && !result!.labels.every((label, i) => label === labels![i]))
+        throw new Error(`${algorithm} disagrees with ${ALGORITHMS[0]} at d = ${d}, k = ${k}`);
       labels = result!.labels;
       iterations = result!.iterations;
       seconds.set(algorithm, time);

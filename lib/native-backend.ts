@@ -49,18 +49,6 @@ function isNativeAbort(error: unknown): boolean {
 }
 
 /**
- * Where the native Elkan beats Hamerly, measured on one thread, same centres: from d = 128 with
- * k ≥ 32 (Gaussian blobs, 100 000 points: 0.83× Hamerly's time at d = 128, k = 64; 0.55× at
- * d = 256, k = 256). Below, Hamerly, whose rescans run through the fast distance filter, was as
- * fast or faster (1.1× at d = 64, k = 128; 1.4× at d = 32, k = 100), and so it was where Elkan's
- * bounds would take more than 1 GiB (2.5× at 500 000 × 32, k = 1000): reading and writing them
- * costs more than the distances they save.
- */
-export function nativeElkanPays(n: number, d: number, k: number): boolean {
-  return d >= 128 && k >= 32 && n * k <= 2 ** 28;
-}
-
-/**
  * What native/elkan.hpp and native/hamerly.hpp allocate: Elkan's lower bounds (n × k) are float32,
  * half the bytes of the TypeScript ones, and its upper bounds (n), centre-to-centre table (k × k)
  * and four per-centre arrays (nearest centre, last shift, total shift and its margin) double;
@@ -174,9 +162,22 @@ export function nativeFitBytes(shape: FitShape): number {
   return Math.ceil(held + Math.max(setup, seeding, iterating, result));
 }
 
-/** The algorithms the native core runs fastest first, memory aside. */
+/**
+ * The algorithms the native core runs fastest first for the shape, memory aside, from the grid in
+ * docs/algorithm-choice.md (bench/algorithm-grid.ts: one thread, 50 000 points, same centres, run
+ * to tolerance 1e-4).
+ * Hamerly, whose rescans go through the fast distance filter, wins in 8 to 127 dimensions at every
+ * k measured (Lloyd tied it within 4 % at d = 32, k = 1024); Yinyang's group bounds win in very few
+ * dimensions with many centres (0.58× Hamerly's time at d = 2, k = 256; 0.30× at k = 1024) and on
+ * embeddings with many centres (0.83× Elkan's at d = 128, k = 256; 0.80× at d = 384, k = 1024);
+ * Elkan's n × k bounds win on embeddings with fewer centres (0.81× Hamerly's at d = 128, k = 16),
+ * unless they pass 1 GiB, where reading and writing them costs more than they save.
+ */
 export function nativeAlgorithmPreference(n: number, d: number, k: number): Algorithm[] {
-  return nativeElkanPays(n, d, k) ? ['elkan', 'hamerly'] : ['hamerly'];
+  if (d <= 4) return k >= 256 ? ['yinyang', 'hamerly'] : ['hamerly'];
+  if (d < 128) return ['hamerly'];
+  const yinyangFirst = k >= 1024 || (k >= 256 && d < 256) || n * k > 2 ** 28;
+  return yinyangFirst ? ['yinyang', 'elkan', 'hamerly'] : ['elkan', 'yinyang', 'hamerly'];
 }
 
 /**

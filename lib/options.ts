@@ -96,9 +96,9 @@ export const FIT_OPTIONS = {
     default: { value: 'auto' },
     help:
       'the exact algorithm: elkan (n × k bounds), hamerly (n bounds), yinyang (n × k / 40 bounds, for many centres) ' +
-      'or lloyd (none); auto takes Elkan where ' +
-      'the backend runs it faster (native: from 128 dimensions and 32 centres, bounds up to 1 GiB; ' +
-      `TypeScript: from ${ELKAN_MIN_DIMENSIONS} dimensions and ${ELKAN_MIN_CENTERS} centres) when its fit fits memoryBudget, else Hamerly, else Lloyd`,
+      'or lloyd (none); auto takes the fastest for the shape on the backend, as measured (docs/algorithm-choice.md; ' +
+      `TypeScript: Elkan from ${ELKAN_MIN_DIMENSIONS} dimensions and ${ELKAN_MIN_CENTERS} centres, else Hamerly) whose fit fits memoryBudget, ` +
+      'else the next fastest, else Lloyd',
     cliValue: 'NAME',
   },
   memoryBudget: {

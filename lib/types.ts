@@ -179,10 +179,11 @@ export interface KMeansOptions {
    * The exact algorithm: `'elkan'` (n × k bounds), `'hamerly'` (n bounds), `'yinyang'` (n × k / 40
    * bounds: the centres are grouped once, forty to a group, and a point keeps one bound per group; it
    * pays with many centres, hundreds and more) or `'lloyd'` (none).
-   * `'auto'` takes Elkan where the backend runs it faster than Hamerly (natively from 128
-   * dimensions and 32 centres with bounds up to 1 GiB; in TypeScript from 16 dimensions and 32
-   * centres) and its whole fit, as that backend stores it (Elkan's bounds float32 natively,
-   * float64 in TypeScript), fits `memoryBudget`, else Hamerly, else Lloyd (the least memory);
+   * `'auto'` takes the algorithm the backend ran fastest for the shape in a measured grid
+   * (docs/algorithm-choice.md; natively Hamerly from 5 to 127 dimensions, Yinyang with many
+   * centres in 2–4 dimensions or on embeddings, Elkan on embeddings with fewer centres; in
+   * TypeScript Elkan from 16 dimensions and 32 centres, else Hamerly) whose whole fit, as that
+   * backend stores it, fits `memoryBudget`, else the next fastest, else Lloyd (the least memory);
    * `algorithm` in the result says which ran. An explicit algorithm whose fit would not fit, and
    * an `'auto'` that even Lloyd's would not, are refused with a `RangeError`.
    * @default 'auto'

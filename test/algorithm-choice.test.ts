@@ -17,17 +17,21 @@ function shape(n: number, d: number, k: number, more: Partial<FitShape> = {}): O
 }
 
 describe("algorithm: 'auto'", () => {
-  it('takes Elkan where the backend runs it faster: natively from 128 dimensions and 32 centres, in TypeScript from 16 and 32', () => {
+  it("takes the backend's fastest for the shape: natively Hamerly in middle dimensions, Yinyang with many centres in few, Elkan or Yinyang on embeddings", () => {
     expect(kmeansSync(gaussianBlobs(1, 300, 128, 32), 32, { seed: 1, backend: 'native' }).algorithm).toBe('elkan');
     expect(kmeansSync(gaussianBlobs(1, 300, 64, 32), 32, { seed: 1, backend: 'native' }).algorithm).toBe('hamerly');
+    expect(kmeansSync(gaussianBlobs(1, 3000, 2, 300), 300, { seed: 1, backend: 'native', init: 'random' }).algorithm).toBe('yinyang');
     expect(kmeansSync(gaussianBlobs(1, 300, 16, 32), 32, { seed: 1, backend: 'js' }).algorithm).toBe('elkan');
     expect(kmeansSync(gaussianBlobs(1, 300, 8, 32), 32, { seed: 1, backend: 'js' }).algorithm).toBe('hamerly');
-    expect(kmeansSync(gaussianBlobs(1, 300, 128, 4), 16, { seed: 1 }).algorithm).toBe('hamerly');
+    expect(kmeansSync(gaussianBlobs(1, 300, 32, 4), 16, { seed: 1 }).algorithm).toBe('hamerly');
+    expect(chooseAlgorithm('auto', shape(200_000, 128, 1024), native, 1e12)).toBe('yinyang');
+    expect(chooseAlgorithm('auto', shape(200_000, 384, 256), native, 1e12)).toBe('elkan');
+    expect(chooseAlgorithm('auto', shape(200_000, 32, 1024), native, 1e12)).toBe('hamerly');
   });
 
-  it("takes Hamerly natively where Elkan's bounds would pass 1 GiB, whatever the memory", () => {
-    expect(chooseAlgorithm('auto', shape(2_000_000, 128, 1000), native, 1e12)).toBe('hamerly');
-    expect(chooseAlgorithm('auto', shape(200_000, 128, 1024), native, 1e12)).toBe('elkan');
+  it("takes Yinyang natively on embeddings where Elkan's bounds would pass 1 GiB, whatever the memory", () => {
+    expect(chooseAlgorithm('auto', shape(2_000_000, 384, 200), native, 1e12)).toBe('yinyang');
+    expect(chooseAlgorithm('auto', shape(200_000, 384, 200), native, 1e12)).toBe('elkan');
   });
 
   it('never takes Elkan when its n × k bounds would not fit the default budget', () => {
@@ -37,17 +41,23 @@ describe("algorithm: 'auto'", () => {
 
   for (const [name, backend] of Object.entries(backends)) {
     it(`falls back from Elkan to Hamerly to Lloyd as the budget shrinks, and refuses below Lloyd's bytes (${name})`, () => {
-      const fit = shape(200_000, 128, 256);
+      const fit = shape(200_000, 128, 128);
       const bytes = (algorithm: Algorithm): number => backend.fitBytes({ ...fit, algorithm });
       expect(bytes('elkan')).toBeGreaterThan(bytes('hamerly'));
       expect(bytes('hamerly')).toBeGreaterThan(bytes('lloyd'));
       expect(chooseAlgorithm('auto', fit, backend, bytes('elkan'))).toBe('elkan');
-      expect(chooseAlgorithm('auto', fit, backend, bytes('elkan') - 1)).toBe('hamerly');
+      // Natively Yinyang comes between them on embeddings.
+      if (name === 'native') {
+        expect(chooseAlgorithm('auto', fit, backend, bytes('elkan') - 1)).toBe('yinyang');
+        expect(chooseAlgorithm('auto', fit, backend, bytes('yinyang') - 1)).toBe('hamerly');
+      } else {
+        expect(chooseAlgorithm('auto', fit, backend, bytes('elkan') - 1)).toBe('hamerly');
+      }
       expect(chooseAlgorithm('auto', fit, backend, bytes('hamerly') - 1)).toBe('lloyd');
       expect(chooseAlgorithm('auto', fit, backend, bytes('lloyd'))).toBe('lloyd');
       expect(() => chooseAlgorithm('auto', fit, backend, bytes('lloyd') - 1)).toThrow(RangeError);
       expect(() => chooseAlgorithm('auto', fit, backend, bytes('lloyd') - 1)).toThrow(
-        /A fit of 200000 × 128 points with k = 256 needs .* even with algorithm: 'lloyd' \(the least memory\), more than the .* of options\.memoryBudget; raise options\.memoryBudget/,
+        /A fit of 200000 × 128 points with k = 128 needs .* even with algorithm: 'lloyd' \(the least memory\), more than the .* of options\.memoryBudget; raise options\.memoryBudget/,
       );
     });
   }
