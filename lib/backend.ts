@@ -1,6 +1,6 @@
 import type { Floats } from './core/distance.js';
 import type { MiniBatchOutcome } from './core/minibatch.js';
-import type { Algorithm, BackendName, InitMethod, IterationInfo, Metric, ProgressInfo } from './types.js';
+import type { Algorithm, BackendName, InitMethod, IterationInfo, Metric, IterationProgressInfo, SeedingProgressInfo } from './types.js';
 
 /**
  * A fit request after validation: what every backend receives, the native addon as is
@@ -71,7 +71,7 @@ export interface FitOutput {
 
 export interface FitHooks {
   onIteration?: (info: IterationInfo) => void;
-  onProgress?: (info: ProgressInfo) => void;
+  onProgress?: (info: SeedingProgressInfo | IterationProgressInfo) => void;
   signal?: AbortSignal;
 }
 

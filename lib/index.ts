@@ -32,6 +32,7 @@ export type {
   MiniBatchKMeansOptions,
   MiniBatchKMeansResult,
   MiniBatchModelOptions,
+  MiniBatchProgressInfo,
   MiniBatchStepInfo,
 } from './types.js';
 export { MiniBatchKMeans, miniBatchKMeans, miniBatchKMeansSync } from './minibatch.js';

@@ -18,8 +18,10 @@ import type {
   MiniBatchKMeansOptions,
   MiniBatchKMeansResult,
   MiniBatchModelOptions,
+  MiniBatchProgressInfo,
   MiniBatchStepInfo,
   PointsInput,
+  SeedingProgressInfo,
 } from './types.js';
 import { type NormalizedMatrix, normalizeMatrix, normalizeWeights } from './validate.js';
 
@@ -94,8 +96,10 @@ function runToEnd<T>(steps: Generator<void, T>): T {
 
 /** Runs one step without checking the batch again: the one-call fit's batches are rows of points already checked. */
 let stepChecked: (model: MiniBatchKMeans, batch: NormalizedMatrix, weights: Float64Array | null) => MiniBatchOutcome;
+/** Seeding steps done of a total, for the one-call fit's onProgress. */
+type SeedingReport = (done: number, total: number) => void;
 /** Chooses the initial centres from points already checked. */
-let initializeChecked: (model: MiniBatchKMeans, points: NormalizedMatrix, weights: Float64Array | null, batchSize: number) => void;
+let initializeChecked: (model: MiniBatchKMeans, points: NormalizedMatrix, weights: Float64Array | null, batchSize: number, report?: SeedingReport) => void;
 
 /**
  * Mini-batch k-means fed batch by batch, for points that do not fit in memory or arrive over time
@@ -131,7 +135,7 @@ export class MiniBatchKMeans {
 
   static {
     stepChecked = (model, batch, weights) => model.#step(batch, weights);
-    initializeChecked = (model, points, weights, batchSize) => model.#initialize(points, weights, batchSize);
+    initializeChecked = (model, points, weights, batchSize, report) => model.#initialize(points, weights, batchSize, report);
   }
 
   /** Throws a TypeError or RangeError naming the parameter when an argument is invalid. */
@@ -176,7 +180,8 @@ export class MiniBatchKMeans {
   /**
    * One step on `batch` (any number of rows, in any form the API takes; the first batch also
    * chooses the initial centres, so it needs at least k rows). Reads the batch in place and keeps
-   * nothing of it. Returns what the step measured.
+   * nothing of it. Returns what the step measured. It takes no `onProgress`: the caller drives
+   * the steps, and each returns when done.
    */
   partialFit(batch: PointsInput, options?: { weights?: ArrayLike<number> }): MiniBatchStepInfo {
     const points = normalizeMatrix(batch, 'batch');
@@ -202,7 +207,7 @@ export class MiniBatchKMeans {
     return this.#centers;
   }
 
-  #initialize(points: NormalizedMatrix, weights: Float64Array | null, batchSize: number): void {
+  #initialize(points: NormalizedMatrix, weights: Float64Array | null, batchSize: number, report?: SeedingReport): void {
     const { data, n, d } = points;
     const { k } = this;
     if (n < k) throw new RangeError(`the first batch has ${n} points but k is ${k}; it chooses the initial centres, so it needs at least k points.`);
@@ -229,9 +234,9 @@ export class MiniBatchKMeans {
     const centers = sample instanceof Float32Array ? new Float32Array(k * d) : new Float64Array(k * d);
     // 'auto' is k-means++: the sample is small enough for it whatever k.
     if (this.#init === 'k-means++' || this.#init === 'auto') {
-      runToEnd(kmeansPlusPlusCenters(problem, rng, centers, new SeedingProgress(undefined, undefined, abortError, k)));
+      runToEnd(kmeansPlusPlusCenters(problem, rng, centers, new SeedingProgress(report, undefined, abortError, k)));
     } else if (this.#init === 'k-means||') {
-      runToEnd(kmeansParallelCenters(problem, rng, centers, new SeedingProgress(undefined, undefined, abortError, KMEANS_PARALLEL_ROUNDS + k)));
+      runToEnd(kmeansParallelCenters(problem, rng, centers, new SeedingProgress(report, undefined, abortError, KMEANS_PARALLEL_ROUNDS + k)));
     } else {
       randomCenters(problem, rng, centers);
     }
@@ -274,6 +279,7 @@ interface MiniBatchPlan {
   tolerance: number;
   maxNoImprovement: number;
   signal?: AbortSignal;
+  onProgress?: (info: SeedingProgressInfo | MiniBatchProgressInfo) => void;
 }
 
 function planMiniBatch(pointsValue: unknown, k: unknown, optionsValue: unknown): MiniBatchPlan {
@@ -281,7 +287,7 @@ function planMiniBatch(pointsValue: unknown, k: unknown, optionsValue: unknown):
   const specs = MINI_BATCH_OPTIONS as Record<string, OptionSpec>;
   const options = checkedOptions<MiniBatchKMeansOptions>(optionsValue, specs);
   checkInteger(k, 'k', K_ARGUMENT.rule.min, Math.min(points.n, K_ARGUMENT.rule.max), API_CALLER, `k counts clusters and cannot exceed the ${points.n} points`);
-  const { init, initSize, reassignmentRatio, seed, backend, threads, signal } = options;
+  const { init, initSize, reassignmentRatio, seed, backend, threads, signal, onProgress } = options;
   const modelOptions: MiniBatchModelOptions = { init, initSize, reassignmentRatio, seed, backend, threads };
   const batchSize = Math.min(valueOrDefault(specs, 'batchSize', options.batchSize) as number, points.n);
   const maxIterations = valueOrDefault(specs, 'maxIterations', options.maxIterations) as number;
@@ -290,6 +296,9 @@ function planMiniBatch(pointsValue: unknown, k: unknown, optionsValue: unknown):
   const weights = normalizeWeights(options.weights, points.n, API_CALLER);
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(`options.signal must be an AbortSignal (from new AbortController().signal), not ${describe(signal)}.`);
+  }
+  if (onProgress !== undefined && typeof onProgress !== 'function') {
+    throw new TypeError(`options.onProgress must be a function, not ${describe(onProgress)}.`);
   }
   const model = new MiniBatchKMeans(k as number, modelOptions);
   return {
@@ -301,6 +310,7 @@ function planMiniBatch(pointsValue: unknown, k: unknown, optionsValue: unknown):
     tolerance: absoluteTolerance(points.data, points.n, points.d, relative),
     maxNoImprovement,
     signal,
+    onProgress,
   };
 }
 
@@ -309,11 +319,14 @@ function planMiniBatch(pointsValue: unknown, k: unknown, optionsValue: unknown):
  * `initSize` points, then steps on batches drawn with replacement until `maxIterations` passes,
  * or earlier when a step moves the centres by at most the tolerance or the exponentially weighted
  * batch inertia has not reached a new low for `maxNoImprovement` steps. Yields after every step.
+ * Reports progress as SeedingProgress does: after every step while there are at most 100, else
+ * each time another hundredth (rounded up) of maxSteps is done, and after the last step taken.
  */
 function* miniBatchSteps(plan: MiniBatchPlan): Generator<void, MiniBatchKMeansResult> {
-  const { model, points, weights, batchSize, maxSteps, tolerance, maxNoImprovement } = plan;
+  const { model, points, weights, batchSize, maxSteps, tolerance, maxNoImprovement, onProgress } = plan;
   const { data, n, d } = points;
-  initializeChecked(model, points, weights, batchSize);
+  initializeChecked(model, points, weights, batchSize, onProgress && ((done, total) => onProgress({ phase: 'seeding', run: 0, done, total })));
+  const reportEvery = Math.max(1, Math.ceil(maxSteps / 100));
   const sampler = batchSampler(model.seed);
   const indices = new Uint32Array(batchSize);
   const batch: NormalizedMatrix = { data: data instanceof Float32Array ? new Float32Array(batchSize * d) : new Float64Array(batchSize * d), n: batchSize, d };
@@ -336,19 +349,20 @@ function* miniBatchSteps(plan: MiniBatchPlan): Generator<void, MiniBatchKMeansRe
       smoothed = smoothed === undefined ? inertia : smoothed * (1 - alpha) + inertia * alpha;
       if (tolerance > 0 && outcome.centerShift <= tolerance) {
         converged = true;
-        break;
-      }
-      if (lowest === undefined || smoothed < lowest) {
-        withoutImprovement = 0;
-        lowest = smoothed;
       } else {
-        withoutImprovement++;
-      }
-      if (maxNoImprovement > 0 && withoutImprovement >= maxNoImprovement) {
-        converged = true;
-        break;
+        if (lowest === undefined || smoothed < lowest) {
+          withoutImprovement = 0;
+          lowest = smoothed;
+        } else {
+          withoutImprovement++;
+        }
+        converged = maxNoImprovement > 0 && withoutImprovement >= maxNoImprovement;
       }
     }
+    if (onProgress && (converged || steps === maxSteps || steps % reportEvery === 0)) {
+      onProgress({ phase: 'mini-batch', step: steps, steps: maxSteps, smoothedInertia: smoothed });
+    }
+    if (converged) break;
     yield;
   }
   const { centroids } = model;

@@ -326,4 +326,12 @@ export const MINI_BATCH_OPTIONS = {
   },
   weights: FIT_OPTIONS.weights,
   signal: FIT_OPTIONS.signal,
+  onProgress: {
+    rule: { type: 'function' },
+    default: { text: 'none' },
+    help:
+      "called on the calling thread with { phase: 'seeding', run: 0, done, total } while the sample's initial centres are chosen " +
+      "(about 100 times at most) and { phase: 'mini-batch', step, steps, smoothedInertia } after every step up to 100, " +
+      'then about every hundredth, and after the last',
+  },
 } as const satisfies Record<MiniBatchOptionName, OptionSpec>;

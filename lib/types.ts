@@ -119,10 +119,33 @@ export interface IterationProgressInfo {
 }
 
 /**
- * What `onProgress` receives: which phase of which run, and how far it is. Switch on `phase`; later
- * versions may add phases, so ignore those you do not know.
+ * Reported to the one-call mini-batch fit's `onProgress` ({@link miniBatchKMeans},
+ * {@link miniBatchKMeansSync}) after a step: after every step while `steps` is at most 100, else
+ * after every ⌈steps / 100⌉th, and always after the last step taken, so about 100 times whatever
+ * the size (the same steps on every backend). The fit may stop early, so the last report's `step`
+ * is the result's `steps`, at most `steps` here. Labelling every point afterwards is one pass and
+ * is not reported.
  */
-export type ProgressInfo = SeedingProgressInfo | IterationProgressInfo;
+export interface MiniBatchProgressInfo {
+  /** A mini-batch step has been done. */
+  phase: 'mini-batch';
+  /** 1-based step number, rising to the steps the fit takes. */
+  step: number;
+  /** The most steps the fit may take, ⌊maxIterations × n / batchSize⌋ (at least 1). */
+  steps: number;
+  /**
+   * The exponentially weighted mean squared distance of the batches' points to their centres,
+   * which `maxNoImprovement` watches; undefined after the first step, whose batch met the initial centres.
+   */
+  smoothedInertia: number | undefined;
+}
+
+/**
+ * What `onProgress` receives: which phase of which run, and how far it is. Switch on `phase`; later
+ * versions may add phases, so ignore those you do not know. {@link kmeans} reports `'seeding'` and
+ * `'iterating'`; {@link miniBatchKMeans} reports `'seeding'` (run 0) and `'mini-batch'`.
+ */
+export type ProgressInfo = SeedingProgressInfo | IterationProgressInfo | MiniBatchProgressInfo;
 
 /**
  * Options of {@link kmeans} and {@link kmeansSync}. Each is declared once, with its range and
@@ -279,7 +302,7 @@ export interface KMeansOptions {
    * @example
    * kmeansSync(points, 8, { onProgress: (p) => p.phase === 'seeding' && console.log(`seeding ${p.done}/${p.total}`) });
    */
-  onProgress?: (info: ProgressInfo) => void;
+  onProgress?: (info: SeedingProgressInfo | IterationProgressInfo) => void;
 }
 
 /** Options of {@link predict}. */
@@ -439,6 +462,18 @@ export interface MiniBatchKMeansOptions extends MiniBatchModelOptions {
    * @default none
    */
   signal?: AbortSignal;
+  /**
+   * Called on the calling thread as the fit progresses: while the initial centres are chosen from
+   * the sample (`phase: 'seeding'`, run 0, steps done of a total, as for {@link kmeans}; not for
+   * `'random'` or explicit centres) and after mini-batch steps (`phase: 'mini-batch'`, see
+   * {@link MiniBatchProgressInfo}). Whatever it throws ends the fit, which throws or rejects with
+   * that value. It does not change the result. {@link MiniBatchKMeans.partialFit} takes no
+   * callback: its caller drives each step and sees it return.
+   * @example
+   * miniBatchKMeansSync(points, 8, { onProgress: (p) => p.phase === 'mini-batch' && console.log(`step ${p.step} of at most ${p.steps}`) });
+   * @default none
+   */
+  onProgress?: (info: SeedingProgressInfo | MiniBatchProgressInfo) => void;
 }
 
 /** What {@link MiniBatchKMeans.partialFit} reports about its step. */

@@ -13,7 +13,8 @@ import type {
   KMeansOptions,
   Metric,
   PredictOptions,
-  ProgressInfo,
+  IterationProgressInfo,
+  SeedingProgressInfo,
   ScoreOptions,
   TransformOptions,
 } from './types.js';
@@ -37,7 +38,7 @@ export interface NormalizedFit {
   caller: Caller;
   signal?: AbortSignal;
   onIteration?: (info: IterationInfo) => void;
-  onProgress?: (info: ProgressInfo) => void;
+  onProgress?: (info: SeedingProgressInfo | IterationProgressInfo) => void;
 }
 
 const OPTION_NAMES = Object.keys(FIT_OPTIONS) as OptionName[];

@@ -7,7 +7,8 @@ import { run } from '../lib/cli/run.js';
 import { kmeansSync, MiniBatchKMeans, miniBatchKMeans, miniBatchKMeansSync } from '../lib/index.js';
 import { batchSampler, drawBatch } from '../lib/minibatch.js';
 import { FIT_OPTIONS, MINI_BATCH_OPTIONS, type OptionSpec, defaultInCode } from '../lib/options.js';
-import type { Matrix, MiniBatchKMeansResult } from '../lib/types.js';
+import { KMEANS_PARALLEL_ROUNDS } from '../lib/core/seeding.js';
+import type { Matrix, MiniBatchKMeansResult, MiniBatchProgressInfo, ProgressInfo } from '../lib/types.js';
 import { expectSameArray } from './assertions.js';
 import { type FloatArrayType, gaussianBlobs } from './helpers.js';
 
@@ -141,6 +142,72 @@ describe.each(BACKENDS)('mini-batch k-means (%s)', (backend) => {
     controller.abort();
     await expect(running).rejects.toMatchObject({ name: 'AbortError' });
   });
+
+  it('reports the seeding first, then steps in order: every one up to 100, then every hundredth, and the last one taken', () => {
+    const points = gaussianBlobs(4, 2000, 3, 5);
+    // 10 points a step, one pass: at most 200 steps, so every second one is reported.
+    const options = { seed: 3, batchSize: 10, maxIterations: 1, maxNoImprovement: 0, backend } as const;
+    const reports: ProgressInfo[] = [];
+    const result = miniBatchKMeansSync(points, 5, { ...options, onProgress: (info) => reports.push(info) });
+    expectSameResult(result, miniBatchKMeansSync(points, 5, options));
+    expect(reports.slice(0, 5)).toEqual([1, 2, 3, 4, 5].map((done) => ({ phase: 'seeding', run: 0, done, total: 5 })));
+    const steps = reports.slice(5) as MiniBatchProgressInfo[];
+    expect(steps.map((info) => info.step)).toEqual(Array.from({ length: 100 }, (_, i) => 2 * (i + 1)));
+    expect(steps.every((info) => info.phase === 'mini-batch' && info.steps === 200)).toBe(true);
+    expect(steps.every((info) => typeof info.smoothedInertia === 'number' && info.smoothedInertia > 0)).toBe(true);
+    expect(result.steps).toBe(200);
+  });
+
+  it('reports every step of a short fit, k-means|| seeding first, and the step it stopped early at last', () => {
+    const points = gaussianBlobs(8, 4000, 2, 5, 0.5);
+    const options = { seed: 2, batchSize: 50, maxNoImprovement: 3, init: 'k-means||', backend } as const;
+    const reports: ProgressInfo[] = [];
+    const result = miniBatchKMeansSync(points, 5, { ...options, onProgress: (info) => reports.push(info) });
+    expectSameResult(result, miniBatchKMeansSync(points, 5, options));
+    expect(result.converged).toBe(true);
+    const seeding = reports.filter((info) => info.phase === 'seeding');
+    expect(seeding.map((info) => info.done)).toEqual(Array.from({ length: KMEANS_PARALLEL_ROUNDS + 5 }, (_, i) => i + 1));
+    expect(reports.slice(0, seeding.length)).toEqual(seeding);
+    // 8000 steps at most, so every 80th is reported, and the last one taken, though not a multiple.
+    const steps = reports.slice(seeding.length) as MiniBatchProgressInfo[];
+    const expected = Array.from({ length: Math.floor(result.steps / 80) }, (_, i) => 80 * (i + 1));
+    if (result.steps % 80 !== 0) expected.push(result.steps);
+    expect(steps.map((info) => info.step)).toEqual(expected);
+    expect(steps.every((info) => info.steps === 8000)).toBe(true);
+    const short = [] as ProgressInfo[];
+    const three = miniBatchKMeansSync(points, 5, {
+      seed: 2,
+      batchSize: 2000,
+      maxIterations: 1,
+      maxNoImprovement: 0,
+      backend,
+      onProgress: (info) => short.push(info),
+    });
+    expect(three.steps).toBe(2);
+    expect(short.filter((info) => info.phase === 'mini-batch')).toEqual([
+      { phase: 'mini-batch', step: 1, steps: 2, smoothedInertia: undefined },
+      { phase: 'mini-batch', step: 2, steps: 2, smoothedInertia: expect.any(Number) },
+    ]);
+  });
+
+  it('ends the fit with whatever onProgress throws, seeding or stepping, synchronously or not', async () => {
+    const points = gaussianBlobs(6, 3000, 3, 4);
+    const options = { seed: 5, batchSize: 64, maxIterations: 2, backend } as const;
+    for (const phase of ['seeding', 'mini-batch']) {
+      const thrown = new Error(`stop at ${phase}`);
+      const onProgress = (info: ProgressInfo): void => {
+        if (info.phase === phase) throw thrown;
+      };
+      expect(() => miniBatchKMeansSync(points, 4, { ...options, onProgress })).toThrow(thrown);
+      await expect(miniBatchKMeans(points, 4, { ...options, onProgress })).rejects.toBe(thrown);
+    }
+    const reports: ProgressInfo[][] = [[], []];
+    expectSameResult(
+      await miniBatchKMeans(points, 4, { ...options, onProgress: (info) => reports[0].push(info) }),
+      miniBatchKMeansSync(points, 4, { ...options, onProgress: (info) => reports[1].push(info) }),
+    );
+    expect(reports[0]).toEqual(reports[1]);
+  });
 });
 
 describe('mini-batch k-means refuses bad input, naming the parameter', () => {
@@ -152,6 +219,7 @@ describe('mini-batch k-means refuses bad input, naming the parameter', () => {
     [() => miniBatchKMeansSync(points, 2, { maxNoImprovement: -1 }), RangeError, /^options\.maxNoImprovement must be an integer from 0/],
     [() => miniBatchKMeansSync(points, 2, { batchsize: 2 } as never), TypeError, /did you mean options\.batchSize\?/],
     [() => miniBatchKMeansSync(points, 2, { weights: [1] }), RangeError, /^options\.weights has 1 entries but there are 4 points/],
+    [() => miniBatchKMeansSync(points, 2, { onProgress: 'log' } as never), TypeError, /^options\.onProgress must be a function, not the string "log"/],
     [() => new MiniBatchKMeans(2, { batchSize: 8 } as never), TypeError, /^options\.batchSize is not an option/],
     [() => new MiniBatchKMeans(2, { init: [[0]] }), RangeError, /^options\.init has 1 centres but k is 2/],
     [() => new MiniBatchKMeans(3).partialFit([[0], [1]]), RangeError, /^the first batch has 2 points but k is 3/],
