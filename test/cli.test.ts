@@ -460,10 +460,11 @@ describe('options and summary', () => {
     expect(outcome.stderr).not.toMatch(/[\r\x1b]/);
   });
 
-  it('prints nothing on stderr with --quiet', async () => {
+  it('prints nothing on stderr with --quiet, not even the progress bar on a terminal', async () => {
     const outcome = await cli([csv, '-k', '2', '--quiet']);
     expect(outcome.code).toBe(0);
     expect(outcome.stderr).toBe('');
+    expect(await cli([csv, '-k', '2', '--quiet'], { tty: true })).toMatchObject({ code: 0, stderr: '' });
   });
 
   it('draws a progress bar when stderr is a terminal, and clears it', async () => {

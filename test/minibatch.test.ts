@@ -253,7 +253,7 @@ describe('the command line streams a file through mini-batch k-means with --mini
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
+  async function cli(args: string[], { tty = false } = {}): Promise<{ code: number; stderr: string }> {
     let stderr = '';
     const sink = (append: (text: string) => void): Writable =>
       new Writable({
@@ -262,9 +262,35 @@ describe('the command line streams a file through mini-batch k-means with --mini
           callback();
         },
       });
-    const code = await run(args, { stdin: Readable.from([]), stdout: sink(() => {}), stderr: sink((text) => (stderr += text)) as never });
+    const errors = Object.assign(
+      sink((text) => (stderr += text)),
+      tty ? { isTTY: true, columns: 100 } : {},
+    );
+    // On a terminal, a clock that moves 100 ms per reading, so every progress update is drawn.
+    let time = 0;
+    const now = tty ? () => (time += 100) : undefined;
+    const code = await run(args, { stdin: Readable.from([]), stdout: sink(() => {}), stderr: errors as never, now });
     return { code, stderr };
   }
+
+  it('draws the batches fitted and the share of the file read on a terminal, then the labelling pass, and nothing with --quiet', async () => {
+    const points = gaussianBlobs(7, 3000, 2, 4, 1, Float32Array);
+    const input = join(dir, 'progress.f32');
+    writeFileSync(input, Buffer.from(points.data.buffer));
+    const args = [input, '-k', '4', '--mini-batch', '200', '--seed', '1', '--dims', '2', '--labels', join(dir, 'progress-labels.txt')];
+    const shown = await cli(args, { tty: true });
+    expect(shown.code).toBe(0);
+    /* eslint-disable no-control-regex -- the bar is drawn with terminal escape codes (\x1b[2K), which these patterns match */
+    expect(shown.stderr).toMatch(/\r\x1b\[2Kmini-batch [█░]{20} \d+% of 0\.0 MB · 1 batch\r/);
+    expect(shown.stderr).toMatch(/\r\x1b\[2Kmini-batch [█░]{20} 100% of 0\.0 MB · 15 batches/);
+    // The labelling pass counts its own bytes, from 0 to 100 %.
+    expect(shown.stderr).toMatch(/\r\x1b\[2Kreading .*progress\.f32 [█░]{20} 100% of 0\.0 MB/);
+    expect(Math.max(...Array.from(shown.stderr.matchAll(/(\d+)% of/g), (match) => Number(match[1])))).toBe(100);
+    expect(shown.stderr).toMatch(/\r\x1b\[2Kelkan-kmeans: n 3000, d 2, k 4: mini-batch, 15 batches/);
+    expect((await cli(args)).stderr).not.toMatch(/[\r\x1b]/);
+    /* eslint-enable no-control-regex */
+    expect(await cli([...args, '--quiet'], { tty: true })).toEqual({ code: 0, stderr: '' });
+  });
 
   it.each(['f32', 'npy'] as const)('gives the centroids and labels of partialFit over the same batches (.%s)', async (format) => {
     const points = gaussianBlobs(4, 2500, 3, 5, 1, Float32Array);

@@ -146,7 +146,7 @@ const FLAGS: Record<string, FlagSpec> = {
   'no-header': { boolean: true, help: 'the first row is data' },
   dims: { value: 'D', default: 'from the file', help: 'values per row: required for .f32/.f64, checked for other formats' },
   dtype: { value: 'TYPE', default: 'float64; .npy and .f32 keep float32', help: 'float32 or float64: the type the points are read into and clustered in' },
-  quiet: { short: 'q', boolean: true, help: 'no summary or warnings on stderr' },
+  quiet: { short: 'q', boolean: true, help: 'no progress bar, summary or warnings on stderr' },
   help: { short: 'h', boolean: true, help: 'show this help' },
   version: { short: 'V', boolean: true, help: 'show the version' },
 };

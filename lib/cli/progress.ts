@@ -22,8 +22,9 @@ function megabytes(bytes: number): string {
 /**
  * One status line on stderr, redrawn in place: reading progress (bytes of the file), then seeding
  * progress (steps of k-means++ or k-means||), then fitting progress (run, iteration, points that
- * changed cluster). Only when stderr is a terminal; on a
- * pipe or file it writes nothing at all, so logs hold just the summary.
+ * changed cluster); for --mini-batch, the batches fitted and the bytes of the file they came from.
+ * Only when stderr is a terminal and the command is not --quiet; on a pipe or file it writes
+ * nothing at all, so logs hold just the summary.
  */
 export class Progress {
   readonly enabled: boolean;
@@ -34,8 +35,9 @@ export class Progress {
   constructor(
     private readonly stream: ProgressStream,
     private readonly now: () => number = () => performance.now(),
+    quiet = false,
   ) {
-    this.enabled = stream.isTTY === true;
+    this.enabled = stream.isTTY === true && !quiet;
   }
 
   private draw(text: string, force = false): void {
@@ -53,6 +55,17 @@ export class Progress {
     this.bytes += bytes;
     if (total) this.draw(`reading ${name} ${bar(this.bytes / total)} ${Math.floor((100 * this.bytes) / total)}% of ${megabytes(total)}`);
     else this.draw(`reading ${name} ${megabytes(this.bytes)}`);
+  }
+
+  /**
+   * A streamed mini-batch fit has taken `batches` steps on the first `bytes` of a file of `total`
+   * bytes (unknown for stdin): the step count is unknown until the file is read, so the bar fills with the bytes.
+   */
+  miniBatch(batches: number, bytes: number, total: number | undefined): void {
+    const steps = `${batches} batch${batches === 1 ? '' : 'es'}`;
+    if (total)
+      this.draw(`mini-batch ${bar(bytes / total)} ${Math.floor((100 * Math.min(bytes, total)) / total)}% of ${megabytes(total)} · ${steps}`, batches === 1);
+    else this.draw(`mini-batch ${megabytes(bytes)} · ${steps}`, batches === 1);
   }
 
   /** A phase without iterations to count yet, such as seeding. */

@@ -257,9 +257,12 @@ async function runMiniBatch(args: CliArgs, size: number, outputs: OutputPlan, io
   const { init: initFlag, seed, backend, threads } = args.fit;
   const init = typeof initFlag === 'object' ? await readInit(initFlag.file, io) : initFlag;
   const read = { dims: args.dims, dtype: args.dtype, columns: undefined };
-  const passes = async function* (): AsyncGenerator<{ data: Float32Array | Float64Array; n: number; d: number }, string> {
+  // The fitting pass shows batches fitted and bytes read (the step count is unknown until the file ends); the labelling pass, bytes read.
+  let firstPass = { bytes: 0, total: undefined as number | undefined };
+  const passes = async function* (fitting: boolean): AsyncGenerator<{ data: Float32Array | Float64Array; n: number; d: number }, string> {
     const source = await openInput(args.input, io);
-    const observed = observeSource(source, (bytes) => progress.read(bytes, source.size, source.name), io.signal);
+    if (fitting) firstPass = { bytes: 0, total: source.size };
+    const observed = observeSource(source, (bytes) => (fitting ? (firstPass.bytes += bytes) : progress.read(bytes, source.size, source.name)), io.signal);
     return yield* readBatches(observed, format, read, size);
   };
   const start = io.now?.() ?? performance.now();
@@ -272,7 +275,7 @@ async function runMiniBatch(args: CliArgs, size: number, outputs: OutputPlan, io
   }
   let n = 0;
   let d = 0;
-  const batches = passes();
+  const batches = passes(true);
   let description: string;
   for (let next = await batches.next(); ; next = await batches.next()) {
     if (next.done) {
@@ -290,6 +293,7 @@ async function runMiniBatch(args: CliArgs, size: number, outputs: OutputPlan, io
     }
     n += batch.n;
     d = batch.d;
+    progress.miniBatch(model.steps, firstPass.bytes, firstPass.total);
   }
   progress.clear();
   let inertia: number | undefined;
@@ -298,7 +302,7 @@ async function runMiniBatch(args: CliArgs, size: number, outputs: OutputPlan, io
     const centers = model.centroids.data;
     inertia = 0;
     let row = 0;
-    for await (const batch of passes()) {
+    for await (const batch of passes(false)) {
       const batchLabels = model.predict({ data: batch.data, shape: [batch.n, batch.d] });
       labels.set(batchLabels, row);
       inertia += blockedSum(batch.n, (i) => squaredDistance(batch.data, i, centers, batchLabels[i], batch.d));
@@ -325,9 +329,11 @@ async function runMiniBatch(args: CliArgs, size: number, outputs: OutputPlan, io
  */
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const now = io.now ?? (() => performance.now());
-  const progress = new Progress(io.stderr, now);
+  // Until the command line is parsed, a bar that never draws; --quiet keeps it so.
+  let progress = new Progress(io.stderr, now, true);
   try {
     const args = parseCli(argv);
+    progress = new Progress(io.stderr, now, args.quiet);
     if (args.help || args.version) {
       await writeTarget('-', args.help ? helpText() : `${version()}\n`, io.stdout);
       return 0;
