@@ -13,5 +13,6 @@ export default defineConfig({
     // Timing, memory and load checks: `npm run test:load` (vitest.load.config.ts).
     exclude: ['test/load/**', '**/node_modules/**'],
     testTimeout: 60_000,
+    maxWorkers: 2,
   },
 });
