@@ -373,12 +373,15 @@ const realData = process.env.ELKAN_KMEANS_DATA;
 if (realData) {
   describe('cosine k-means on real data (ELKAN_KMEANS_DATA)', () => {
     it.each([
-      ['bigann10k_sift', 100],
-      ['letter', 26],
-    ] as const)('%s: every implementation reaches the spherical Lloyd result from the same centres', (name, k) => {
+      ['bigann10k_sift', 100, 'float32'],
+      ['bigann10k_sift', 100, 'float64'],
+      ['letter', 26, 'float32'],
+      ['letter', 26, 'float64'],
+    ] as const)('%s (k = %i) as %s: every implementation reaches the spherical Lloyd result from the same centres', (name, k, type) => {
       const meta = JSON.parse(readFileSync(join(realData, name, 'meta.json'), 'utf8')) as { n?: number; d?: number; shape?: number[] };
       const bytes = readFileSync(join(realData, name, 'X.f32'));
-      const data = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4).slice();
+      const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+      const data = type === 'float32' ? values.slice() : Float64Array.from(values);
       const d = meta.d ?? meta.shape![1];
       const points: Matrix = { data, shape: [data.length / d, d] };
       checkEveryImplementation(points, k, scaledRows(points, k, new Random(k)), undefined, 15, name);
