@@ -144,8 +144,17 @@ const KMEANS_PARALLEL_OVERSAMPLING = 2;
  * Lowers closest[i] to the squared distance to the nearest of candidates [first, end) where that is
  * nearer, recording that candidate in nearest[i]: candidates tried in order, a strict comparison,
  * so the lowest index wins ties (native/seeding.hpp filters the candidates first, to the same end).
+ * Yields, and stops if aborted, after every ROW_BLOCK points: a round against 2k new candidates
+ * takes seconds in TypeScript, too long for an asynchronous fit to hold the event loop or an abort.
  */
-function nearerCandidates(input: Problem, chosen: number[], first: number, closest: Float64Array, nearest: Int32Array): void {
+function* nearerCandidates(
+  input: Problem,
+  chosen: number[],
+  first: number,
+  closest: Float64Array,
+  nearest: Int32Array,
+  progress: SeedingProgress,
+): Generator<void, void> {
   const { data, n, d } = input;
   for (let i = 0; i < n; i++) {
     for (let t = first; t < chosen.length && closest[i] > 0; t++) {
@@ -154,6 +163,10 @@ function nearerCandidates(input: Problem, chosen: number[], first: number, close
         closest[i] = dist;
         nearest[i] = t;
       }
+    }
+    if ((i + 1) % ROW_BLOCK === 0) {
+      yield;
+      progress.check();
     }
   }
 }
@@ -165,7 +178,8 @@ function nearerCandidates(input: Problem, chosen: number[], first: number, close
  * far, φ their weighted sum, ℓ = 2k), then greedy k-means++ over the candidates, each weighted by
  * the points nearest to it. A round is one pass over the points where k-means++ makes k. With k or
  * fewer candidates (few distinct points), more are drawn by weight × D² while any point has some,
- * then the first points not taken, so that k centres always come out. Yields after every round.
+ * then the first points not taken, so that k centres always come out. Yields after every round,
+ * and within a round after every ROW_BLOCK points.
  */
 export function* kmeansParallelCenters(input: Problem, rng: Random, centers: Floats, progress: SeedingProgress): Generator<void, void> {
   const { data, n, d, k, weights } = input;
@@ -180,7 +194,7 @@ export function* kmeansParallelCenters(input: Problem, rng: Random, centers: Flo
   ];
   const closest = new Float64Array(n).fill(Infinity);
   const nearest = new Int32Array(n);
-  nearerCandidates(input, chosen, 0, closest, nearest);
+  yield* nearerCandidates(input, chosen, 0, closest, nearest, progress);
   const mass = (i: number): number => weights[i] * closest[i];
 
   for (let round = 0; round < KMEANS_PARALLEL_ROUNDS; round++) {
@@ -190,7 +204,7 @@ export function* kmeansParallelCenters(input: Problem, rng: Random, centers: Flo
     if (potential > 0) {
       const first = chosen.length;
       for (let i = 0; i < n; i++) if (uniformAt(key, i) * potential < oversampling * mass(i)) chosen.push(i);
-      nearerCandidates(input, chosen, first, closest, nearest);
+      yield* nearerCandidates(input, chosen, first, closest, nearest, progress);
     }
     progress.advance();
     yield;
@@ -204,7 +218,7 @@ export function* kmeansParallelCenters(input: Problem, rng: Random, centers: Flo
       const potential = blockedSum(n, mass);
       if (potential > 0) {
         chosen.push(drawProportional(n, mass, potential, rng));
-        nearerCandidates(input, chosen, chosen.length - 1, closest, nearest);
+        yield* nearerCandidates(input, chosen, chosen.length - 1, closest, nearest, progress);
       } else {
         while (taken[unused]) unused++;
         chosen.push(unused);

@@ -38,7 +38,12 @@ describe('asynchronous native fits, timed', () => {
     console.log(`event loop: worst lag ${worstLag.toFixed(1)} ms during a ${elapsed.toFixed(0)} ms fit`);
   });
 
-  it.each(['native', 'js'] as const)('stop during k-means++ seeding when aborted (%s)', async (backend) => {
+  it.each([
+    ['k-means++', 'native'],
+    ['k-means++', 'js'],
+    ['k-means||', 'native'],
+    ['k-means||', 'js'],
+  ] as const)('stop during %s seeding when aborted (%s)', async (init, backend) => {
     // Seeding 1000 centres over 100 000 points takes seconds; the abort comes after 100 ms.
     const controller = new AbortController();
     let iterations = 0;
@@ -47,6 +52,7 @@ describe('asynchronous native fits, timed', () => {
     await expect(
       kmeans(BIG, 1000, {
         seed: 1,
+        init,
         backend,
         signal: controller.signal,
         onIteration: () => {
