@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 #include <limits>
 
 #include "distance.hpp"
@@ -21,6 +23,31 @@ inline namespace EKM_ISA {
 // "not further". Then ties and near-ties are decided as Lloyd decides them, on squared distances
 // and to the lowest index, and the accelerated algorithms reach Lloyd's labels on any data.
 constexpr double PRUNE_MARGIN = 1 + 0x1p-30;
+
+// The largest of the k centre shifts, which centre made it, and the second largest: every other
+// centre moved at most the largest, and for the points of the centre that moved most the second
+// largest bounds the others (Hamerly's and Yinyang's global bound).
+struct LargestShifts {
+  double largest = 0;
+  double second = 0;
+  std::ptrdiff_t center = -1;
+
+  double other_than(std::int32_t c) const { return c == center ? second : largest; }
+};
+
+inline LargestShifts largest_shifts(const double* shifts, std::size_t k) {
+  LargestShifts top;
+  for (std::size_t c = 0; c < k; ++c) {
+    if (shifts[c] > top.largest) {
+      top.second = top.largest;
+      top.largest = shifts[c];
+      top.center = static_cast<std::ptrdiff_t>(c);
+    } else if (shifts[c] > top.second) {
+      top.second = shifts[c];
+    }
+  }
+  return top;
+}
 
 template <class T>
 void half_center_distances(const T* centers, std::size_t k, std::size_t d, int threads, double* nearest, double* matrix) {

@@ -58,22 +58,12 @@ class HamerlyAssigner {
   // Every other centre moved at most the largest shift; for points of the centre that moved most,
   // the second largest.
   void centers_moved(const T*, const double* shifts, const std::int32_t* labels) {
-    double largest = 0, second = 0;
-    std::ptrdiff_t largest_center = -1;
-    for (std::size_t c = 0; c < p_.k; ++c) {
-      if (shifts[c] > largest) {
-        second = largest;
-        largest = shifts[c];
-        largest_center = static_cast<std::ptrdiff_t>(c);
-      } else if (shifts[c] > second) {
-        second = shifts[c];
-      }
-    }
+    const LargestShifts top = largest_shifts(shifts, p_.k);
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);
 #pragma omp parallel for num_threads(p_.threads) schedule(static)
     for (std::ptrdiff_t i = 0; i < n; ++i) {
       upper_[i] += shifts[labels[i]];
-      const double moved = lower_[i] - (labels[i] == largest_center ? second : largest);
+      const double moved = lower_[i] - top.other_than(labels[i]);
       lower_[i] = moved > 0 ? moved : 0;
     }
   }

@@ -172,17 +172,7 @@ class YinyangAssigner {
   // Upper bounds grow by their centre's shift; the global bound shrinks by the largest shift of
   // another centre (Hamerly's); the group bounds by their group's largest shift, added to moved_.
   void centers_moved(const T*, const double* shifts, const std::int32_t* labels) {
-    double largest = 0, second = 0;
-    std::ptrdiff_t largest_center = -1;
-    for (std::size_t c = 0; c < p_.k; ++c) {
-      if (shifts[c] > largest) {
-        second = largest;
-        largest = shifts[c];
-        largest_center = static_cast<std::ptrdiff_t>(c);
-      } else if (shifts[c] > second) {
-        second = shifts[c];
-      }
-    }
+    const LargestShifts top = largest_shifts(shifts, p_.k);
     grouped_shifts_.resize(p_.k);
     for (std::size_t m = 0; m < p_.k; ++m) grouped_shifts_[m] = shifts[groups_.members[m]];
     for (std::size_t g = 0; g < groups_.count(); ++g) {
@@ -197,7 +187,7 @@ class YinyangAssigner {
 #pragma omp parallel for num_threads(p_.threads) schedule(static)
     for (std::ptrdiff_t i = 0; i < n; ++i) {
       upper_[i] += shifts[labels[i]];
-      const double moved = global_[i] - (labels[i] == largest_center ? second : largest);
+      const double moved = global_[i] - top.other_than(labels[i]);
       global_[i] = moved > 0 ? moved : 0;
     }
   }

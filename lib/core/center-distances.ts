@@ -10,6 +10,33 @@ import { type Floats, squaredDistance } from './distance.js';
 export const PRUNE_MARGIN = 1 + 2 ** -30;
 
 /**
+ * The largest of the k centre shifts, which centre made it, and the second largest: every other
+ * centre moved at most the largest, and for the points of the centre that moved most the second
+ * largest bounds the others (Hamerly's and Yinyang's global bound; native/center_distances.hpp).
+ */
+export class LargestShifts {
+  largest = 0;
+  second = 0;
+  center = -1;
+
+  constructor(shifts: Float64Array, k: number) {
+    for (let c = 0; c < k; c++) {
+      if (shifts[c] > this.largest) {
+        this.second = this.largest;
+        this.largest = shifts[c];
+        this.center = c;
+      } else if (shifts[c] > this.second) {
+        this.second = shifts[c];
+      }
+    }
+  }
+
+  otherThan(c: number): number {
+    return c === this.center ? this.second : this.largest;
+  }
+}
+
+/**
  * Half the distance from each centre to its nearest other centre (`nearest`, k entries) and, when
  * `matrix` is given, between every pair of centres (k × k): the centre-side terms of Elkan's and
  * Hamerly's tests. native/center_distances.hpp computes the same.

@@ -1,4 +1,4 @@
-import { halfCenterDistances, PRUNE_MARGIN } from './center-distances.js';
+import { halfCenterDistances, LargestShifts, PRUNE_MARGIN } from './center-distances.js';
 import { type Floats, squaredDistance } from './distance.js';
 import type { Assigner } from './kmeans.js';
 import type { Problem } from './types.js';
@@ -45,23 +45,12 @@ export class HamerlyAssigner implements Assigner {
     const { n, k } = this.input;
     // Every other centre moved at most the largest shift; for points of the centre that moved
     // most, the second largest.
-    let largest = 0;
-    let second = 0;
-    let largestCenter = -1;
-    for (let c = 0; c < k; c++) {
-      if (shifts[c] > largest) {
-        second = largest;
-        largest = shifts[c];
-        largestCenter = c;
-      } else if (shifts[c] > second) {
-        second = shifts[c];
-      }
-    }
+    const top = new LargestShifts(shifts, k);
     const { upper, lower } = this;
     for (let i = 0; i < n; i++) {
       const label = labels[i];
       upper[i] += shifts[label];
-      const moved = lower[i] - (label === largestCenter ? second : largest);
+      const moved = lower[i] - top.otherThan(label);
       lower[i] = moved > 0 ? moved : 0;
     }
   }

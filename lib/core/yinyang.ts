@@ -1,4 +1,4 @@
-import { halfCenterDistances, PRUNE_MARGIN } from './center-distances.js';
+import { halfCenterDistances, LargestShifts, PRUNE_MARGIN } from './center-distances.js';
 import { type Floats, squaredDistance } from './distance.js';
 import type { Assigner } from './kmeans.js';
 import type { Problem } from './types.js';
@@ -156,19 +156,8 @@ export class YinyangAssigner implements Assigner {
   centersMoved(_centers: Floats, shifts: Float64Array, labels: Int32Array): void {
     const { n, k } = this.input;
     const { members, starts } = this.groups;
-    let largest = 0;
-    let second = 0;
-    let largestCenter = -1;
-    for (let c = 0; c < k; c++) {
-      this.shifts[c] = shifts[c];
-      if (shifts[c] > largest) {
-        second = largest;
-        largest = shifts[c];
-        largestCenter = c;
-      } else if (shifts[c] > second) {
-        second = shifts[c];
-      }
-    }
+    this.shifts.set(shifts.subarray(0, k));
+    const top = new LargestShifts(shifts, k);
     for (let g = 0; g + 1 < starts.length; g++) {
       let groupShift = 0;
       for (let m = starts[g]; m < starts[g + 1]; m++) groupShift = Math.max(groupShift, shifts[members[m]]);
@@ -181,7 +170,7 @@ export class YinyangAssigner implements Assigner {
     for (let i = 0; i < n; i++) {
       const label = labels[i];
       upper[i] += shifts[label];
-      const moved = global[i] - (label === largestCenter ? second : largest);
+      const moved = global[i] - top.otherThan(label);
       global[i] = moved > 0 ? moved : 0;
     }
   }
