@@ -1,5 +1,5 @@
 import type { Floats } from './core/distance.js';
-import type { MiniBatchOutcome } from './core/minibatch.js';
+import type { MiniBatchOutcome, miniBatchStep } from './core/minibatch.js';
 import type { Algorithm, BackendName, InitMethod, IterationInfo, Metric, IterationProgressInfo, SeedingProgressInfo } from './types.js';
 
 /**
@@ -75,6 +75,9 @@ export interface FitHooks {
   signal?: AbortSignal;
 }
 
+/** The arguments of lib/core/minibatch.ts's step, and the threads it may take. */
+export type MiniBatchStepOnThreads = [...Parameters<typeof miniBatchStep>, threads: number];
+
 /** The seam between the public API and an implementation: the TypeScript one and the native addon. */
 export interface Backend {
   readonly name: BackendName;
@@ -105,19 +108,7 @@ export interface Backend {
    * One mini-batch step on the calling thread (lib/core/minibatch.ts): `centers`, `counts` and the
    * generator's words `rngState` are updated in place, bit for bit alike on every backend.
    */
-  miniBatchStep(
-    batch: Floats,
-    m: number,
-    d: number,
-    weights: Float64Array | null,
-    centers: Float64Array,
-    counts: Float64Array,
-    k: number,
-    reassign: boolean,
-    reassignmentRatio: number,
-    rngState: Uint32Array,
-    threads: number,
-  ): MiniBatchOutcome;
+  miniBatchStep(...step: MiniBatchStepOnThreads): MiniBatchOutcome;
 }
 
 /** The error a fit stopped through its `signal` throws or rejects with. */

@@ -2,7 +2,7 @@
  * The native addon's interface (native/binding.cpp). Only lib/native-backend.ts calls it; users
  * call the public API in lib/index.ts. Every argument arrives validated.
  */
-import type { FitOutput, FitRequest } from './backend.js';
+import type { FitOutput, FitRequest, MiniBatchStepOnThreads } from './backend.js';
 import type { MiniBatchOutcome } from './core/minibatch.js';
 
 /** Per-iteration report: run, iteration, changed, centerShift. Returning true stops the fit (code ABORT_ERR). */
@@ -49,19 +49,7 @@ export interface NativeBinding {
    * One mini-batch step (native/minibatch.hpp) on the calling thread, reading the batch in place;
    * centres, counts and the generator's four words are updated in place.
    */
-  miniBatchStep(
-    batch: Float32Array | Float64Array,
-    m: number,
-    d: number,
-    weights: Float64Array | null,
-    centers: Float64Array,
-    counts: Float64Array,
-    k: number,
-    reassign: boolean,
-    reassignmentRatio: number,
-    rngState: Uint32Array,
-    threads: number,
-  ): MiniBatchOutcome;
+  miniBatchStep(...step: MiniBatchStepOnThreads): MiniBatchOutcome;
   threadBudget(): NativeThreadBudget;
   /** Whether the addon was built with OpenMP; without it every fit runs on one thread. */
   readonly openmp: boolean;

@@ -229,8 +229,8 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     transform(data, n, d, centers, k) {
       return binding.transform(data, n, d, centers, k, binding.maxThreads);
     },
-    miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState, threads) {
-      return binding.miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState, threads);
+    miniBatchStep(...step) {
+      return binding.miniBatchStep(...step);
     },
   };
 }
