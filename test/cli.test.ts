@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../lib/cli/errors.js';
 import { readImage } from '../lib/cli/image.js';
 import { scanNumber } from '../lib/cli/numbers.js';
+import { readPoints } from '../lib/cli/read-points.js';
+import { fileSource } from '../lib/cli/source.js';
 import { run } from '../lib/cli/run.js';
 import { kmeansSync } from '../lib/index.js';
 
@@ -116,6 +118,20 @@ afterAll(() => {
 });
 
 describe('input formats', () => {
+  it('holds what it reads on a SharedArrayBuffer, which the fit reads in place: one copy of the input, not two', async () => {
+    const raw = write('shared.f32', new Float32Array(ROWS.flat()));
+    const csv = write('shared.csv', `${ROWS.map((r) => r.join(',')).join('\n')}\n`);
+    const options = { format: undefined, delimiter: undefined, header: undefined, dtype: undefined, columns: undefined };
+    for (const [file, dims] of [
+      [raw, 2],
+      [csv, undefined],
+    ] as const) {
+      const points = await readPoints(await fileSource(file), { ...options, dims });
+      expect(points.data.buffer, file).toBeInstanceOf(SharedArrayBuffer);
+      expect(Array.from(points.data)).toEqual(ROWS.flat());
+    }
+  });
+
   it('reads CSV with a detected header', async () => {
     const file = write('header.csv', `x,y\n${ROWS.map((r) => r.join(',')).join('\n')}\n`);
     const outcome = await cli([file, '-k', '2', '--seed', '1']);

@@ -22,8 +22,16 @@ export function allocating<T>(file: string, what: string, bytes: number, make: (
 
 const BYTES: Record<DType, number> = { float32: 4, float64: 8 };
 
+/**
+ * The values of an input, on a SharedArrayBuffer: kmeans() reads points there in place where it
+ * copies those on an ArrayBuffer, so that the command line holds one copy of its input, not two.
+ * Nothing writes them while the fit runs.
+ */
 export function allocateFloats(dtype: DType, length: number, file: string, what = `${length} ${dtype} values`): FloatArray {
-  return allocating(file, what, length * BYTES[dtype], () => (dtype === 'float32' ? new Float32Array(length) : new Float64Array(length)));
+  return allocating(file, what, length * BYTES[dtype], () => {
+    const buffer = new SharedArrayBuffer(length * BYTES[dtype]);
+    return dtype === 'float32' ? new Float32Array(buffer) : new Float64Array(buffer);
+  });
 }
 
 /**
@@ -48,7 +56,7 @@ export class FloatBuilder {
     private readonly file: string,
     capacity = 1 << 16,
   ) {
-    this.array = dtype === 'float32' ? new Float32Array(capacity) : new Float64Array(capacity);
+    this.array = allocateFloats(dtype, capacity, file);
   }
 
   get capacity(): number {
@@ -84,7 +92,12 @@ export class FloatBuilder {
   /** The values, trimmed: a view when little capacity is unused, else a compact copy. */
   finish(): FloatArray {
     const unused = this.array.length - this.length;
-    const values = unused <= this.length / 8 ? this.array.subarray(0, this.length) : this.array.slice(0, this.length);
+    let values = this.array.subarray(0, this.length);
+    if (unused > this.length / 8) {
+      const compact = allocateFloats(this.dtype, this.length, this.file);
+      compact.set(values);
+      values = compact;
+    }
     this.array = this.dtype === 'float32' ? new Float32Array(0) : new Float64Array(0);
     this.length = 0;
     return values;
