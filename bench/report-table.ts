@@ -217,11 +217,16 @@ function endToEndTable(row: EndToEndResult): Table {
   };
 }
 
-function distanceTable(row: DistanceResult): Table {
+/**
+ * Fits from the same centres at a fixed iteration cap, one entry a line, with the row's own ratio
+ * column: scikit-learn Lloyd's time over each (long Lloyd fits), or each over the Euclidean fit's
+ * (cosine). `arrow` says whose label names the algorithm an 'auto' took.
+ */
+function fixedFitTable<E extends Measurement>(entries: readonly E[], ratioHeader: string, ratio: (e: E) => number, arrow: (e: E) => boolean): Table {
   return {
-    headers: ['implementation', 'reps', 'time: median (min–max)', 'iterations', 'per iteration', 'scikit-learn Lloyd / this', 'inertia (own)', 'peak RSS'],
-    rows: row.entries.map((e) => {
-      const label = e.algorithm && e.variant.implementation === 'native-auto' ? `${e.label} (→ ${e.algorithm})` : e.label;
+    headers: ['implementation', 'reps', 'time: median (min–max)', 'iterations', 'per iteration', ratioHeader, 'inertia (own)', 'peak RSS'],
+    rows: entries.map((e) => {
+      const label = e.algorithm && arrow(e) ? `${e.label} (→ ${e.algorithm})` : e.label;
       if (e.status !== 'ok') return [label, '–', `${e.status}: ${e.note ?? ''}`, '–', '–', '–', '–', '–'];
       return [
         label,
@@ -229,7 +234,7 @@ function distanceTable(row: DistanceResult): Table {
         timeRange(e),
         iterations(e),
         ms(e.msPerIteration),
-        factor(e.vsSklearn),
+        factor(ratio(e)),
         e.reportedInertia === null ? '–' : e.reportedInertia.toPrecision(8),
         `${e.peakRssMiB.toFixed(0)} MiB`,
       ];
@@ -237,25 +242,21 @@ function distanceTable(row: DistanceResult): Table {
   };
 }
 
-function cosineTable(row: CosineResult): Table {
-  return {
-    headers: ['implementation', 'reps', 'time: median (min–max)', 'iterations', 'per iteration', 'this / euclidean', 'inertia (own)', 'peak RSS'],
-    rows: row.entries.map((e) => {
-      const label = e.algorithm ? `${e.label} (→ ${e.algorithm})` : e.label;
-      if (e.status !== 'ok') return [label, '–', `${e.status}: ${e.note ?? ''}`, '–', '–', '–', '–', '–'];
-      return [
-        label,
-        String(e.timesMs.length),
-        timeRange(e),
-        iterations(e),
-        ms(e.msPerIteration),
-        factor(e.vsEuclidean),
-        e.reportedInertia === null ? '–' : e.reportedInertia.toPrecision(8),
-        `${e.peakRssMiB.toFixed(0)} MiB`,
-      ];
-    }),
-  };
-}
+const distanceTable = (row: DistanceResult): Table =>
+  fixedFitTable(
+    row.entries,
+    'scikit-learn Lloyd / this',
+    (e) => e.vsSklearn,
+    (e) => e.variant.implementation === 'native-auto',
+  );
+
+const cosineTable = (row: CosineResult): Table =>
+  fixedFitTable(
+    row.entries,
+    'this / euclidean',
+    (e) => e.vsEuclidean,
+    () => true,
+  );
 
 /** The end-to-end section's rows the distance section's issue names: ours and scikit-learn's defaults. */
 function defaultFitsTable(rows: readonly EndToEndResult[]): Table {
