@@ -56,6 +56,15 @@ constexpr std::size_t FILTER_LANES = 4;
 #endif
 typedef float FilterLanes __attribute__((vector_size(FILTER_LANES * sizeof(float))));
 
+typedef std::int32_t IndexLanes __attribute__((vector_size(FILTER_LANES * sizeof(std::int32_t))));
+
+// 0, 1, …, FILTER_LANES − 1.
+inline IndexLanes lane_indices() {
+  IndexLanes v;
+  for (std::size_t l = 0; l < FILTER_LANES; ++l) v[l] = static_cast<std::int32_t>(l);
+  return v;
+}
+
 inline FilterLanes load_lanes(const float* p) {
   FilterLanes v;
   std::memcpy(&v, p, sizeof v);
@@ -168,6 +177,10 @@ inline bool any_at_most(FilterLanes a, FilterLanes b) {
 #endif
 }
 #endif
+
+// Lane blocks that fast_values multiplies at once: as many accumulators as the register file
+// holds beside the broadcast and the loads.
+constexpr std::size_t FILTER_ROW_BLOCKS = 6;
 
 // At most this many centres (k-means++'s candidates, a small k) are measured against one point
 // at a time, straight from its row (dot_row): no packing, which costs as much as the products
@@ -416,21 +429,97 @@ class DistanceFilter {
     return approx - ((beta_ + 0x1p-24) * row.norm + eta_) * (1 + 0x1p-40) - std::abs(approx) * 0x1p-50;
   }
 
+  // Whether fast_values can serve: the filter is usable and holds its centres in panels.
+  bool panelled() const { return usable_ && !few_; }
+
+  // The squared norm of point i as the tiles see it.
+  double point_norm(std::size_t i) const { return point_norms_[i]; }
+
+  // Row x as the tiles see it (shifted, rounded to float32), d values into `out`, for fast_values.
+  void tile_row(const T* x, float* out) const {
+    for (std::size_t j = 0; j < d_; ++j) out[j] = tile_value(x, j);
+  }
+
+  // s[c] = S_c, as a tile holds it, for every centre c of the lane blocks that cover centres
+  // [begin, end), from one point's tile_row: the tiles' products one point at a time, for callers
+  // that need a few runs of centres rather than all of them (Yinyang's failing groups). Needs
+  // panelled(); s runs over the tile row's length.
+  void fast_values(const float* x, std::size_t begin, std::size_t end, float* s) const {
+    std::size_t block = begin / FILTER_LANES;
+    const std::size_t last = (end + FILTER_LANES - 1) / FILTER_LANES;
+    while (block < last) {
+      const std::size_t count = std::min(last - block, FILTER_ROW_BLOCKS);
+      switch (count) {
+        case 1: fast_blocks<1>(x, block, s); break;
+        case 2: fast_blocks<2>(x, block, s); break;
+        case 3: fast_blocks<3>(x, block, s); break;
+        case 4: fast_blocks<4>(x, block, s); break;
+        case 5: fast_blocks<5>(x, block, s); break;
+        default: fast_blocks<FILTER_ROW_BLOCKS>(x, block, s); break;
+      }
+      block += count;
+    }
+  }
+
+  // The least S_c + slack_c over centres [begin, end) of a row: an upper bound on the nearest's
+  // distance, as nearest_candidates takes it (candidate_limit's `least`).
+  float least_high(const float* s, std::size_t begin, std::size_t end) const {
+    return least_over(begin, end, [&](std::size_t c) { return s[c] + slack_[c]; },
+                      [&](std::size_t c) { return load_lanes(s + c) + load_lanes(&slack_[c]); });
+  }
+
+  // The least S_c − slack_c over centres [begin, end) of a row: lower_squared_from's argument.
+  float least_low(const float* s, std::size_t begin, std::size_t end) const {
+    return least_over(begin, end, [&](std::size_t c) { return s[c] - slack_[c]; },
+                      [&](std::size_t c) { return load_lanes(s + c) - load_lanes(&slack_[c]); });
+  }
+
+  // Writes to out the centres of [begin, end), in order, whose S_c − slack_c is at most `limit`
+  // (candidate_limit's answer), and returns their count.
+  std::size_t near_centers(const float* s, std::size_t begin, std::size_t end, float limit, std::uint32_t* out) const {
+    std::size_t count = 0, c = begin;
+#ifdef EKM_FILTER_VECTORS
+    const FilterLanes limits = splat(limit);
+    for (; c < end && c % FILTER_LANES != 0; ++c) {
+      if (s[c] - slack_[c] <= limit) out[count++] = static_cast<std::uint32_t>(c);
+    }
+    for (; c + FILTER_LANES <= end; c += FILTER_LANES) {
+      if (!any_at_most(load_lanes(s + c) - load_lanes(&slack_[c]), limits)) continue;
+      for (std::size_t l = c; l < c + FILTER_LANES; ++l) {
+        if (s[l] - slack_[l] <= limit) out[count++] = static_cast<std::uint32_t>(l);
+      }
+    }
+#endif
+    for (; c < end; ++c) {
+      if (s[c] - slack_[c] <= limit) out[count++] = static_cast<std::uint32_t>(c);
+    }
+    return count;
+  }
+
+  // The largest S_c − slack_c of a centre that may be nearer to the point (norm n_x) than, or as
+  // near as, the nearest centre: `least` is the least S_c + slack_c of the centres whose fast values
+  // are known, `known` an exact squared distance to some centre. The same threshold as
+  // nearest_candidates', and the same from `known` by lower_squared's bound.
+  float candidate_limit(float least, double norm, double known) const {
+    const double margin = ((beta_ + 0x1p-24) * norm + eta_) * (1 + 0x1p-40);
+    const double from_least = static_cast<double>(least) + (2 * beta_ * norm + 2 * eta_) * (1 + 0x1p-40) + std::abs(static_cast<double>(least)) * 0x1p-50;
+    const double from_known = (known - norm) + margin * (1 + 0x1p-30) + (known + norm + margin) * 0x1p-48;
+    return round_up(std::min(from_least, from_known));
+  }
+
+  // A lower bound on the exact squared distance from a point (norm n_x) to every centre whose
+  // S_c − slack_c is at least `low` (float32, as lower_squared_runs takes its least).
+  double lower_squared_from(float low, double norm) const {
+    const double approx = static_cast<double>(low) + norm;
+    return approx - ((beta_ + 0x1p-24) * norm + eta_) * (1 + 0x1p-40) - std::abs(approx) * 0x1p-50;
+  }
+
   // lower_squared_except for each run of consecutive centres: out[g] = a lower bound on the exact
   // squared distance from the point to every centre from starts[g] to starts[g + 1] − 1 not
   // `listed`, INFINITY where there is none. Overwrites the listed centres' entries of the row.
   void lower_squared_runs(const FilterRow& row, const std::uint32_t* listed, std::size_t count, const std::uint32_t* starts, std::size_t runs, double* out) const {
     for (std::size_t l = 0; l < count; ++l) row.s[listed[l]] = INFINITY;
-    const float* s = row.s;
-    const float* slack = slack_.data();
-    for (std::size_t g = 0; g < runs; ++g) {
-      float least = INFINITY;
-      for (std::uint32_t c = starts[g]; c < starts[g + 1]; ++c) {
-        const float low = s[c] - slack[c];
-        least = low < least ? low : least;
-      }
-      out[g] = static_cast<double>(least);
-    }
+    for (std::size_t g = 0; g < runs; ++g) out[g] = static_cast<double>(least_low(row.s, starts[g], starts[g + 1]));
     // Without branches, so that it vectorises.
     const double margin = ((beta_ + 0x1p-24) * row.norm + eta_) * (1 + 0x1p-40), norm = row.norm;
     for (std::size_t g = 0; g < runs; ++g) {
@@ -496,6 +585,62 @@ class DistanceFilter {
       norm += v * v;
     }
     return norm;
+  }
+
+  // The least of value(c) over [begin, end), by whole lane blocks through lanes(c) with the lanes
+  // outside the range masked (a row runs on to whole panels, so every block is there to read).
+  template <class Value, class Lanes>
+  static float least_over(std::size_t begin, std::size_t end, Value value, Lanes lanes) {
+    float least = INFINITY;
+#ifdef EKM_FILTER_VECTORS
+    (void)value;
+    FilterLanes block = splat(INFINITY);
+    const FilterLanes infinite = block;
+    for (std::size_t c = begin - begin % FILTER_LANES; c < end; c += FILTER_LANES) {
+      const IndexLanes index = lane_indices() + static_cast<std::int32_t>(c);
+      const FilterLanes v = (index >= static_cast<std::int32_t>(begin)) & (index < static_cast<std::int32_t>(end)) ? lanes(c) : infinite;
+      block = v < block ? v : block;
+    }
+    for (std::size_t l = 0; l < FILTER_LANES; ++l) least = std::min(least, block[l]);
+#else
+    (void)lanes;
+    for (std::size_t c = begin; c < end; ++c) least = std::min(least, value(c));
+#endif
+    return least;
+  }
+
+  // fast_values for NB consecutive lane blocks from `block`: NB accumulators, so that the products
+  // of one column overlap.
+  template <std::size_t NB>
+  void fast_blocks(const float* x, std::size_t block, float* s) const {
+    constexpr std::size_t W = FILTER_PANEL;
+    const std::size_t d = d_;
+    const float* base[NB];
+    for (std::size_t b = 0; b < NB; ++b) {
+      const std::size_t first = (block + b) * FILTER_LANES;
+      base[b] = &packed_[(first / W) * d * W + first % W];
+    }
+#ifdef EKM_FILTER_VECTORS
+    FilterLanes acc[NB];
+    for (std::size_t b = 0; b < NB; ++b) acc[b] = FilterLanes{};
+    for (std::size_t j = 0; j < d; ++j) {
+      const FilterLanes xj = splat(x[j]);
+      for (std::size_t b = 0; b < NB; ++b) acc[b] = multiply_add(xj, load_lanes(base[b] + j * W), acc[b]);
+    }
+    for (std::size_t b = 0; b < NB; ++b) {
+      const std::size_t first = (block + b) * FILTER_LANES;
+      store_lanes(s + first, load_lanes(&norms_[first]) - (acc[b] + acc[b]));
+    }
+#else
+    for (std::size_t b = 0; b < NB; ++b) {
+      const std::size_t first = (block + b) * FILTER_LANES;
+      float acc[FILTER_LANES] = {};
+      for (std::size_t j = 0; j < d; ++j) {
+        for (std::size_t l = 0; l < FILTER_LANES; ++l) acc[l] += x[j] * base[b][j * W + l];
+      }
+      for (std::size_t l = 0; l < FILTER_LANES; ++l) s[first + l] = norms_[first + l] - (acc[l] + acc[l]);
+    }
+#endif
   }
 
   template <class Index, class Visit>

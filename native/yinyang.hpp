@@ -13,11 +13,13 @@
 // they were stored (moved_): a point that passes the global filter never touches them, and
 // centers_moved() does not rewrite them.
 //
+// Where the distance filter is usable, measuring goes through it: only the centres that may be
+// nearest are measured exactly, and group bounds start from the filter's rigorous lower bounds.
 // The first assignment, and every point whose bounds leave many centres to measure (early
-// iterations, when centres move far), go through the distance filter as Hamerly's rescans do:
-// only the centres that may be nearest are measured exactly, and the group bounds start from the
-// filter's rigorous lower bounds. The TypeScript version measures those exactly instead, so the
-// two keep different bounds but reach the same labels.
+// iterations, when centres move far), are scanned in tiles against all centres, as Hamerly's
+// rescans are; the other points take the fast values of their failing groups' centres alone,
+// one point at a time, in place of the local filter. The TypeScript version measures exactly
+// instead, so the two keep different bounds but reach the same labels.
 #pragma once
 
 #include "isa.hpp"
@@ -51,7 +53,7 @@ constexpr int YINYANG_GROUPING_ROUNDS = 5;
 // The groups of centres: members lists every centre, group by group and by index within a group;
 // group g holds members[starts[g]] to members[starts[g + 1]] − 1; group_of[c] is c's group.
 struct CenterGroups {
-  std::vector<std::uint32_t> members, starts, group_of;
+  std::vector<std::uint32_t> members, starts, group_of, position_of;  // position_of[c]: c's place in members
   std::size_t count() const { return starts.size() - 1; }
 };
 
@@ -109,6 +111,8 @@ inline CenterGroups group_centers(const double* centers, std::size_t k, std::siz
     groups.group_of[c] = g;
     groups.members[next[g]++] = static_cast<std::uint32_t>(c);
   }
+  groups.position_of.resize(k);
+  for (std::size_t m = 0; m < k; ++m) groups.position_of[groups.members[m]] = static_cast<std::uint32_t>(m);
   return groups;
 }
 
@@ -144,19 +148,24 @@ class YinyangAssigner {
     }
     half_center_distances(centers64, p_.k, p_.d, p_.threads, half_nearest_.data(), nullptr);
     // A point whose bounds leave more centres to measure than a pass of the distance filter over
-    // all of them costs is rescanned through the filter instead, after the others. Cost model, per
-    // centre: an exact distance about d, the filter about d / 8 + 8 (elkan.hpp), and a quarter of
-    // what that gives: measured at 200 000 × 32, k = 1000 (Gaussian blobs), one thread, the fit
-    // took 1.30 s at a quarter (and at 1/10 or 1/30), 1.38 s at the model's count, 2.05 s at 3×,
-    // as each exact distance brings its bookkeeping.
+    // all of them costs is rescanned through the filter instead, after the others. With the centres
+    // in panels (update_point_filtered), that is past a quarter of the centres: one point's fast
+    // values read every panel value once where a tile of points shares each read, so they cost
+    // about twice the tiles' per centre, and a rescan adds its per-point work over all k. Measured
+    // at 500 000 × 32, k = 1000 (Gaussian blobs, one thread, 10 iterations): 5.35 s at k / 5,
+    // 5.44 s at k / 3.3, 5.68 s at k / 2.2, 6.54 s at k / 11; at 100 000 × 128, k = 1024 and
+    // 200 000 × 8, k = 256 a quarter was within 2 % of the best of k / 10, k / 4 and k / 2.
+    // Without panels, each centre costs an exact distance of about d against the filter's
+    // d / 8 + 8 (elkan.hpp), and a quarter of what that gives measured best at 200 000 × 32,
+    // k = 1000, as each exact distance brings its bookkeeping.
     const bool filtered = filter_.set_centers(grouped_centers(centers64), p_.k);
     const double d = static_cast<double>(p_.d);
-    const std::size_t most = filtered ? static_cast<std::size_t>(static_cast<double>(p_.k) * (d / 8 + 8) / d / 4) : p_.k;
+    const std::size_t most = !filtered ? p_.k : filter_.panelled() ? p_.k / 4 : static_cast<std::size_t>(static_cast<double>(p_.k) * (d / 8 + 8) / d / 4);
     flags_.assign(p_.n, 0);
 #pragma omp parallel num_threads(p_.threads)
     {
       AsDouble<T> row;
-      Scratch scratch(p_.k, groups_.count());
+      Scratch scratch(p_.k, groups_.count(), p_.d);
 #pragma omp for schedule(dynamic, 256)
       for (std::ptrdiff_t i = 0; i < n; ++i) flags_[i] = update_point(static_cast<std::size_t>(i), row, centers64, labels, scratch, most);
     }
@@ -197,11 +206,13 @@ class YinyangAssigner {
   // failed its filter where its candidates start in that list and whether the local filter skipped
   // any of its centres.
   struct Scratch {
-    Scratch(std::size_t k, std::size_t t) : candidates(k), squared(k), failed(t), begins(t + 1), skipped(t) {}
+    Scratch(std::size_t k, std::size_t t, std::size_t d) : candidates(k), squared(k), failed(t), begins(t + 1), skipped(t), fast(k + 2 * FILTER_PANEL), row(d) {}
     std::vector<std::uint32_t> candidates;
     std::vector<double> squared;
     std::vector<std::uint32_t> failed, begins;
     std::vector<std::uint8_t> skipped;
+    std::vector<float> fast;  // the filter's S values, by position in groups_.members
+    std::vector<float> row;   // the point as the filter's tiles see it
   };
 
   // First assignment: point i against every centre, as Lloyd's; every bound exact.
@@ -307,6 +318,7 @@ class YinyangAssigner {
     upper_[i] = own;
     const double reach = own * PRUNE_MARGIN;
     if (reach < ruled_out) return false;
+    if (filter_.panelled()) return update_point_filtered(i, x, centers, own_squared, reach, labels, scratch, most);
     // The group filter, then the local filter within each group that fails it.
     std::size_t count = 0, failed = 0;
     for (std::size_t g = 0; g < t && count <= most; ++g) {
@@ -361,6 +373,89 @@ class YinyangAssigner {
     if (best != label) {
       const std::size_t g = groups_.group_of[label];
       lower[g] = std::min(lower[g], stored_lower_bound(own, g));
+    }
+    labels[i] = static_cast<std::int32_t>(best);
+    upper_[i] = std::sqrt(best_squared);
+    global_[i] = least_group_bound(lower);
+    return false;
+  }
+
+  // The rest of update_point where the filter holds the centres in panels: the fast values of every
+  // centre of the groups that fail their filter (no local filter: a fast value costs about what
+  // the local filter's test does), the centres among them that may be nearest measured exactly, and
+  // every failing group's bound afresh from the measured distances and the fast lower bounds of the
+  // rest. Returns true, leaving the point to scan_filtered, where more than `most` centres fail.
+  bool update_point_filtered(std::size_t i, const double* x, const double* centers, double own_squared, double reach, std::int32_t* labels, Scratch& scratch,
+                             std::size_t most) {
+    const std::size_t d = p_.d, t = groups_.count();
+    const std::size_t label = static_cast<std::size_t>(labels[i]);
+    float* lower = &lower_[i * t];
+    std::uint32_t* failing = scratch.failed.data();
+    std::size_t failed = 0, members = 0;
+    for (std::size_t g = 0; g < t; ++g) {
+      const bool fails = !(reach + moved_generously_[g] < static_cast<double>(lower[g]));
+      failing[failed] = static_cast<std::uint32_t>(g);
+      failed += static_cast<std::size_t>(fails);
+      members += fails ? groups_.starts[g + 1] - groups_.starts[g] : 0;
+    }
+    if (members > most) return true;
+    const double norm = filter_.point_norm(i);
+    float* fast = scratch.fast.data();
+    filter_.tile_row(p_.row(i), scratch.row.data());
+    float least = INFINITY;
+    for (std::size_t f = 0; f < failed; ++f) {
+      const std::uint32_t begin = groups_.starts[failing[f]], end = groups_.starts[failing[f] + 1];
+      filter_.fast_values(scratch.row.data(), begin, end, fast);
+      least = std::min(least, filter_.least_high(fast, begin, end));
+    }
+    const float limit = filter_.candidate_limit(least, norm, own_squared);
+    // The candidates, measured exactly below; their fast values and the label's are set aside, so
+    // that the group bounds take those centres from their exact distances.
+    std::uint32_t* candidates = scratch.candidates.data();
+    std::size_t count = 0;
+    for (std::size_t f = 0; f < failed; ++f) {
+      count += filter_.near_centers(fast, groups_.starts[failing[f]], groups_.starts[failing[f] + 1], limit, candidates + count);
+    }
+    const std::uint32_t own_position = groups_.position_of[label];
+    fast[own_position] = INFINITY;
+    std::size_t kept = 0;
+    for (std::size_t l = 0; l < count; ++l) {
+      const std::uint32_t m = candidates[l];
+      fast[m] = INFINITY;
+      if (m != own_position) candidates[kept++] = groups_.members[m];
+    }
+    count = kept;
+    // The nearest: by squared distance, ties to the lowest index, as Lloyd's.
+    std::size_t best = label;
+    double best_squared = own_squared;
+    double* squared = scratch.squared.data();
+    std::size_t next = 0;
+    for_each_listed_distance(x, centers, d, candidates, count, [&](std::size_t c, double dist) {
+      squared[next++] = dist;
+      if (dist < best_squared || (dist == best_squared && c < best)) {
+        best = c;
+        best_squared = dist;
+      }
+    });
+    // Each failing group's bound afresh: the fast lower bound of its unmeasured centres, then its
+    // measured ones other than the new label.
+    for (std::size_t f = 0; f < failed; ++f) {
+      const std::size_t g = failing[f];
+      const float low = filter_.least_low(fast, groups_.starts[g], groups_.starts[g + 1]);
+      const double squared_bound = low == INFINITY ? INFINITY : filter_.lower_squared_from(low, norm);
+      const double least_distance = squared_bound > 0 ? std::sqrt(squared_bound) * (1 - 0x1p-50) : 0.0;
+      lower[g] = stored_lower_bound(least_distance, g);
+    }
+    for (std::size_t l = 0; l < count; ++l) {
+      if (candidates[l] != best) {
+        const std::size_t g = groups_.group_of[candidates[l]];
+        lower[g] = std::min(lower[g], stored_lower_bound(std::sqrt(squared[l]), g));
+      }
+    }
+    // The old centre, if the point left it, is one more centre of its group.
+    if (best != label) {
+      const std::size_t g = groups_.group_of[label];
+      lower[g] = std::min(lower[g], stored_lower_bound(std::sqrt(own_squared), g));
     }
     labels[i] = static_cast<std::int32_t>(best);
     upper_[i] = std::sqrt(best_squared);

@@ -127,6 +127,10 @@ const CASES: Case[] = [
   scaled(10, 800, 16, 10, 2 ** -140),
   scaled(11, 800, 16, 10, 2 ** 58),
   scaled(12, 800, 16, 10, 2 ** 62),
+  // Enough centres for Yinyang to form several groups and measure a few groups' centres alone.
+  midpointTies(13, 2000, 24, 200, Float32Array),
+  mixedMagnitudes(14, 2400, 20, 240, Float64Array),
+  farFromOrigin(15, 2000, 16, 200, Float32Array, 1e4),
 ];
 
 function expectSame(actual: ReturnType<typeof kmeansSync>, expected: ReturnType<typeof kmeansSync>): void {

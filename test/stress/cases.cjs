@@ -13,8 +13,16 @@ function randomProblem(rng) {
   let points;
   let k;
   let init;
-  if (rng.nextIndex(5) === 0) {
+  const kind = rng.nextIndex(6);
+  if (kind === 0) {
     ({ points, k, init } = tiedData(rng.nextUint32()));
+  } else if (kind === 1) {
+    // Many centres in enough dimensions for the distance filter: Yinyang forms several groups.
+    k = 80 + rng.nextIndex(220);
+    const n = k + rng.nextIndex(3000);
+    const d = 8 + rng.nextIndex(24);
+    points = gaussianBlobs(rng.nextUint32(), n, d, 1 + rng.nextIndex(k + 3), 10 ** (rng.nextIndex(4) - 2), pick(rng, [Float32Array, Float64Array]));
+    init = { data: points.data.slice(0, k * d), shape: [k, d] };
   } else {
     const n = 1 + rng.nextIndex(rng.nextIndex(4) === 0 ? 20_000 : 2000);
     const d = 1 + rng.nextIndex(24);
