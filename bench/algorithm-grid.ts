@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/algorithm-grid.ts [--quick] [--backend native|js] [--max-iterations N] [--tolerance X]`:
+ * `npx tsx bench/algorithm-grid.ts [--quick] [--backend native|js] [--max-iterations N] [--tolerance X] [--dimensions 8,32] [--centers 512]`:
  * the measurements behind `algorithm: 'auto'` (lib/algorithm-choice.ts, docs/algorithm-choice.md).
  * Every exact algorithm fits the same points from the same initial centres on one thread, for a
  * grid of dimensions and centre counts, by default as a default fit stops (tolerance 1e-4); the
@@ -20,14 +20,18 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'native' },
     'max-iterations': { type: 'string', default: '300' },
     tolerance: { type: 'string', default: '1e-4' },
+    // Comma-separated lists in place of the grid's own, for a closer look at a few cells.
+    dimensions: { type: 'string' },
+    centers: { type: 'string' },
   },
 });
+const list = (value: string | undefined): number[] | undefined => value?.split(',').map(Number);
 const backend = values.backend as BackendName;
 const quick = values.quick;
 const n = quick ? 5_000 : backend === 'js' ? 20_000 : 50_000;
 // The TypeScript backend is 5–20× slower: its grid stops where its fits would take minutes.
-const dimensions = quick ? [2, 32] : backend === 'js' ? [2, 8, 32, 128] : [2, 8, 32, 128, 384];
-const centerCounts = quick ? [16, 64] : backend === 'js' ? [16, 64, 256] : [16, 64, 256, 1024];
+const dimensions = list(values.dimensions) ?? (quick ? [2, 32] : backend === 'js' ? [2, 8, 32, 128] : [2, 8, 32, 128, 384]);
+const centerCounts = list(values.centers) ?? (quick ? [16, 64] : backend === 'js' ? [16, 64, 256] : [16, 64, 256, 1024]);
 const maxIterations = quick ? 3 : Number(values['max-iterations']);
 const tolerance = Number(values.tolerance);
 

@@ -166,17 +166,17 @@ export function nativeFitBytes(shape: FitShape): number {
  * The algorithms the native core runs fastest first for the shape, memory aside, from the grid in
  * docs/algorithm-choice.md (bench/algorithm-grid.ts: one thread, 50 000 points, same centres, run
  * to tolerance 1e-4).
- * Hamerly, whose rescans go through the fast distance filter, wins in 8 to 127 dimensions at every
- * k measured (Lloyd tied it within 4 % at d = 32, k = 1024); Yinyang's group bounds win in very few
- * dimensions with many centres (0.58× Hamerly's time at d = 2, k = 256; 0.30× at k = 1024) and on
- * embeddings with many centres (0.83× Elkan's at d = 128, k = 256; 0.80× at d = 384, k = 1024);
- * Elkan's n × k bounds win on embeddings with fewer centres (0.81× Hamerly's at d = 128, k = 16),
- * unless they pass 1 GiB, where reading and writing them costs more than they save.
+ * Hamerly, whose rescans go through the fast distance filter, wins from 5 to 127 dimensions below
+ * 512 centres; Yinyang's group bounds win from 512 centres (0.91× Hamerly's time at d = 8,
+ * k = 512; 0.82× at d = 32, k = 1024; a tie at d = 64), in very few dimensions from 256 (0.71× at
+ * d = 2, k = 256; 0.28× at k = 1024) and on embeddings from 256 (0.76× Elkan's at d = 128; 0.92× at
+ * d = 384); Elkan's n × k bounds win on embeddings with fewer centres (0.80× Hamerly's at d = 128,
+ * k = 16), unless they pass 1 GiB, where reading and writing them costs more than they save.
  */
 export function nativeAlgorithmPreference(n: number, d: number, k: number): Algorithm[] {
   if (d <= 4) return k >= 256 ? ['yinyang', 'hamerly'] : ['hamerly'];
-  if (d < 128) return ['hamerly'];
-  const yinyangFirst = k >= 1024 || (k >= 256 && d < 256) || n * k > 2 ** 28;
+  if (d < 128) return k >= 512 ? ['yinyang', 'hamerly'] : ['hamerly'];
+  const yinyangFirst = k >= 256 || n * k > 2 ** 28;
   return yinyangFirst ? ['yinyang', 'elkan', 'hamerly'] : ['elkan', 'yinyang', 'hamerly'];
 }
 

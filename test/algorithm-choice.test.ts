@@ -17,7 +17,7 @@ function shape(n: number, d: number, k: number, more: Partial<FitShape> = {}): O
 }
 
 describe("algorithm: 'auto'", () => {
-  it("takes the backend's fastest for the shape: natively Hamerly in middle dimensions, Yinyang with many centres in few, Elkan or Yinyang on embeddings", () => {
+  it("takes the backend's fastest for the shape: natively Hamerly in middle dimensions, Yinyang with many centres, Elkan on embeddings with few", () => {
     expect(kmeansSync(gaussianBlobs(1, 300, 128, 32), 32, { seed: 1, backend: 'native' }).algorithm).toBe('elkan');
     expect(kmeansSync(gaussianBlobs(1, 300, 64, 32), 32, { seed: 1, backend: 'native' }).algorithm).toBe('hamerly');
     expect(kmeansSync(gaussianBlobs(1, 3000, 2, 300), 300, { seed: 1, backend: 'native', init: 'random' }).algorithm).toBe('yinyang');
@@ -25,8 +25,10 @@ describe("algorithm: 'auto'", () => {
     expect(kmeansSync(gaussianBlobs(1, 300, 8, 32), 32, { seed: 1, backend: 'js' }).algorithm).toBe('hamerly');
     expect(kmeansSync(gaussianBlobs(1, 300, 32, 4), 16, { seed: 1 }).algorithm).toBe('hamerly');
     expect(chooseAlgorithm('auto', shape(200_000, 128, 1024), native, 1e12)).toBe('yinyang');
-    expect(chooseAlgorithm('auto', shape(200_000, 384, 256), native, 1e12)).toBe('elkan');
-    expect(chooseAlgorithm('auto', shape(200_000, 32, 1024), native, 1e12)).toBe('hamerly');
+    expect(chooseAlgorithm('auto', shape(200_000, 384, 256), native, 1e12)).toBe('yinyang');
+    expect(chooseAlgorithm('auto', shape(200_000, 384, 128), native, 1e12)).toBe('elkan');
+    expect(chooseAlgorithm('auto', shape(200_000, 32, 1024), native, 1e12)).toBe('yinyang');
+    expect(chooseAlgorithm('auto', shape(200_000, 32, 256), native, 1e12)).toBe('hamerly');
   });
 
   it("takes Yinyang natively on embeddings where Elkan's bounds would pass 1 GiB, whatever the memory", () => {
