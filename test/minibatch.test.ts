@@ -310,12 +310,82 @@ describe('the command line streams a file through mini-batch k-means with --mini
     expect(readFileSync(labels, 'utf8').trim().split('\n').map(Number)).toEqual(Array.from(model.predict(points)));
   });
 
+  it('streams a CSV the same way, with --columns and a --weights column, quoted fields included', async () => {
+    const points = gaussianBlobs(6, 2500, 3, 5, 1, Float64Array);
+    const weights = Float64Array.from({ length: 2500 }, (_, i) => 0.5 + (i % 7) / 4);
+    const lines = ['id,x,y,z,w'];
+    for (let i = 0; i < 2500; i++) {
+      const id = i % 500 === 499 ? `"${i}"` : String(i);
+      lines.push([id, ...Array.from(points.data.subarray(i * 3, i * 3 + 3), String), String(weights[i])].join(','));
+    }
+    const input = join(dir, 'weighted.csv');
+    writeFileSync(input, `${lines.join('\r\n')}\r\n`);
+    const centres = join(dir, 'centres-csv.f64');
+    const labels = join(dir, 'labels-csv.txt');
+    const args = [input, '-k', '5', '--mini-batch', '300', '--seed', '3', '--columns', '!id', '--weights', 'w', '--centroids', centres, '--labels', labels];
+    const command = await cli(args);
+    expect(command.stderr).toMatch(/mini-batch, 9 batches of up to 300 rows, inertia \d/);
+    expect(command.stderr).toMatch(/CSV, header on line 1/);
+    expect(command.code).toBe(0);
+
+    const model = new MiniBatchKMeans(5, { seed: 3 });
+    for (let start = 0; start < 2500; start += 300) {
+      const end = Math.min(2500, start + 300);
+      model.partialFit(rows(points, start, end), { weights: weights.subarray(start, end) });
+    }
+    const written = readFileSync(centres);
+    expectSameArray(new Float64Array(written.buffer, written.byteOffset, written.length / 8), model.centroids.data);
+    expect(readFileSync(labels, 'utf8').trim().split('\n').map(Number)).toEqual(Array.from(model.predict(points)));
+  });
+
+  it('takes --columns and a --weights column of a binary file batch by batch', async () => {
+    const points = gaussianBlobs(8, 1200, 4, 3, 1, Float32Array);
+    // The fourth column, the weights, made positive.
+    for (let i = 0; i < 1200; i++) points.data[i * 4 + 3] = 0.25 + Math.abs(points.data[i * 4 + 3]);
+    const input = join(dir, 'four.f32');
+    writeFileSync(input, Buffer.from(points.data.buffer));
+    const centres = join(dir, 'centres-four.f64');
+    const command = await cli([
+      input,
+      '-k',
+      '3',
+      '--dims',
+      '4',
+      '--mini-batch',
+      '250',
+      '--seed',
+      '5',
+      '--columns',
+      '1,2',
+      '--weights',
+      '4',
+      '--centroids',
+      centres,
+    ]);
+    expect(command).toMatchObject({ code: 0, stderr: expect.stringContaining('(raw float32, 4 columns, columns 1-2 of 4)') });
+    const features = Float32Array.from({ length: 1200 * 2 }, (_, v) => points.data[Math.floor(v / 2) * 4 + (v % 2)]);
+    const weights = Float64Array.from({ length: 1200 }, (_, i) => points.data[i * 4 + 3]);
+    const model = new MiniBatchKMeans(3, { seed: 5 });
+    for (let start = 0; start < 1200; start += 250) {
+      const end = Math.min(1200, start + 250);
+      model.partialFit({ data: features.subarray(start * 2, end * 2), shape: [end - start, 2] }, { weights: weights.subarray(start, end) });
+    }
+    const written = readFileSync(centres);
+    expectSameArray(new Float64Array(written.buffer, written.byteOffset, written.length / 8), model.centroids.data);
+  });
+
   it('refuses what it cannot stream, and the exact fit’s flags', async () => {
-    const csv = join(dir, 'points.csv');
-    writeFileSync(csv, '1,2\n3,4\n');
-    expect(await cli([csv, '-k', '2', '--mini-batch', '10'])).toMatchObject({
+    const json = join(dir, 'points.json');
+    writeFileSync(json, '[[1,2],[3,4]]');
+    expect(await cli([json, '-k', '2', '--mini-batch', '10'])).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining('--mini-batch streams npy, f32, f64 files, not csv'),
+      stderr: expect.stringContaining('--mini-batch streams csv, tsv, txt, npy, f32, f64 files, not json'),
+    });
+    const weightsFile = join(dir, 'weights.txt');
+    writeFileSync(weightsFile, '1\n2\n');
+    expect(await cli([json, '-k', '2', '--mini-batch', '10', '--weights', weightsFile])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--weights FILE does not apply to --mini-batch'),
     });
     const raw = join(dir, 'short.f32');
     writeFileSync(raw, Buffer.from(new Float32Array([1, 2, 3, 4, 5, 6]).buffer));

@@ -137,8 +137,9 @@ const FLAGS: Record<string, FlagSpec> = {
     default: 'off: an exact fit in memory',
     help:
       "mini-batch k-means (the package's MiniBatchKMeans) over the input streamed in batches of SIZE rows, one pass, " +
-      'never holding more than one batch and the model: for .f32, .f64 and .npy files larger than memory; --init, --seed, ' +
-      `--backend and --threads apply; labels take a second pass over the file. Takes ${allowedValues(MINI_BATCH_OPTIONS.batchSize.rule, CLI_CALLER)}`,
+      'never holding more than one batch and the model: for text, .f32, .f64 and .npy files larger than memory; --columns, a --weights ' +
+      'column, --init, --seed, --backend and --threads apply; labels take a second pass over the file. ' +
+      `Takes ${allowedValues(MINI_BATCH_OPTIONS.batchSize.rule, CLI_CALLER)}`,
   },
   format: { value: 'FORMAT', default: 'from the extension, else detected', help: `input format: ${INPUT_FORMATS.join(', ')} (txt: delimiter detected)` },
   delimiter: { value: 'C', default: ', for csv, tab for tsv, else detected', help: 'field separator: one character, tab, or whitespace' },

@@ -89,6 +89,13 @@ export class FloatBuilder {
     this.array = next;
   }
 
+  /** Moves the first `count` values into `into` and the rest to the front: a streamed batch taken. */
+  take(count: number, into: FloatArray): void {
+    into.set(this.array.subarray(0, count));
+    this.array.copyWithin(0, count, this.length);
+    this.length -= count;
+  }
+
   /** The values, trimmed: a view when little capacity is unused, else a compact copy. */
   finish(): FloatArray {
     const unused = this.array.length - this.length;

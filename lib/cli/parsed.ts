@@ -25,3 +25,14 @@ export interface ReadOptions {
   /** --columns and a --weights column: what each column of the file is. */
   columns: ColumnChoice | undefined;
 }
+
+/** One batch of rows of a streamed input: `data` is reused for the next batch, so read it before asking for that one. */
+export interface Batch {
+  data: FloatArray;
+  n: number;
+  d: number;
+  /** The --weights column's values for these rows, when it named a column of the file. */
+  weights?: Float64Array;
+  /** Index of the batch's first row in the file. */
+  first: number;
+}

@@ -1,21 +1,14 @@
 import { InputError, UsageError } from './errors.js';
-import type { DType, FloatArray } from './float-builder.js';
-import type { ReadOptions } from './parsed.js';
+import type { DType } from './float-builder.js';
+import { describeRoles, resolveColumns, splitColumns } from './columns.js';
+import type { Batch, ReadOptions } from './parsed.js';
 import { type NpyHeader, parseNpyHeader } from './read-binary.js';
-import type { InputFormat } from './read-points.js';
+import { readDelimitedBatches } from './read-delimited.js';
+import { type InputFormat, type ReadPointsOptions, identifyInput } from './read-points.js';
 import type { Source } from './source.js';
 
-/** The formats a mini-batch fit streams: binary rows of a fixed width, read without parsing. */
-export const STREAMED_FORMATS = ['npy', 'f32', 'f64'] as const satisfies readonly InputFormat[];
-
-/** One batch of rows: `data` is reused for the next batch, so read it before asking for that one. */
-export interface Batch {
-  data: FloatArray;
-  n: number;
-  d: number;
-  /** Index of the batch's first row in the file. */
-  first: number;
-}
+/** The formats a mini-batch fit streams: text row by row, binary rows of a fixed width without parsing. */
+export const STREAMED_FORMATS = ['csv', 'tsv', 'txt', 'npy', 'f32', 'f64'] as const satisfies readonly InputFormat[];
 
 /** Where the rows start and how they are stored. */
 interface Layout {
@@ -48,13 +41,35 @@ function npyLayout(file: string, header: NpyHeader, options: ReadOptions): Layou
 }
 
 /**
- * The rows of a .npy, .f32 or .f64 source, `size` at a time (the last batch may be shorter),
- * converted to --dtype when it is given. Holds one batch and one chunk of the source at most.
+ * The rows of a text, .npy, .f32 or .f64 input, `size` at a time (the last batch may be shorter),
+ * with --columns and a --weights column applied, converted to --dtype when it is given. Holds one
+ * batch and one chunk of the source (text: and the rows of one chunk past the batch) at most.
+ * Returns how the file was read.
  */
-export async function* readBatches(source: Source, format: InputFormat, options: ReadOptions, size: number): AsyncGenerator<Batch, string> {
+export async function* readBatches(input: Source, options: ReadPointsOptions, size: number): AsyncGenerator<Batch, string> {
+  const { source, format, delimiter } = await identifyInput(input, options);
+  if (format === 'csv' || format === 'tsv' || format === 'txt') return yield* readDelimitedBatches(source, { ...options, delimiter }, size);
+  const choice = options.columns;
+  const binary = readBinaryBatches(source, format, { ...options, columns: undefined }, size);
+  if (choice === undefined) return yield* binary;
+  // Columns are taken apart batch by batch, as chooseColumns does for a whole file.
+  let roles: Uint8Array | undefined;
+  for (let next = await binary.next(); ; next = await binary.next()) {
+    if (next.done) {
+      const chosen = roles ? describeRoles(roles) : '';
+      return chosen ? `${next.value}, ${chosen}` : next.value;
+    }
+    const batch = next.value;
+    roles ??= resolveColumns(choice, batch.d, undefined, source.name);
+    yield { ...batch, ...splitColumns(batch.data, batch.n, batch.d, roles, source.name) };
+  }
+}
+
+/** readBatches for the binary formats, every column. */
+async function* readBinaryBatches(source: Source, format: InputFormat, options: ReadOptions, size: number): AsyncGenerator<Batch, string> {
   const file = source.name;
   if (!(STREAMED_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--mini-batch streams ${STREAMED_FORMATS.join(', ')} files, not ${format}; convert the points to .npy or raw .f32 first`);
+    throw new UsageError(`--mini-batch streams ${STREAMED_FORMATS.join(', ')} files, not ${format}; convert the points to one of those first`);
   }
   const chunks = source.chunks[Symbol.asyncIterator]();
   let pending: Buffer = Buffer.alloc(0);

@@ -1,8 +1,8 @@
 import { Role, columnLabel, describeRoles, namesWithRole, resolveColumns, usesNames } from './columns.js';
 import { InputError, quote } from './errors.js';
-import { FloatBuilder, maxTextValues } from './float-builder.js';
+import { type FloatArray, FloatBuilder, maxTextValues } from './float-builder.js';
 import { readField, scanEnd, scanNumber } from './numbers.js';
-import type { ParsedPoints, ReadOptions } from './parsed.js';
+import type { Batch, ParsedPoints, ReadOptions } from './parsed.js';
 import type { Source } from './source.js';
 
 /** A one-character field separator, or runs of spaces and tabs. */
@@ -49,10 +49,52 @@ export function delimiterName(delimiter: Delimiter): string {
  */
 export async function readDelimited(source: Source, options: DelimitedOptions): Promise<ParsedPoints> {
   const parser = new DelimitedParser(source.name, options, source.size);
+  const lines = parseLines(source, parser, true);
+  while (!(await lines.next()).done) {
+    // Every row stays in the parser until finish().
+  }
+  return parser.finish();
+}
+
+/**
+ * readDelimited's rows `size` at a time (the last batch may be shorter), as --mini-batch streams
+ * them: holds one batch, the rows of one chunk past it and the chunk. Returns how the file was read.
+ */
+export async function* readDelimitedBatches(source: Source, options: DelimitedOptions, size: number): AsyncGenerator<Batch, string> {
+  const parser = new DelimitedParser(source.name, options, undefined);
+  let batch: Batch | undefined;
+  let first = 0;
+  const take = (count: number): Batch => {
+    batch ??= {
+      data: (options.dtype ?? 'float64') === 'float32' ? new Float32Array(size * parser.d) : new Float64Array(size * parser.d),
+      weights: options.columns?.weight ? new Float64Array(size) : undefined,
+      n: 0,
+      d: parser.d,
+      first: 0,
+    };
+    parser.takeRows(count, batch.data, batch.weights);
+    const taken = { ...batch, data: batch.data.subarray(0, count * parser.d), weights: batch.weights?.subarray(0, count), n: count, first };
+    first += count;
+    return taken;
+  };
+  const lines = parseLines(source, parser, false);
+  while (!(await lines.next()).done) {
+    while (parser.stored >= size) yield take(size);
+  }
+  parser.checkRows();
+  if (parser.stored > 0) yield take(parser.stored);
+  return parser.description();
+}
+
+/**
+ * Feeds the source's lines to the parser, yielding after each chunk; `reserve`: size the parser's
+ * array from the file size once the first rows show how long a row is (for a whole-file read).
+ */
+async function* parseLines(source: Source, parser: DelimitedParser, reserve: boolean): AsyncGenerator<void> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let consumed = 0;
-  let estimated = false;
+  let estimated = !reserve;
   let first = true;
   for await (let chunk of source.chunks) {
     if (first) {
@@ -98,12 +140,13 @@ export async function readDelimited(source: Source, options: DelimitedOptions): 
       const rowsExpected = Math.ceil((source.size / consumed) * parser.rows * 1.05) + 16;
       parser.reserve(rowsExpected);
     }
+    yield;
   }
   if (pending.length > 0) {
     const line = Buffer.concat(pending);
     parser.line(line, 0, line.length);
   }
-  return parser.finish();
+  yield;
 }
 
 const MAX_LINE_BYTES = 64 << 20;
@@ -130,7 +173,7 @@ class DelimitedParser {
   /** Fields per row once known; 0 before the first row. */
   private width = 0;
   /** Features per row: the fields that --columns and --weights leave. */
-  private d = 0;
+  d = 0;
   /** What each field is, when --columns or --weights make some fields other than features. */
   private roles: Uint8Array | undefined;
   private headerNames: string[] | undefined;
@@ -139,7 +182,10 @@ class DelimitedParser {
   private headerLine = 0;
   private columns: string[] | undefined;
   lineNumber = 0;
+  /** Data rows read so far. */
   rows = 0;
+  /** Of those, the rows takeRows has handed out. */
+  private taken = 0;
 
   constructor(
     private readonly file: string,
@@ -152,6 +198,18 @@ class DelimitedParser {
     this.builder = new FloatBuilder(options.dtype ?? 'float64', file);
     this.weights = options.columns?.weight ? new FloatBuilder('float64', file) : undefined;
     this.maxValues = size === undefined ? 0 : maxTextValues(size);
+  }
+
+  /** Rows read and not yet taken. */
+  get stored(): number {
+    return this.rows - this.taken;
+  }
+
+  /** Moves the first `count` stored rows into `data` (and their weights into `weights`). */
+  takeRows(count: number, data: FloatArray, weights: Float64Array | undefined): void {
+    this.builder.take(count * this.d, data);
+    if (this.weights && weights) this.weights.take(count, weights);
+    this.taken += count;
   }
 
   reserve(rows: number): void {
@@ -173,7 +231,7 @@ class DelimitedParser {
     if (this.fastFields(bytes, start, end, this.width) !== this.width) {
       // Quotes, or something wrong: redo the line on strings, which either reads it or explains the problem.
       this.builder.length = mark;
-      if (this.weights) this.weights.length = this.rows;
+      if (this.weights) this.weights.length = this.stored;
       this.slowRow(bytes.toString('utf8', start, end));
     }
     this.rows++;
@@ -391,29 +449,34 @@ class DelimitedParser {
     return `line ${this.widthLine} has ${this.width}`;
   }
 
-  finish(): ParsedPoints {
-    const { file } = this;
-    if (this.rows === 0) {
-      if (this.headerLine > 0) {
-        throw new InputError(file, 'the file has a header but no data rows', { line: this.headerLine });
-      }
-      throw new InputError(file, this.lineNumber === 0 ? 'the file is empty' : 'the file has no data rows, only blank or comment lines', {
-        line: Math.max(1, this.lineNumber),
-      });
-    }
+  /** Throws where the file has no data rows. */
+  checkRows(): void {
+    if (this.rows > 0) return;
+    if (this.headerLine > 0) throw new InputError(this.file, 'the file has a header but no data rows', { line: this.headerLine });
+    throw new InputError(this.file, this.lineNumber === 0 ? 'the file is empty' : 'the file has no data rows, only blank or comment lines', {
+      line: Math.max(1, this.lineNumber),
+    });
+  }
+
+  /** How the file was read, for the summary. */
+  description(): string {
     const kind =
       this.options.delimiter === ',' ? 'CSV' : this.options.delimiter === '\t' ? 'TSV' : `text separated by ${delimiterName(this.options.delimiter)}`;
+    const chosen = this.roles ? describeRoles(this.roles) : '';
+    return `${this.headerLine > 0 ? `${kind}, header on line ${this.headerLine}` : `${kind}, no header`}${chosen ? `, ${chosen}` : ''}`;
+  }
+
+  finish(): ParsedPoints {
+    this.checkRows();
     const { roles } = this;
-    const fileColumns = roles && Array.from(roles.keys()).filter((j) => roles[j] === Role.Feature);
-    const chosen = roles ? describeRoles(roles) : '';
     return {
       data: this.builder.finish(),
       n: this.rows,
       d: this.d,
       columns: this.columns,
       weights: this.weights?.finish() as Float64Array | undefined,
-      fileColumns,
-      description: `${this.headerLine > 0 ? `${kind}, header on line ${this.headerLine}` : `${kind}, no header`}${chosen ? `, ${chosen}` : ''}`,
+      fileColumns: roles && Array.from(roles.keys()).filter((j) => roles[j] === Role.Feature),
+      description: this.description(),
     };
   }
 }

@@ -96,8 +96,12 @@ function chooseColumns(points: ParsedPoints, options: ReadPointsOptions, file: s
   };
 }
 
-/** Reads points in any supported format, choosing the reader from --format, the extension or the content. */
-export async function readPoints(input: Source, options: ReadPointsOptions): Promise<ParsedPoints> {
+/**
+ * The input's format (from --format, the extension or the content) and, for text, its delimiter
+ * (from --delimiter, the format or the first row), with the source to read them from: the same
+ * bytes, some perhaps already peeked at.
+ */
+export async function identifyInput(input: Source, options: ReadPointsOptions): Promise<{ source: Source; format: InputFormat; delimiter: Delimiter }> {
   let source = input;
   let format = options.format ?? formatFromPath(source.name === '<stdin>' ? '' : source.name);
   let delimiter = options.delimiter;
@@ -107,14 +111,17 @@ export async function readPoints(input: Source, options: ReadPointsOptions): Pro
     format ??= sniffFormat(peeked.head, source.name);
     if (format === 'txt' && delimiter === undefined) delimiter = sniffDelimiter(peeked.head);
   }
+  return { source, format, delimiter: delimiter ?? (format === 'tsv' ? '\t' : format === 'csv' ? ',' : 'whitespace') };
+}
+
+/** Reads points in any supported format, choosing the reader from --format, the extension or the content. */
+export async function readPoints(input: Source, options: ReadPointsOptions): Promise<ParsedPoints> {
+  const { source, format, delimiter } = await identifyInput(input, options);
   switch (format) {
     case 'csv':
     case 'tsv':
     case 'txt':
-      return readDelimited(source, {
-        ...options,
-        delimiter: delimiter ?? (format === 'tsv' ? '\t' : format === 'csv' ? ',' : 'whitespace'),
-      });
+      return readDelimited(source, { ...options, delimiter });
     case 'json':
       return chooseColumns(await readJson(source, options), options, source.name);
     case 'npy':

@@ -13,7 +13,7 @@ import { CLI_CALLER, type CliArgs, helpText, parseCli } from './args.js';
 import { type ColumnChoice, columnLabel, rowNumberColumn } from './columns.js';
 import { CliError, UsageError, quote } from './errors.js';
 import { type DecodedImage, imagePoints, isImagePath, readImage, writeQuantized } from './image.js';
-import type { ParsedPoints } from './parsed.js';
+import type { Batch, ParsedPoints } from './parsed.js';
 import { Progress, type ProgressStream } from './progress.js';
 import { type ReadPointsOptions, formatFromPath, readPoints } from './read-points.js';
 import { readBatches } from './read-batches.js';
@@ -52,6 +52,12 @@ interface Input {
   image: DecodedImage | undefined;
 }
 
+/** What --columns and a --weights column make of the input's columns; undefined: every column is a feature. */
+function columnChoice(args: CliArgs): ColumnChoice | undefined {
+  const weightColumn = args.weights !== undefined && 'column' in args.weights ? args.weights.column : undefined;
+  return args.columns === undefined && weightColumn === undefined ? undefined : { spec: args.columns, weight: weightColumn };
+}
+
 async function readInput(args: CliArgs, io: CliIO, progress: Progress): Promise<Input> {
   if (args.format === undefined && args.input !== '-' && isImagePath(args.input)) {
     const image = await readImage(args.input);
@@ -59,8 +65,6 @@ async function readInput(args: CliArgs, io: CliIO, progress: Progress): Promise<
   }
   const source = await openInput(args.input, io);
   const observed = observeSource(source, (bytes) => progress.read(bytes, source.size, source.name), io.signal);
-  const weightColumn = args.weights !== undefined && 'column' in args.weights ? args.weights.column : undefined;
-  const columns: ColumnChoice | undefined = args.columns === undefined && weightColumn === undefined ? undefined : { spec: args.columns, weight: weightColumn };
   try {
     const points = await readPoints(observed, {
       format: args.format,
@@ -68,7 +72,7 @@ async function readInput(args: CliArgs, io: CliIO, progress: Progress): Promise<
       header: args.header,
       dims: args.dims,
       dtype: args.dtype,
-      columns,
+      columns: columnChoice(args),
     });
     return { points, image: undefined };
   } finally {
@@ -244,26 +248,28 @@ async function runMiniBatch(args: CliArgs, size: number, outputs: OutputPlan, io
   for (const option of EXACT_FIT_FLAGS) {
     if (args.fit[option] !== undefined) throw new UsageError(`${CLI_CALLER.name(option)} applies to the exact fit, not to --mini-batch`);
   }
-  for (const [flag, given] of [
-    ['--weights', args.weights],
-    ['--columns', args.columns],
-    ['--quantize', args.quantize],
-  ] as const) {
-    if (given !== undefined) throw new UsageError(`${flag} does not apply to --mini-batch, which streams every column of a binary file unweighted`);
+  if (args.quantize !== undefined) throw new UsageError('--quantize does not apply to --mini-batch, which streams rows of numbers, not an image');
+  if (args.weights !== undefined && 'file' in args.weights) {
+    throw new UsageError('--weights FILE does not apply to --mini-batch, which streams the input alone; give the weights as a column of the input');
   }
-  const format = args.format ?? formatFromPath(args.input);
-  if (format === undefined) throw new UsageError('--mini-batch needs the input format: give --format npy, f32 or f64, or a file with that extension');
   if (outputs.labels && args.input === '-') throw new UsageError('--mini-batch reads the input twice to write labels, so it needs a file, not standard input');
   const { init: initFlag, seed, backend, threads } = args.fit;
   const init = typeof initFlag === 'object' ? await readInit(initFlag.file, io) : initFlag;
-  const read = { dims: args.dims, dtype: args.dtype, columns: undefined };
+  const read: ReadPointsOptions = {
+    format: args.format,
+    delimiter: args.delimiter,
+    header: args.header,
+    dims: args.dims,
+    dtype: args.dtype,
+    columns: columnChoice(args),
+  };
   // The fitting pass shows batches fitted and bytes read (the step count is unknown until the file ends); the labelling pass, bytes read.
   let firstPass = { bytes: 0, total: undefined as number | undefined };
-  const passes = async function* (fitting: boolean): AsyncGenerator<{ data: Float32Array | Float64Array; n: number; d: number }, string> {
+  const passes = async function* (fitting: boolean): AsyncGenerator<Batch, string> {
     const source = await openInput(args.input, io);
     if (fitting) firstPass = { bytes: 0, total: source.size };
     const observed = observeSource(source, (bytes) => (fitting ? (firstPass.bytes += bytes) : progress.read(bytes, source.size, source.name)), io.signal);
-    return yield* readBatches(observed, format, read, size);
+    return yield* readBatches(observed, read, size);
   };
   const start = io.now?.() ?? performance.now();
   let model: MiniBatchKMeans;
@@ -284,7 +290,7 @@ async function runMiniBatch(args: CliArgs, size: number, outputs: OutputPlan, io
     }
     const batch = next.value;
     try {
-      model.partialFit({ data: batch.data, shape: [batch.n, batch.d] });
+      model.partialFit({ data: batch.data, shape: [batch.n, batch.d] }, batch.weights && { weights: batch.weights });
     } catch (error) {
       if (error instanceof TypeError || error instanceof RangeError) {
         throw new CliError(`${args.input}: ${error.message.replace(/\.$/, '')}${n === 0 ? ` (the first batch, --mini-batch ${size} rows)` : ''}`);
@@ -305,7 +311,8 @@ async function runMiniBatch(args: CliArgs, size: number, outputs: OutputPlan, io
     for await (const batch of passes(false)) {
       const batchLabels = model.predict({ data: batch.data, shape: [batch.n, batch.d] });
       labels.set(batchLabels, row);
-      inertia += blockedSum(batch.n, (i) => squaredDistance(batch.data, i, centers, batchLabels[i], batch.d));
+      const { weights } = batch;
+      inertia += blockedSum(batch.n, (i) => (weights ? weights[i] : 1) * squaredDistance(batch.data, i, centers, batchLabels[i], batch.d));
       row += batch.n;
     }
     progress.clear();
