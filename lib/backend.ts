@@ -1,5 +1,5 @@
 import type { Floats } from './core/distance.js';
-import type { MiniBatchOutcome, miniBatchStep } from './core/minibatch.js';
+import type { MiniBatchOutcome, miniBatchStep, sampledMiniBatchStep } from './core/minibatch.js';
 import type { Algorithm, BackendName, InitMethod, IterationInfo, Metric, IterationProgressInfo, SeedingProgressInfo } from './types.js';
 
 /**
@@ -78,6 +78,9 @@ export interface FitHooks {
 /** The arguments of lib/core/minibatch.ts's step, and the threads it may take. */
 export type MiniBatchStepOnThreads = [...Parameters<typeof miniBatchStep>, threads: number];
 
+/** The arguments of lib/core/minibatch.ts's sampled step, and the threads it may take. */
+export type SampledMiniBatchStepOnThreads = [...Parameters<typeof sampledMiniBatchStep>, threads: number];
+
 /** The seam between the public API and an implementation: the TypeScript one and the native addon. */
 export interface Backend {
   readonly name: BackendName;
@@ -109,6 +112,12 @@ export interface Backend {
    * generator's words `rngState` are updated in place, bit for bit alike on every backend.
    */
   miniBatchStep(...step: MiniBatchStepOnThreads): MiniBatchOutcome;
+  /**
+   * The one-call fit's step (lib/core/minibatch.ts): draws its batch from the points with the
+   * sampler's words `samplerState`, then updates the model as miniBatchStep does; the points are
+   * read in place, and the sampler's words too are updated in place.
+   */
+  sampledMiniBatchStep(...step: SampledMiniBatchStepOnThreads): MiniBatchOutcome;
 }
 
 /** The error a fit stopped through its `signal` throws or rejects with. */

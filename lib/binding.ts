@@ -2,7 +2,7 @@
  * The native addon's interface (native/binding.cpp). Only lib/native-backend.ts calls it; users
  * call the public API in lib/index.ts. Every argument arrives validated.
  */
-import type { FitOutput, FitRequest, MiniBatchStepOnThreads } from './backend.js';
+import type { FitOutput, FitRequest, MiniBatchStepOnThreads, SampledMiniBatchStepOnThreads } from './backend.js';
 import type { MiniBatchOutcome } from './core/minibatch.js';
 
 /** Per-iteration report: run, iteration, changed, centerShift. Returning true stops the fit (code ABORT_ERR). */
@@ -50,6 +50,11 @@ export interface NativeBinding {
    * centres, counts and the generator's four words are updated in place.
    */
   miniBatchStep(...step: MiniBatchStepOnThreads): MiniBatchOutcome;
+  /**
+   * The one-call fit's step (native/minibatch.hpp) on the calling thread: draws its batch's rows
+   * with the sampler's four words and reads them from the points in place.
+   */
+  sampledMiniBatchStep(...step: SampledMiniBatchStepOnThreads): MiniBatchOutcome;
   threadBudget(): NativeThreadBudget;
   /** Whether the addon was built with OpenMP; without it every fit runs on one thread. */
   readonly openmp: boolean;

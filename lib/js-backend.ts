@@ -3,7 +3,7 @@ import { ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS } from './algorithm-choice.js';
 import { type Backend, type FitHooks, type FitRequest, type FitShape, abortError, kmeansParallelCandidates } from './backend.js';
 import type { Floats } from './core/distance.js';
 import * as kmeans from './core/kmeans.js';
-import { miniBatchStep } from './core/minibatch.js';
+import { miniBatchStep, sampledMiniBatchStep } from './core/minibatch.js';
 import { yinyangGroupCount } from './core/yinyang.js';
 import type { Algorithm } from './types.js';
 
@@ -139,5 +139,8 @@ export const jsBackend: Backend = {
   },
   miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState) {
     return miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState);
+  },
+  sampledMiniBatchStep(points, n, d, weights, m, samplerState, centers, counts, k, reassign, reassignmentRatio, rngState) {
+    return sampledMiniBatchStep(points, n, d, weights, m, samplerState, centers, counts, k, reassign, reassignmentRatio, rngState);
   },
 };

@@ -1,8 +1,8 @@
 import { types } from 'node:util';
 import { type Backend, abortError } from './backend.js';
 import { API_CALLER, describe } from './caller.js';
-import { type Floats, squaredDistance } from './core/distance.js';
-import type { MiniBatchOutcome } from './core/minibatch.js';
+import { squaredDistance } from './core/distance.js';
+import { type MiniBatchOutcome, drawBatch, gather } from './core/minibatch.js';
 import { blockedSum } from './core/parallel.js';
 import { Random } from './core/random.js';
 import { KMEANS_PARALLEL_ROUNDS, SeedingProgress, kmeansParallelCenters, kmeansPlusPlusCenters, randomCenters } from './core/seeding.js';
@@ -48,11 +48,6 @@ export function batchSampler(seed: number): Random {
   return new Random((seed ^ BATCH_STREAM) >>> 0);
 }
 
-/** Indices of one batch: `size` draws with replacement from [0, n). */
-export function drawBatch(sampler: Random, n: number, size: number, indices: Uint32Array): void {
-  for (let b = 0; b < size; b++) indices[b] = sampler.nextIndex(n);
-}
-
 /** Options checked by their declarations; unknown keys refused with the closest known name. */
 function checkedOptions<O extends object>(value: unknown, specs: Record<string, OptionSpec>): O {
   if (value === undefined) return {} as O;
@@ -78,15 +73,6 @@ function valueOrDefault(specs: Record<string, OptionSpec>, name: string, value: 
   return fallback.choose?.();
 }
 
-/** Rows `indices` of `data`, one after another, into `into`: a plain loop, since a subarray per row costs more than its copy. */
-function gather(data: Floats, d: number, indices: Uint32Array, count: number, into: Floats): void {
-  for (let b = 0; b < count; b++) {
-    const from = indices[b] * d;
-    const to = b * d;
-    for (let j = 0; j < d; j++) into[to + j] = data[from + j];
-  }
-}
-
 function runToEnd<T>(steps: Generator<void, T>): T {
   for (;;) {
     const step = steps.next();
@@ -94,8 +80,11 @@ function runToEnd<T>(steps: Generator<void, T>): T {
   }
 }
 
-/** Runs one step without checking the batch again: the one-call fit's batches are rows of points already checked. */
-let stepChecked: (model: MiniBatchKMeans, batch: NormalizedMatrix, weights: Float64Array | null) => MiniBatchOutcome;
+/**
+ * Runs the one-call fit's step: a batch of `size` rows of points already checked, drawn with the
+ * sampler's words `samplerState`.
+ */
+let sampledStep: (model: MiniBatchKMeans, points: NormalizedMatrix, weights: Float64Array | null, size: number, samplerState: Uint32Array) => MiniBatchOutcome;
 /** Seeding steps done of a total, for the one-call fit's onProgress. */
 type SeedingReport = (done: number, total: number) => void;
 /** Chooses the initial centres from points already checked. */
@@ -134,7 +123,7 @@ export class MiniBatchKMeans {
   #steps = 0;
 
   static {
-    stepChecked = (model, batch, weights) => model.#step(batch, weights);
+    sampledStep = (model, points, weights, size, samplerState) => model.#sampledStep(points, weights, size, samplerState);
     initializeChecked = (model, points, weights, batchSize, report) => model.#initialize(points, weights, batchSize, report);
   }
 
@@ -245,17 +234,44 @@ export class MiniBatchKMeans {
     this.#d = d;
   }
 
-  #step(batch: NormalizedMatrix, weights: Float64Array | null): MiniBatchOutcome {
-    const centers = this.#fitted();
-    // scikit-learn's schedule: reassign every 10 × k points seen, or whenever a centre has seen nothing.
-    this.#sinceReassign += batch.n;
+  /** Whether a step of `size` points reassigns starved centres, on scikit-learn's schedule: every 10 × k points seen, or whenever a centre has seen nothing. */
+  #reassignsAfter(size: number): boolean {
+    this.#sinceReassign += size;
     const reassign = this.#counts.includes(0) || this.#sinceReassign >= 10 * this.k;
     if (reassign) this.#sinceReassign = 0;
+    return reassign;
+  }
+
+  #step(batch: NormalizedMatrix, weights: Float64Array | null): MiniBatchOutcome {
+    const centers = this.#fitted();
+    const reassign = this.#reassignsAfter(batch.n);
     const outcome = this.#backend.miniBatchStep(
       batch.data,
       batch.n,
       batch.d,
       weights,
+      centers,
+      this.#counts,
+      this.k,
+      reassign,
+      this.#reassignmentRatio,
+      this.#rngState,
+      this.#threads,
+    );
+    this.#steps++;
+    return outcome;
+  }
+
+  #sampledStep(points: NormalizedMatrix, weights: Float64Array | null, size: number, samplerState: Uint32Array): MiniBatchOutcome {
+    const centers = this.#fitted();
+    const reassign = this.#reassignsAfter(size);
+    const outcome = this.#backend.sampledMiniBatchStep(
+      points.data,
+      points.n,
+      points.d,
+      weights,
+      size,
+      samplerState,
       centers,
       this.#counts,
       this.k,
@@ -327,10 +343,8 @@ function* miniBatchSteps(plan: MiniBatchPlan): Generator<void, MiniBatchKMeansRe
   const { data, n, d } = points;
   initializeChecked(model, points, weights, batchSize, onProgress && ((done, total) => onProgress({ phase: 'seeding', run: 0, done, total })));
   const reportEvery = Math.max(1, Math.ceil(maxSteps / 100));
-  const sampler = batchSampler(model.seed);
-  const indices = new Uint32Array(batchSize);
-  const batch: NormalizedMatrix = { data: data instanceof Float32Array ? new Float32Array(batchSize * d) : new Float64Array(batchSize * d), n: batchSize, d };
-  const batchWeights = weights ? new Float64Array(batchSize) : null;
+  const samplerState = new Uint32Array(4);
+  batchSampler(model.seed).saveState(samplerState);
   const alpha = Math.min((batchSize * 2) / (n + 1), 1);
   let smoothed: number | undefined;
   let lowest: number | undefined;
@@ -338,10 +352,7 @@ function* miniBatchSteps(plan: MiniBatchPlan): Generator<void, MiniBatchKMeansRe
   let converged = false;
   let steps = 0;
   while (steps < maxSteps) {
-    drawBatch(sampler, n, batchSize, indices);
-    gather(data, d, indices, batchSize, batch.data);
-    if (weights && batchWeights) for (let b = 0; b < batchSize; b++) batchWeights[b] = weights[indices[b]];
-    const outcome = stepChecked(model, batch, batchWeights);
+    const outcome = sampledStep(model, points, weights, batchSize, samplerState);
     steps++;
     // scikit-learn's _mini_batch_convergence: the first step's inertia is the initial centres', so it is not watched.
     if (steps > 1) {

@@ -232,5 +232,8 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     miniBatchStep(...step) {
       return binding.miniBatchStep(...step);
     },
+    sampledMiniBatchStep(...step) {
+      return binding.sampledMiniBatchStep(...step);
+    },
   };
 }

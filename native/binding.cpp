@@ -653,50 +653,110 @@ Napi::Value Transform(const Napi::CallbackInfo& info) {
   return distances;
 }
 
+// A positive integer argument that a double holds exactly.
+std::size_t positive_count(const Napi::CallbackInfo& info, int index, const char* name) {
+  const Napi::Value value = info[index];
+  if (!value.IsNumber() || !(value.As<Napi::Number>().DoubleValue() >= 1) || value.As<Napi::Number>().DoubleValue() > 9007199254740991.0) {
+    throw Napi::RangeError::New(info.Env(), std::string(name) + " must be a positive integer");
+  }
+  return static_cast<std::size_t>(value.As<Napi::Number>().DoubleValue());
+}
+
+// A random generator's four words, updated in place.
+std::uint32_t* generator_words(const Napi::Value& value, const char* name) {
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array || value.As<Napi::TypedArray>().ElementLength() != 4) {
+    throw Napi::TypeError::New(value.Env(), std::string(name) + " must be a Uint32Array of 4 words");
+  }
+  return value.As<Napi::Uint32Array>().Data();
+}
+
+// The model a mini-batch step updates and how, the arguments (centers, counts, k, reassign,
+// reassignmentRatio, rngState, threads) from `first` on; the threads are held from the budget.
+struct StepModel {
+  double* centers;
+  double* counts;
+  std::size_t k;
+  bool reassign;
+  double reassignment_ratio;
+  std::uint32_t* rng_state;
+  int threads;
+};
+
+StepModel step_model(const Napi::CallbackInfo& info, int first, std::size_t d) {
+  Napi::Env env = info.Env();
+  const std::size_t k = positive_count(info, first + 2, "k");
+  const int threads = static_cast<int>(std::min(static_cast<double>(positive_count(info, first + 6, "threads")), 1048576.0));
+  if (!info[first + 3].IsBoolean() || !info[first + 4].IsNumber()) throw Napi::TypeError::New(env, "reassign must be a boolean and reassignmentRatio a number");
+  const FloatArray centers = float_array(info[first], DType::f64, checked_product(env, k, d), "centers");
+  const FloatArray counts = float_array(info[first + 1], DType::f64, k, "counts");
+  return {static_cast<double*>(const_cast<void*>(centers.data)),
+          static_cast<double*>(const_cast<void*>(counts.data)),
+          k,
+          info[first + 3].As<Napi::Boolean>().Value(),
+          info[first + 4].As<Napi::Number>().DoubleValue(),
+          generator_words(info[first + 5], "rngState"),
+          std::min(threads, budget().capacity())};
+}
+
+// Weights (float64, one per row) or null for all 1.
+const double* optional_weights(const Napi::Value& value, std::size_t rows) {
+  if (value.IsNull()) return nullptr;
+  return static_cast<const double*>(float_array(value, DType::f64, rows, "weights").data);
+}
+
+Napi::Object step_result(Napi::Env env, const ekm::MiniBatchOutcome& outcome) {
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("inertia", outcome.inertia);
+  result.Set("centerShift", outcome.center_shift);
+  result.Set("reassigned", static_cast<double>(outcome.reassigned));
+  return result;
+}
+
 // miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState,
 // threads): one step of mini-batch k-means on the calling thread. No JavaScript runs while it
 // reads the arrays in place, so a batch may be any fresh typed array; centres (float64, k × d),
 // counts (float64, k) and the generator's four words (a Uint32Array) are updated in place.
 Napi::Value MiniBatchStep(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  for (int i : {1, 2, 6, 10}) {
-    if (!info[i].IsNumber() || !(info[i].As<Napi::Number>().DoubleValue() >= 1) ||
-        info[i].As<Napi::Number>().DoubleValue() > 9007199254740991.0) {
-      throw Napi::RangeError::New(env, "m, d, k and threads must be positive");
-    }
-  }
-  const std::size_t m = static_cast<std::size_t>(info[1].As<Napi::Number>().DoubleValue());
-  const std::size_t d = static_cast<std::size_t>(info[2].As<Napi::Number>().DoubleValue());
-  const std::size_t k = static_cast<std::size_t>(info[6].As<Napi::Number>().DoubleValue());
-  const int threads = static_cast<int>(std::min(info[10].As<Napi::Number>().DoubleValue(), 1048576.0));
-  if (!info[7].IsBoolean() || !info[8].IsNumber()) throw Napi::TypeError::New(env, "reassign must be a boolean and reassignmentRatio a number");
-  const bool reassign = info[7].As<Napi::Boolean>().Value();
-  const double ratio = info[8].As<Napi::Number>().DoubleValue();
+  const std::size_t m = positive_count(info, 1, "m");
+  const std::size_t d = positive_count(info, 2, "d");
   const FloatArray batch = float_array(info[0], "batch");
   with_shape(env, batch, batch.dtype, checked_product(env, m, d), "batch");
-  std::optional<FloatArray> weights;
-  if (!info[3].IsNull()) weights = float_array(info[3], DType::f64, m, "weights");
-  const FloatArray centers = float_array(info[4], DType::f64, checked_product(env, k, d), "centers");
-  const FloatArray counts = float_array(info[5], DType::f64, k, "counts");
-  if (!info[9].IsTypedArray() || info[9].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array ||
-      info[9].As<Napi::TypedArray>().ElementLength() != 4) {
-    throw Napi::TypeError::New(env, "rngState must be a Uint32Array of 4 words");
-  }
-  std::uint32_t* rng_state = info[9].As<Napi::Uint32Array>().Data();
-  const HeldThreads held(ekm::effective_threads(std::min(threads, budget().capacity()), m));
-  const double* w = weights ? static_cast<const double*>(weights->data) : nullptr;
-  auto* c = static_cast<double*>(const_cast<void*>(centers.data));
-  auto* seen = static_cast<double*>(const_cast<void*>(counts.data));
+  const double* weights = optional_weights(info[3], m);
+  const StepModel model = step_model(info, 4, d);
+  const HeldThreads held(ekm::effective_threads(model.threads, m));
+  const ekm::Kernels& kernels = ekm::kernels();
+  const ekm::MiniBatchOutcome outcome = batch.dtype == DType::f32
+                                            ? kernels.mini_batch_step_float(static_cast<const float*>(batch.data), m, d, weights, model.centers, model.counts,
+                                                                            model.k, model.reassign, model.reassignment_ratio, model.rng_state, held.threads)
+                                            : kernels.mini_batch_step_double(static_cast<const double*>(batch.data), m, d, weights, model.centers, model.counts,
+                                                                             model.k, model.reassign, model.reassignment_ratio, model.rng_state, held.threads);
+  return step_result(env, outcome);
+}
+
+// sampledMiniBatchStep(points, n, d, weights, m, samplerState, centers, counts, k, reassign,
+// reassignmentRatio, rngState, threads): the one-call fit's step, drawing its batch of m rows of
+// the n points with the sampler's four words and reading the points in place. The core draws every
+// index below n, so the points' length checked here is all that keeps its reads inside them.
+Napi::Value SampledMiniBatchStep(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::size_t n = positive_count(info, 1, "n");
+  const std::size_t d = positive_count(info, 2, "d");
+  const std::size_t m = positive_count(info, 4, "m");
+  const FloatArray points = float_array(info[0], "points");
+  with_shape(env, points, points.dtype, checked_product(env, n, d), "points");
+  const double* weights = optional_weights(info[3], n);
+  std::uint32_t* sampler_state = generator_words(info[5], "samplerState");
+  const StepModel model = step_model(info, 6, d);
+  const HeldThreads held(ekm::effective_threads(model.threads, m));
   const ekm::Kernels& kernels = ekm::kernels();
   const ekm::MiniBatchOutcome outcome =
-      batch.dtype == DType::f32
-          ? kernels.mini_batch_step_float(static_cast<const float*>(batch.data), m, d, w, c, seen, k, reassign, ratio, rng_state, held.threads)
-          : kernels.mini_batch_step_double(static_cast<const double*>(batch.data), m, d, w, c, seen, k, reassign, ratio, rng_state, held.threads);
-  Napi::Object result = Napi::Object::New(env);
-  result.Set("inertia", outcome.inertia);
-  result.Set("centerShift", outcome.center_shift);
-  result.Set("reassigned", static_cast<double>(outcome.reassigned));
-  return result;
+      points.dtype == DType::f32
+          ? kernels.sampled_mini_batch_step_float(static_cast<const float*>(points.data), n, d, weights, m, sampler_state, model.centers, model.counts, model.k,
+                                                  model.reassign, model.reassignment_ratio, model.rng_state, held.threads)
+          : kernels.sampled_mini_batch_step_double(static_cast<const double*>(points.data), n, d, weights, m, sampler_state, model.centers, model.counts,
+                                                   model.k, model.reassign, model.reassignment_ratio, model.rng_state, held.threads);
+  return step_result(env, outcome);
 }
 
 Napi::Value BudgetState(const Napi::CallbackInfo& info) {
@@ -714,6 +774,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("predict", Napi::Function::New(env, Predict, "predict"));
   exports.Set("transform", Napi::Function::New(env, Transform, "transform"));
   exports.Set("miniBatchStep", Napi::Function::New(env, MiniBatchStep, "miniBatchStep"));
+  exports.Set("sampledMiniBatchStep", Napi::Function::New(env, SampledMiniBatchStep, "sampledMiniBatchStep"));
   exports.Set("threadBudget", Napi::Function::New(env, BudgetState, "threadBudget"));
   exports.Set("openmp", Napi::Boolean::New(env, ekm::has_openmp()));
   exports.Set("maxThreads", Napi::Number::New(env, budget().capacity()));

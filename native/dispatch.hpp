@@ -26,6 +26,12 @@ struct Kernels {
                                             int);
   MiniBatchOutcome (*mini_batch_step_double)(const double*, std::size_t, std::size_t, const double*, double*, double*, std::size_t, bool, double,
                                              std::uint32_t*, int);
+  // The one-call fit's step (native/minibatch.hpp): points, n, d, weights, batch size, the batch
+  // sampler's four words, then as above from the centres on.
+  MiniBatchOutcome (*sampled_mini_batch_step_float)(const float*, std::size_t, std::size_t, const double*, std::size_t, std::uint32_t*, double*, double*,
+                                                    std::size_t, bool, double, std::uint32_t*, int);
+  MiniBatchOutcome (*sampled_mini_batch_step_double)(const double*, std::size_t, std::size_t, const double*, std::size_t, std::uint32_t*, double*, double*,
+                                                     std::size_t, bool, double, std::uint32_t*, int);
 };
 
 // The variant for this CPU, chosen once. The environment variable ELKAN_KMEANS_ISA (generic,

@@ -23,6 +23,8 @@ const Kernels EKM_JOIN(kernels_, EKM_ISA) = {
     &transform<double>,
     &mini_batch_step<float>,
     &mini_batch_step<double>,
+    &sampled_mini_batch_step<float>,
+    &sampled_mini_batch_step<double>,
 };
 
 }  // namespace ekm

@@ -126,3 +126,47 @@ export function miniBatchStep(
   }
   return { inertia, centerShift, reassigned };
 }
+
+/** Indices of one batch: `size` draws with replacement from [0, n). */
+export function drawBatch(sampler: Random, n: number, size: number, indices: Uint32Array): void {
+  for (let b = 0; b < size; b++) indices[b] = sampler.nextIndex(n);
+}
+
+/** Rows `indices` of `data`, one after another, into `into`: a plain loop, since a subarray per row costs more than its copy. */
+export function gather(data: Floats, d: number, indices: Uint32Array, count: number, into: Floats): void {
+  for (let b = 0; b < count; b++) {
+    const from = indices[b] * d;
+    const to = b * d;
+    for (let j = 0; j < d; j++) into[to + j] = data[from + j];
+  }
+}
+
+/**
+ * The one-call fit's step, the same bits as native/minibatch.hpp: m of the n points drawn with
+ * replacement by the generator whose words are `samplerState` (advanced in place; the indices of
+ * drawBatch), copied with their weights into a batch, and miniBatchStep on it. The native backend
+ * reads the points in place, without a batch crossing into it.
+ */
+export function sampledMiniBatchStep(
+  points: Floats,
+  n: number,
+  d: number,
+  weights: Float64Array | null,
+  m: number,
+  samplerState: Uint32Array,
+  centers: Float64Array,
+  counts: Float64Array,
+  k: number,
+  reassign: boolean,
+  reassignmentRatio: number,
+  rngState: Uint32Array,
+): MiniBatchOutcome {
+  const indices = new Uint32Array(m);
+  const sampler = Random.fromState(samplerState);
+  drawBatch(sampler, n, m, indices);
+  sampler.saveState(samplerState);
+  const batch = points instanceof Float32Array ? new Float32Array(m * d) : new Float64Array(m * d);
+  gather(points, d, indices, m, batch);
+  const batchWeights = weights && Float64Array.from(indices, (i) => weights[i]);
+  return miniBatchStep(batch, m, d, batchWeights, centers, counts, k, reassign, reassignmentRatio, rngState);
+}
