@@ -108,6 +108,11 @@ export interface Backend {
   /** Distance (not squared) from every point to every centre, n rows of k: the square roots of the exact double distances. */
   transform(data: Floats, n: number, d: number, centers: Float64Array, k: number): Float64Array;
   /**
+   * Σ w_i ‖x_i − c_labels[i]‖² (weights null for all 1), in the blocked order of
+   * lib/core/parallel.ts, against the k float64 centres: the inertia of points under their labels.
+   */
+  inertiaOfLabels(data: Floats, n: number, d: number, weights: Float64Array | null, centers: Float64Array, k: number, labels: Int32Array): number;
+  /**
    * One mini-batch step on the calling thread (lib/core/minibatch.ts): `centers`, `counts` and the
    * generator's words `rngState` are updated in place, bit for bit alike on every backend.
    */

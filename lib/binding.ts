@@ -45,6 +45,17 @@ export interface NativeBinding {
   predict(data: Float32Array | Float64Array, n: number, d: number, centers: Float64Array, k: number, threads: number): Int32Array;
   /** n × k distances (not squared), row after row; centres are float64 whatever the points' element type. */
   transform(data: Float32Array | Float64Array, n: number, d: number, centers: Float64Array, k: number, threads: number): Float64Array;
+  /** The weighted inertia of points under their labels (native/minibatch.hpp); every label must be below k. */
+  inertiaOfLabels(
+    data: Float32Array | Float64Array,
+    n: number,
+    d: number,
+    weights: Float64Array | null,
+    centers: Float64Array,
+    k: number,
+    labels: Int32Array,
+    threads: number,
+  ): number;
   /**
    * One mini-batch step (native/minibatch.hpp) on the calling thread, reading the batch in place;
    * centres, counts and the generator's four words are updated in place.

@@ -3,7 +3,7 @@ import { ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS } from './algorithm-choice.js';
 import { type Backend, type FitHooks, type FitRequest, type FitShape, abortError, kmeansParallelCandidates } from './backend.js';
 import type { Floats } from './core/distance.js';
 import * as kmeans from './core/kmeans.js';
-import { miniBatchStep, sampledMiniBatchStep } from './core/minibatch.js';
+import { inertiaOfLabels, miniBatchStep, sampledMiniBatchStep } from './core/minibatch.js';
 import { yinyangGroupCount } from './core/yinyang.js';
 import type { Algorithm } from './types.js';
 
@@ -136,6 +136,9 @@ export const jsBackend: Backend = {
   },
   transform(data, n, d, centers, k) {
     return kmeans.transform(data, n, d, centers, k);
+  },
+  inertiaOfLabels(data, n, d, weights, centers, _k, labels) {
+    return inertiaOfLabels(data, n, d, weights, centers, labels);
   },
   miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState) {
     return miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState);

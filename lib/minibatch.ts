@@ -1,9 +1,7 @@
 import { types } from 'node:util';
 import { type Backend, abortError } from './backend.js';
 import { API_CALLER, describe } from './caller.js';
-import { squaredDistance } from './core/distance.js';
 import { type MiniBatchOutcome, drawBatch, gather } from './core/minibatch.js';
-import { blockedSum } from './core/parallel.js';
 import { Random } from './core/random.js';
 import { KMEANS_PARALLEL_ROUNDS, SeedingProgress, kmeansParallelCenters, kmeansPlusPlusCenters, randomCenters } from './core/seeding.js';
 import { absoluteTolerance } from './core/tolerance.js';
@@ -85,6 +83,8 @@ function runToEnd<T>(steps: Generator<void, T>): T {
  * sampler's words `samplerState`.
  */
 let sampledStep: (model: MiniBatchKMeans, points: NormalizedMatrix, weights: Float64Array | null, size: number, samplerState: Uint32Array) => MiniBatchOutcome;
+/** The one-call fit's labels of its points, checked already, and their weighted inertia. */
+let labelsAndInertia: (model: MiniBatchKMeans, points: NormalizedMatrix, weights: Float64Array | null) => { labels: Int32Array; inertia: number };
 /** Seeding steps done of a total, for the one-call fit's onProgress. */
 type SeedingReport = (done: number, total: number) => void;
 /** Chooses the initial centres from points already checked. */
@@ -124,6 +124,7 @@ export class MiniBatchKMeans {
 
   static {
     sampledStep = (model, points, weights, size, samplerState) => model.#sampledStep(points, weights, size, samplerState);
+    labelsAndInertia = (model, points, weights) => model.#labelsAndInertia(points, weights);
     initializeChecked = (model, points, weights, batchSize, report) => model.#initialize(points, weights, batchSize, report);
   }
 
@@ -184,11 +185,21 @@ export class MiniBatchKMeans {
 
   /** Index of the nearest centroid for every point (the lowest index on ties). */
   predict(points: PointsInput): Int32Array {
-    const centers = this.#fitted();
+    this.#fitted();
     const x = normalizeMatrix(points, 'points');
     if (x.d !== this.#d) throw new RangeError(`points have ${x.d} columns but the model's centres have ${this.#d}; the dimensions must match.`);
-    const [data, scaled] = exactlyScaledPair(x.data, centers);
-    return this.#backend.predict(data, x.n, x.d, scaled, this.k);
+    return this.#labels(x);
+  }
+
+  /** Labels of points already checked, with the model's dimension. */
+  #labels(points: NormalizedMatrix): Int32Array {
+    const [data, scaled] = exactlyScaledPair(points.data, this.#fitted());
+    return this.#backend.predict(data, points.n, points.d, scaled, this.k);
+  }
+
+  #labelsAndInertia(points: NormalizedMatrix, weights: Float64Array | null): { labels: Int32Array; inertia: number } {
+    const labels = this.#labels(points);
+    return { labels, inertia: this.#backend.inertiaOfLabels(points.data, points.n, points.d, weights, this.#fitted(), this.k, labels) };
   }
 
   #fitted(): Float64Array {
@@ -340,7 +351,7 @@ function planMiniBatch(pointsValue: unknown, k: unknown, optionsValue: unknown):
  */
 function* miniBatchSteps(plan: MiniBatchPlan): Generator<void, MiniBatchKMeansResult> {
   const { model, points, weights, batchSize, maxSteps, tolerance, maxNoImprovement, onProgress } = plan;
-  const { data, n, d } = points;
+  const { n } = points;
   initializeChecked(model, points, weights, batchSize, onProgress && ((done, total) => onProgress({ phase: 'seeding', run: 0, done, total })));
   const reportEvery = Math.max(1, Math.ceil(maxSteps / 100));
   const samplerState = new Uint32Array(4);
@@ -376,12 +387,10 @@ function* miniBatchSteps(plan: MiniBatchPlan): Generator<void, MiniBatchKMeansRe
     if (converged) break;
     yield;
   }
-  const { centroids } = model;
-  const labels = model.predict({ data, shape: [n, d] });
-  const inertia = blockedSum(n, (i) => (weights ? weights[i] : 1) * squaredDistance(data, i, centroids.data, labels[i], d));
+  const { labels, inertia } = labelsAndInertia(model, points, weights);
   return {
     labels,
-    centroids,
+    centroids: model.centroids,
     counts: model.counts,
     inertia,
     steps,

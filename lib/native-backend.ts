@@ -229,6 +229,9 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     transform(data, n, d, centers, k) {
       return binding.transform(data, n, d, centers, k, binding.maxThreads);
     },
+    inertiaOfLabels(data, n, d, weights, centers, k, labels) {
+      return binding.inertiaOfLabels(data, n, d, weights, centers, k, labels, binding.maxThreads);
+    },
     miniBatchStep(...step) {
       return binding.miniBatchStep(...step);
     },

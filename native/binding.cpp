@@ -759,6 +759,34 @@ Napi::Value SampledMiniBatchStep(const Napi::CallbackInfo& info) {
   return step_result(env, outcome);
 }
 
+// inertiaOfLabels(data, n, d, weights, centers, k, labels, threads): Σ w_i ‖x_i − c_labels[i]‖² in
+// the blocked order. Every label is checked below k here, since the core reads the centre it names.
+Napi::Value InertiaOfLabels(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::size_t n = positive_count(info, 1, "n");
+  const std::size_t d = positive_count(info, 2, "d");
+  const std::size_t k = positive_count(info, 5, "k");
+  const int threads = static_cast<int>(std::min(static_cast<double>(positive_count(info, 7, "threads")), 1048576.0));
+  const FloatArray data = float_array(info[0], "data");
+  with_shape(env, data, data.dtype, checked_product(env, n, d), "data");
+  const double* weights = optional_weights(info[3], n);
+  const auto* centers = static_cast<const double*>(float_array(info[4], DType::f64, checked_product(env, k, d), "centers").data);
+  if (!info[6].IsTypedArray() || info[6].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array || info[6].As<Napi::TypedArray>().ElementLength() != n) {
+    throw Napi::TypeError::New(env, "labels must be an Int32Array of n labels");
+  }
+  const std::int32_t* labels = info[6].As<Napi::Int32Array>().Data();
+  // Unsigned, a negative label compares above k as well.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (static_cast<std::uint32_t>(labels[i]) >= k) throw Napi::RangeError::New(env, "labels must lie in [0, k)");
+  }
+  const HeldThreads held(ekm::effective_threads(std::min(threads, budget().capacity()), n));
+  const ekm::Kernels& kernels = ekm::kernels();
+  const double inertia = data.dtype == DType::f32
+                             ? kernels.inertia_of_labels_float(static_cast<const float*>(data.data), n, d, weights, centers, labels, held.threads)
+                             : kernels.inertia_of_labels_double(static_cast<const double*>(data.data), n, d, weights, centers, labels, held.threads);
+  return Napi::Number::New(env, inertia);
+}
+
 Napi::Value BudgetState(const Napi::CallbackInfo& info) {
   const ekm::ThreadBudget::State state = budget().state();
   Napi::Object object = Napi::Object::New(info.Env());
@@ -774,6 +802,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("predict", Napi::Function::New(env, Predict, "predict"));
   exports.Set("transform", Napi::Function::New(env, Transform, "transform"));
   exports.Set("miniBatchStep", Napi::Function::New(env, MiniBatchStep, "miniBatchStep"));
+  exports.Set("inertiaOfLabels", Napi::Function::New(env, InertiaOfLabels, "inertiaOfLabels"));
   exports.Set("sampledMiniBatchStep", Napi::Function::New(env, SampledMiniBatchStep, "sampledMiniBatchStep"));
   exports.Set("threadBudget", Napi::Function::New(env, BudgetState, "threadBudget"));
   exports.Set("openmp", Napi::Boolean::New(env, ekm::has_openmp()));

@@ -32,6 +32,10 @@ struct Kernels {
                                                     std::size_t, bool, double, std::uint32_t*, int);
   MiniBatchOutcome (*sampled_mini_batch_step_double)(const double*, std::size_t, std::size_t, const double*, std::size_t, std::uint32_t*, double*, double*,
                                                      std::size_t, bool, double, std::uint32_t*, int);
+  // The weighted inertia of points under given labels (native/minibatch.hpp): data, n, d, weights,
+  // centres (float64), labels, threads.
+  double (*inertia_of_labels_float)(const float*, std::size_t, std::size_t, const double*, const double*, const std::int32_t*, int);
+  double (*inertia_of_labels_double)(const double*, std::size_t, std::size_t, const double*, const double*, const std::int32_t*, int);
 };
 
 // The variant for this CPU, chosen once. The environment variable ELKAN_KMEANS_ISA (generic,

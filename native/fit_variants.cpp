@@ -25,6 +25,8 @@ const Kernels EKM_JOIN(kernels_, EKM_ISA) = {
     &mini_batch_step<double>,
     &sampled_mini_batch_step<float>,
     &sampled_mini_batch_step<double>,
+    &inertia_of_labels<float>,
+    &inertia_of_labels<double>,
 };
 
 }  // namespace ekm

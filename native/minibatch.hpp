@@ -23,6 +23,32 @@
 namespace ekm {
 inline namespace EKM_ISA {
 
+// Σ w_i ‖x_i − c_labels[i]‖² over n points (weights: nullptr for all 1) in the blocked order of
+// native/parallel.hpp, against float64 centres; every label must be below the centres' count.
+template <class T>
+double inertia_of_labels(const T* data, std::size_t n, std::size_t d, const double* weights, const double* centers, const std::int32_t* labels, int threads) {
+  const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>(block_count(n));
+  std::vector<double> partial(static_cast<std::size_t>(blocks));
+#pragma omp parallel num_threads(threads)
+  {
+    AsDouble<T> row;
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+      const std::size_t start = static_cast<std::size_t>(b) * ROW_BLOCK;
+      const std::size_t end = std::min(n, start + ROW_BLOCK);
+      double sum = 0;
+      for (std::size_t i = start; i < end; ++i) {
+        const double squared = squared_distance(row(data + i * d, d), centers + static_cast<std::size_t>(labels[i]) * d, d);
+        sum += (weights ? weights[i] : 1.0) * squared;
+      }
+      partial[static_cast<std::size_t>(b)] = sum;
+    }
+  }
+  double total = 0;
+  for (double block : partial) total += block;
+  return total;
+}
+
 // The centres whose weight seen is below reassignment_ratio × the largest, at most half the batch
 // (those of least weight, the lowest index first on ties), moved to distinct batch points drawn
 // uniformly; their weight seen becomes the least weight among the centres kept, so that they are
@@ -81,23 +107,7 @@ MiniBatchOutcome mini_batch_step(const T* batch, std::size_t m, std::size_t d, c
   }
 
   MiniBatchOutcome outcome;
-  const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>(block_count(m));
-  std::vector<double> partial(static_cast<std::size_t>(blocks));
-#pragma omp parallel num_threads(used)
-  {
-    AsDouble<T> row;
-#pragma omp for schedule(static)
-    for (std::ptrdiff_t b = 0; b < blocks; ++b) {
-      const std::size_t start = static_cast<std::size_t>(b) * ROW_BLOCK;
-      const std::size_t end = std::min(m, start + ROW_BLOCK);
-      double sum = 0;
-      for (std::size_t i = start; i < end; ++i) {
-        sum += weight(i) * squared_distance(row(batch + i * d, d), centers + static_cast<std::size_t>(labels[i]) * d, d);
-      }
-      partial[static_cast<std::size_t>(b)] = sum;
-    }
-  }
-  for (double block : partial) outcome.inertia += block;
+  outcome.inertia = inertia_of_labels(batch, m, d, weights, centers, labels.data(), used);
 
   const std::vector<double> previous(centers, centers + k * d);
   std::vector<double> batch_weight(k, 0.0);

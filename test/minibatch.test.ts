@@ -221,7 +221,7 @@ describe.each(BACKENDS)('mini-batch k-means (%s)', (backend) => {
   });
 });
 
-describe('the addon’s sampled mini-batch step reads only the points it was given', () => {
+describe('the addon’s mini-batch calls read only the arrays they were given', () => {
   it('refuses points shorter than n × d, weights shorter than n and a sampler without four words, before reading any', () => {
     const binding = loadNative().binding!;
     const model = (): [Float64Array, Float64Array, number, boolean, number, Uint32Array, number] => [
@@ -243,6 +243,20 @@ describe('the addon’s sampled mini-batch step reads only the points it was giv
     const step = binding.sampledMiniBatchStep(points, 10, 2, new Float64Array(10).fill(1), 5, sampler, ...model());
     expect(step.inertia).toBe(0);
     expect(Array.from(sampler)).not.toEqual([1, 2, 3, 4]);
+  });
+
+  it('measures the inertia of labels only below k, on points and weights of the lengths given', () => {
+    const binding = loadNative().binding!;
+    const points = new Float64Array([0, 0, 3, 4]);
+    const centers = new Float64Array([0, 0, 1, 1]);
+    expect(binding.inertiaOfLabels(points, 2, 2, null, centers, 2, new Int32Array([0, 0]), 1)).toBe(25);
+    expect(binding.inertiaOfLabels(points, 2, 2, new Float64Array([1, 2]), centers, 2, new Int32Array([0, 1]), 1)).toBe(2 * (4 + 9));
+    for (const label of [2, -1, 1 << 30]) {
+      expect(() => binding.inertiaOfLabels(points, 2, 2, null, centers, 2, new Int32Array([0, label]), 1)).toThrow(/labels must lie in \[0, k\)/);
+    }
+    expect(() => binding.inertiaOfLabels(points, 2, 2, null, centers, 2, new Int32Array(1), 1)).toThrow(/labels must be an Int32Array of n labels/);
+    expect(() => binding.inertiaOfLabels(points, 3, 2, null, centers, 2, new Int32Array(3), 1)).toThrow(/data has the wrong length/);
+    expect(() => binding.inertiaOfLabels(points, 2, 2, null, centers, 3, new Int32Array(2), 1)).toThrow(/centers has the wrong length/);
   });
 });
 

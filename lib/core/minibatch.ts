@@ -14,6 +14,14 @@ export interface MiniBatchOutcome {
 }
 
 /**
+ * Σ w_i ‖x_i − c_labels[i]‖² over n points (weights: null for all 1) in the blocked order of
+ * lib/core/parallel.ts, against float64 centres: native/minibatch.hpp's `inertia_of_labels`.
+ */
+export function inertiaOfLabels(data: Floats, n: number, d: number, weights: Float64Array | null, centers: Float64Array, labels: Int32Array): number {
+  return blockedSum(n, (i) => (weights ? weights[i] : 1) * squaredDistance(data, i, centers, labels[i], d));
+}
+
+/**
  * The centres whose weight seen is below `reassignmentRatio` × the largest, at most half the batch
  * (those of least weight, the lowest index first on ties), moved to distinct batch points drawn
  * uniformly; their weight seen becomes the least weight among the centres kept, so that they are
@@ -90,7 +98,7 @@ export function miniBatchStep(
   const input = { data: batch, d, k };
   const labels = new Int32Array(m);
   for (let i = 0; i < m; i++) labels[i] = nearestCenter(input, i, centers);
-  const inertia = blockedSum(m, (i) => weight(i) * squaredDistance(batch, i, centers, labels[i], d));
+  const inertia = inertiaOfLabels(batch, m, d, weights, centers, labels);
 
   const previous = centers.slice();
   const batchWeight = new Float64Array(k);
