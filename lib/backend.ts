@@ -108,6 +108,24 @@ export interface Backend {
   /** Distance (not squared) from every point to every centre, n rows of k: the square roots of the exact double distances. */
   transform(data: Floats, n: number, d: number, centers: Float64Array, k: number): Float64Array;
   /**
+   * The mini-batch model's initial centres, drawn from the n points by `init` on the calling
+   * thread (lib/core/seeding.ts seedCenters) with the generator's words `rngState`, updated in
+   * place, into `centers` (k × d, the points' element type), bit for bit alike on every backend.
+   * `report` gets the seeding's steps done of its total; what it throws ends the call.
+   */
+  seedCenters(
+    data: Floats,
+    n: number,
+    d: number,
+    k: number,
+    weights: Float64Array | null,
+    init: InitMethod,
+    rngState: Uint32Array,
+    centers: Floats,
+    threads: number,
+    report: ((done: number, total: number) => void) | undefined,
+  ): void;
+  /**
    * Σ w_i ‖x_i − c_labels[i]‖² (weights null for all 1), in the blocked order of
    * lib/core/parallel.ts, against the k float64 centres: the inertia of points under their labels.
    */

@@ -4,6 +4,7 @@
  */
 import type { FitOutput, FitRequest, MiniBatchStepOnThreads, SampledMiniBatchStepOnThreads } from './backend.js';
 import type { MiniBatchOutcome } from './core/minibatch.js';
+import type { InitMethod } from './types.js';
 
 /** Per-iteration report: run, iteration, changed, centerShift. Returning true stops the fit (code ABORT_ERR). */
 export type NativeIterationCallback = (run: number, iteration: number, changed: number, centerShift: number) => boolean | void;
@@ -45,6 +46,23 @@ export interface NativeBinding {
   predict(data: Float32Array | Float64Array, n: number, d: number, centers: Float64Array, k: number, threads: number): Int32Array;
   /** n × k distances (not squared), row after row; centres are float64 whatever the points' element type. */
   transform(data: Float32Array | Float64Array, n: number, d: number, centers: Float64Array, k: number, threads: number): Float64Array;
+  /**
+   * The mini-batch model's initial centres (native/seeding.hpp) on the calling thread, reading the
+   * points in place; the generator's four words are updated in place. What onSeeding throws ends
+   * the call with that exception.
+   */
+  seedCenters(
+    data: Float32Array | Float64Array,
+    n: number,
+    d: number,
+    k: number,
+    weights: Float64Array | null,
+    init: InitMethod,
+    rngState: Uint32Array,
+    centers: Float32Array | Float64Array,
+    onSeeding: NativeSeedingCallback | null,
+    threads: number,
+  ): void;
   /** The weighted inertia of points under their labels (native/minibatch.hpp); every label must be below k. */
   inertiaOfLabels(
     data: Float32Array | Float64Array,

@@ -3,7 +3,6 @@ import { type Backend, abortError } from './backend.js';
 import { API_CALLER, describe } from './caller.js';
 import { type MiniBatchOutcome, drawBatch, gather } from './core/minibatch.js';
 import { Random } from './core/random.js';
-import { KMEANS_PARALLEL_ROUNDS, SeedingProgress, kmeansParallelCenters, kmeansPlusPlusCenters, randomCenters } from './core/seeding.js';
 import { absoluteTolerance } from './core/tolerance.js';
 import { exactlyScaledPair } from './exact-scaling.js';
 import { resolveBackend } from './fit.js';
@@ -85,6 +84,11 @@ function runToEnd<T>(steps: Generator<void, T>): T {
 let sampledStep: (model: MiniBatchKMeans, points: NormalizedMatrix, weights: Float64Array | null, size: number, samplerState: Uint32Array) => MiniBatchOutcome;
 /** The one-call fit's labels of its points, checked already, and their weighted inertia. */
 let labelsAndInertia: (model: MiniBatchKMeans, points: NormalizedMatrix, weights: Float64Array | null) => { labels: Int32Array; inertia: number };
+/** The error when onProgress detaches or shrinks the points of the one-call fit (native/binding.cpp has the same text). */
+const DETACHED_DURING_FIT =
+  'The points were detached or resized while the mini-batch fit read them, by onProgress: leave their ArrayBuffer alone ' +
+  'until miniBatchKMeansSync returns, or use miniBatchKMeans(), which works on its own copy.';
+
 /** Seeding steps done of a total, for the one-call fit's onProgress. */
 type SeedingReport = (done: number, total: number) => void;
 /** Chooses the initial centres from points already checked. */
@@ -230,17 +234,11 @@ export class MiniBatchKMeans {
       gather(data, d, indices, size, sample);
       if (weights) sampleWeights = Float64Array.from(indices, (i) => weights[i]);
     }
-    const problem = { data: sample, n: size, d, k, weights: sampleWeights ?? new Float64Array(size).fill(1) };
+    rng.saveState(this.#rngState);
     const centers = sample instanceof Float32Array ? new Float32Array(k * d) : new Float64Array(k * d);
     // 'auto' is k-means++: the sample is small enough for it whatever k.
-    if (this.#init === 'k-means++' || this.#init === 'auto') {
-      runToEnd(kmeansPlusPlusCenters(problem, rng, centers, new SeedingProgress(report, undefined, abortError, k)));
-    } else if (this.#init === 'k-means||') {
-      runToEnd(kmeansParallelCenters(problem, rng, centers, new SeedingProgress(report, undefined, abortError, KMEANS_PARALLEL_ROUNDS + k)));
-    } else {
-      randomCenters(problem, rng, centers);
-    }
-    rng.saveState(this.#rngState);
+    const init = this.#init === 'auto' ? 'k-means++' : this.#init;
+    this.#backend.seedCenters(sample, size, d, k, sampleWeights, init, this.#rngState, centers, this.#threads, report);
     this.#centers = Float64Array.from(centers);
     this.#d = d;
   }
@@ -350,8 +348,16 @@ function planMiniBatch(pointsValue: unknown, k: unknown, optionsValue: unknown):
  * each time another hundredth (rounded up) of maxSteps is done, and after the last step taken.
  */
 function* miniBatchSteps(plan: MiniBatchPlan): Generator<void, MiniBatchKMeansResult> {
-  const { model, points, weights, batchSize, maxSteps, tolerance, maxNoImprovement, onProgress } = plan;
-  const { n } = points;
+  const { model, points, weights, batchSize, maxSteps, tolerance, maxNoImprovement } = plan;
+  const { data, n } = points;
+  const length = data.length;
+  // The points are read in place (by the addon too, which must never read past their end).
+  const onProgress =
+    plan.onProgress &&
+    ((info: SeedingProgressInfo | MiniBatchProgressInfo): void => {
+      plan.onProgress!(info);
+      if (data.length !== length) throw new TypeError(DETACHED_DURING_FIT);
+    });
   initializeChecked(model, points, weights, batchSize, onProgress && ((done, total) => onProgress({ phase: 'seeding', run: 0, done, total })));
   const reportEvery = Math.max(1, Math.ceil(maxSteps / 100));
   const samplerState = new Uint32Array(4);

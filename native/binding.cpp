@@ -105,6 +105,15 @@ bool still_attached(napi_env env, const FloatArray& array) {
 
 // ---- The request ----
 
+// A seeding method by its name: 'k-means++', 'k-means||' or 'random'.
+ekm::Init drawn_init(const Napi::Value& init) {
+  const std::string method = init.As<Napi::String>();
+  if (method == "k-means++") return ekm::Init::kmeans_plus_plus;
+  if (method == "k-means||") return ekm::Init::kmeans_parallel;
+  if (method == "random") return ekm::Init::random;
+  throw Napi::RangeError::New(init.Env(), "init must be 'k-means++', 'k-means||', 'random' or centres");
+}
+
 struct Request {
   std::size_t n = 0, d = 0, k = 0;
   FloatArray data;
@@ -149,11 +158,7 @@ Request parse_request(const Napi::Object& object) {
 
   const Napi::Value init = object.Get("init");
   if (init.IsString()) {
-    const std::string method = init.As<Napi::String>();
-    if (method == "k-means++") r.options.init = ekm::Init::kmeans_plus_plus;
-    else if (method == "k-means||") r.options.init = ekm::Init::kmeans_parallel;
-    else if (method == "random") r.options.init = ekm::Init::random;
-    else throw Napi::RangeError::New(env, "init must be 'k-means++', 'k-means||', 'random' or centres");
+    r.options.init = drawn_init(init);
   } else {
     r.options.init = ekm::Init::explicit_centers;
     r.init_centers = float_array(init, r.data.dtype, checked_product(env, r.k, r.d), "init");
@@ -787,6 +792,67 @@ Napi::Value InertiaOfLabels(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, inertia);
 }
 
+// lib/minibatch.ts throws this first; the check here keeps the reads safe whoever calls.
+const char* const MINI_BATCH_DETACHED_MESSAGE =
+    "The points were detached or resized while the mini-batch fit read them, by onProgress: leave their ArrayBuffer alone "
+    "until miniBatchKMeansSync returns, or use miniBatchKMeans(), which works on its own copy.";
+
+// seedCenters(data, n, d, k, weights, init, rngState, centers, onSeeding, threads): the mini-batch
+// model's initial centres, drawn from the points by init ('k-means++', 'k-means||' or 'random')
+// with the generator's four words (advanced in place) into centers (k × d, the points' element
+// type). onSeeding(run, done, total), or null, runs between steps; what it throws ends the call
+// with that exception.
+Napi::Value SeedCenters(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::size_t n = positive_count(info, 1, "n");
+  const std::size_t d = positive_count(info, 2, "d");
+  const std::size_t k = positive_count(info, 3, "k");
+  if (k > n) throw Napi::RangeError::New(env, "k must not exceed n");
+  const int threads = static_cast<int>(std::min(static_cast<double>(positive_count(info, 9, "threads")), 1048576.0));
+  const FloatArray data = float_array(info[0], "data");
+  with_shape(env, data, data.dtype, checked_product(env, n, d), "data");
+  std::vector<FloatArray> arrays{data};
+  if (!info[4].IsNull()) arrays.push_back(float_array(info[4], DType::f64, n, "weights"));
+  if (!info[5].IsString()) throw Napi::TypeError::New(env, "init must be a string");
+  const ekm::Init init = drawn_init(info[5]);
+  std::uint32_t* rng_state = generator_words(info[6], "rngState");
+  const FloatArray centers = float_array(info[7], data.dtype, checked_product(env, k, d), "centers");
+  arrays.push_back(centers);
+  const double* weights = arrays.size() == 3 ? static_cast<const double*>(arrays[1].data) : nullptr;
+
+  bool callback_failed = false;  // it threw (the exception is pending) or JavaScript cannot run
+  bool detached = false;
+  ekm::SeedingHook hook;
+  if (info[8].IsFunction()) {
+    hook = [&, callback = static_cast<napi_value>(info[8])](const ekm::SeedingReport& report) {
+      bool stop = false;
+      if (call_seeding_callback(env, callback, report, stop) != napi_ok) return callback_failed = true;
+      for (const FloatArray& array : arrays) {
+        if (!still_attached(env, array)) return detached = true;
+      }
+      return stop;
+    };
+  }
+  const HeldThreads held(ekm::effective_threads(std::min(threads, budget().capacity()), n));
+  const ekm::Kernels& kernels = ekm::kernels();
+  try {
+    if (data.dtype == DType::f32) {
+      const ekm::Problem<float> p{static_cast<const float*>(data.data), n, d, k, weights, held.threads};
+      kernels.seed_centers_float(p, init, rng_state, static_cast<float*>(const_cast<void*>(centers.data)), hook);
+    } else {
+      const ekm::Problem<double> p{static_cast<const double*>(data.data), n, d, k, weights, held.threads};
+      kernels.seed_centers_double(p, init, rng_state, static_cast<double*>(const_cast<void*>(centers.data)), hook);
+    }
+  } catch (const ekm::Cancelled&) {
+    if (callback_failed) return Napi::Value();
+    if (detached) throw Napi::TypeError::New(env, MINI_BATCH_DETACHED_MESSAGE);
+    throw Napi::Error::New(env, ABORT_MESSAGE);
+  } catch (const std::bad_alloc&) {
+    throw Napi::RangeError::New(env, "Not enough memory to seed the mini-batch model: reduce k or initSize.");
+  }
+  return env.Undefined();
+}
+
 Napi::Value BudgetState(const Napi::CallbackInfo& info) {
   const ekm::ThreadBudget::State state = budget().state();
   Napi::Object object = Napi::Object::New(info.Env());
@@ -802,6 +868,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("predict", Napi::Function::New(env, Predict, "predict"));
   exports.Set("transform", Napi::Function::New(env, Transform, "transform"));
   exports.Set("miniBatchStep", Napi::Function::New(env, MiniBatchStep, "miniBatchStep"));
+  exports.Set("seedCenters", Napi::Function::New(env, SeedCenters, "seedCenters"));
   exports.Set("inertiaOfLabels", Napi::Function::New(env, InertiaOfLabels, "inertiaOfLabels"));
   exports.Set("sampledMiniBatchStep", Napi::Function::New(env, SampledMiniBatchStep, "sampledMiniBatchStep"));
   exports.Set("threadBudget", Napi::Function::New(env, BudgetState, "threadBudget"));

@@ -27,6 +27,8 @@ const Kernels EKM_JOIN(kernels_, EKM_ISA) = {
     &sampled_mini_batch_step<double>,
     &inertia_of_labels<float>,
     &inertia_of_labels<double>,
+    &seed_centers_from_state<float>,
+    &seed_centers_from_state<double>,
 };
 
 }  // namespace ekm

@@ -147,13 +147,36 @@ MiniBatchOutcome mini_batch_step(const T* batch, std::size_t m, std::size_t d, c
   return outcome;
 }
 
+// Indices of one batch: `size` draws with replacement from [0, n) (lib/core/minibatch.ts drawBatch).
+// next_index(n) is floor(u × n) for u ≤ 1 − 2^-53, which rounds below n for any n below 2^53.
+inline void draw_batch(Random& sampler, std::size_t n, std::size_t size, std::size_t* indices) {
+  for (std::size_t b = 0; b < size; ++b) indices[b] = sampler.next_index(n);
+}
+
 // Rows of the points ahead of the one being copied whose cache lines are asked for: the rows are
 // scattered, so each is a memory access of its own, and a few dozen in flight hide their latency.
 constexpr std::size_t GATHER_AHEAD = 16;
 
+// Rows `indices` of `data`, one after another, into `into`.
+template <class T>
+void gather(const T* data, std::size_t d, const std::size_t* indices, std::size_t count, T* into) {
+  const std::size_t row_bytes = d * sizeof(T);
+  for (std::size_t b = 0; b < count; ++b) {
+#if defined(__GNUC__) || defined(__clang__)
+    if (b + GATHER_AHEAD < count) {
+      const char* ahead = reinterpret_cast<const char*>(data + indices[b + GATHER_AHEAD] * d);
+      for (std::size_t byte = 0; byte < row_bytes; byte += 64) __builtin_prefetch(ahead + byte);
+      __builtin_prefetch(ahead + row_bytes - 1);
+    }
+#endif
+    const T* row = data + indices[b] * d;
+    std::copy(row, row + d, into + b * d);
+  }
+}
+
 // The one-call fit's step (lib/core/minibatch.ts sampledMiniBatchStep): m of the n points drawn
 // with replacement by the generator whose words are `sampler_state` (advanced in place; the
-// indices of drawBatch), copied with their weights into a batch, and mini_batch_step on it. The
+// indices of draw_batch), copied with their weights into a batch, and mini_batch_step on it. The
 // points are read in place: every index is drawn here, below n, and the caller vouches for n × d
 // points (and n weights when there are weights).
 template <class T>
@@ -162,24 +185,12 @@ MiniBatchOutcome sampled_mini_batch_step(const T* points, std::size_t n, std::si
                                          int threads) {
   std::vector<std::size_t> indices(m);
   Random sampler = Random::from_state(sampler_state);
-  // next_index(n) is floor(u × n) for u ≤ 1 − 2^-53, which rounds below n for any n below 2^53.
-  for (std::size_t b = 0; b < m; ++b) indices[b] = sampler.next_index(n);
+  draw_batch(sampler, n, m, indices.data());
   sampler.save_state(sampler_state);
   std::vector<T> batch(m * d);
+  gather(points, d, indices.data(), m, batch.data());
   std::vector<double> batch_weights(weights ? m : 0);
-  const std::size_t row_bytes = d * sizeof(T);
-  for (std::size_t b = 0; b < m; ++b) {
-#if defined(__GNUC__) || defined(__clang__)
-    if (b + GATHER_AHEAD < m) {
-      const char* ahead = reinterpret_cast<const char*>(points + indices[b + GATHER_AHEAD] * d);
-      for (std::size_t byte = 0; byte < row_bytes; byte += 64) __builtin_prefetch(ahead + byte);
-      __builtin_prefetch(ahead + row_bytes - 1);
-    }
-#endif
-    const T* row = points + indices[b] * d;
-    std::copy(row, row + d, batch.data() + b * d);
-    if (weights) batch_weights[b] = weights[indices[b]];
-  }
+  for (std::size_t b = 0; b < batch_weights.size(); ++b) batch_weights[b] = weights[indices[b]];
   return mini_batch_step(batch.data(), m, d, weights ? batch_weights.data() : nullptr, centers, counts, k, reassign, reassignment_ratio, rng_state, threads);
 }
 

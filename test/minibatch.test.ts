@@ -50,6 +50,19 @@ describe.each([
     }
   });
 
+  it('seeds with the same bits on the native and the TypeScript backend, by every method, from a sample or from all the points', () => {
+    const points = gaussianBlobs(4, 900, 3, 7, 1, type);
+    const weights = Array.from({ length: 900 }, (_, i) => 1 + (i % 4));
+    for (const init of ['k-means++', 'k-means||', 'random'] as const) {
+      for (const batchSize of [50, 400]) {
+        const options = { seed: 7, batchSize, maxIterations: 1, init, weights };
+        const native = miniBatchKMeansSync(points, 7, { ...options, backend: 'native' });
+        expectSameResult(native, miniBatchKMeansSync(points, 7, { ...options, backend: 'js' }));
+        expectSameResult(native, miniBatchKMeansSync(points, 7, { ...options, backend: 'native', threads: 2 }));
+      }
+    }
+  });
+
   it('gives the same bits on 1 and 2 threads, with batches large enough to split', () => {
     const points = gaussianBlobs(3, 12_000, 4, 12, 1, type);
     const options = { seed: 9, batchSize: 9000, maxIterations: 3, backend: 'native' } as const;

@@ -476,6 +476,21 @@ void mini_batch_steps() {
   same = same && sampled == gathered && seen_sampled == seen_gathered && std::equal(sampler_words, sampler_words + 4, sampler_state) &&
          std::equal(sampled_state, sampled_state + 4, gathered_state);
   check(same, "sampled mini-batch step: the step on the rows and weights its sampler draws");
+
+  // Seeding from a generator kept as its words draws what the generator itself draws, and leaves
+  // the words where the generator stopped.
+  const ekm::SeedingHook no_hook;
+  for (ekm::Init init : {ekm::Init::kmeans_plus_plus, ekm::Init::kmeans_parallel, ekm::Init::random}) {
+    const ekm::Problem<double> p{data.data(), m, d, k, row_weights.data(), 1};
+    std::vector<double> from_words(k * d), from_generator(k * d);
+    std::uint32_t words[4], after[4];
+    ekm::Random(5).save_state(words);
+    ekm::seed_centers_from_state(p, init, words, from_words.data(), no_hook);
+    ekm::Random generator(5);
+    ekm::seed_centers(p, init, generator, from_generator.data(), no_hook, nullptr, 0);
+    generator.save_state(after);
+    check(from_words == from_generator && std::equal(words, words + 4, after), "seeding from the generator's words: the generator's centres and words");
+  }
 }
 
 }  // namespace
