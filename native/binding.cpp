@@ -709,7 +709,16 @@ const double* optional_weights(const Napi::Value& value, std::size_t rows) {
   return static_cast<const double*>(float_array(value, DType::f64, rows, "weights").data);
 }
 
-Napi::Object step_result(Napi::Env env, const ekm::MiniBatchOutcome& outcome) {
+// What `step` (a mini-batch kernel's call) reports, as { inertia, centerShift, reassigned }. The
+// core allocates the batch's tables, and an allocation that fails is a RangeError, not a crash.
+template <class Step>
+Napi::Object step_result(Napi::Env env, Step step) {
+  ekm::MiniBatchOutcome outcome;
+  try {
+    outcome = step();
+  } catch (const std::bad_alloc&) {
+    throw Napi::RangeError::New(env, "Not enough memory for a mini-batch step of this size: reduce batchSize.");
+  }
   Napi::Object result = Napi::Object::New(env);
   result.Set("inertia", outcome.inertia);
   result.Set("centerShift", outcome.center_shift);
@@ -731,12 +740,12 @@ Napi::Value MiniBatchStep(const Napi::CallbackInfo& info) {
   const StepModel model = step_model(info, 4, d);
   const HeldThreads held(ekm::effective_threads(model.threads, m));
   const ekm::Kernels& kernels = ekm::kernels();
-  const ekm::MiniBatchOutcome outcome = batch.dtype == DType::f32
-                                            ? kernels.mini_batch_step_float(static_cast<const float*>(batch.data), m, d, weights, model.centers, model.counts,
-                                                                            model.k, model.reassign, model.reassignment_ratio, model.rng_state, held.threads)
-                                            : kernels.mini_batch_step_double(static_cast<const double*>(batch.data), m, d, weights, model.centers, model.counts,
-                                                                             model.k, model.reassign, model.reassignment_ratio, model.rng_state, held.threads);
-  return step_result(env, outcome);
+  return step_result(env, [&] {
+    return batch.dtype == DType::f32 ? kernels.mini_batch_step_float(static_cast<const float*>(batch.data), m, d, weights, model.centers, model.counts, model.k,
+                                                                     model.reassign, model.reassignment_ratio, model.rng_state, held.threads)
+                                     : kernels.mini_batch_step_double(static_cast<const double*>(batch.data), m, d, weights, model.centers, model.counts,
+                                                                      model.k, model.reassign, model.reassignment_ratio, model.rng_state, held.threads);
+  });
 }
 
 // sampledMiniBatchStep(points, n, d, weights, m, samplerState, centers, counts, k, reassign,
@@ -748,6 +757,7 @@ Napi::Value SampledMiniBatchStep(const Napi::CallbackInfo& info) {
   const std::size_t n = positive_count(info, 1, "n");
   const std::size_t d = positive_count(info, 2, "d");
   const std::size_t m = positive_count(info, 4, "m");
+  checked_product(env, m, d);  // the batch the core gathers
   const FloatArray points = float_array(info[0], "points");
   with_shape(env, points, points.dtype, checked_product(env, n, d), "points");
   const double* weights = optional_weights(info[3], n);
@@ -755,13 +765,13 @@ Napi::Value SampledMiniBatchStep(const Napi::CallbackInfo& info) {
   const StepModel model = step_model(info, 6, d);
   const HeldThreads held(ekm::effective_threads(model.threads, m));
   const ekm::Kernels& kernels = ekm::kernels();
-  const ekm::MiniBatchOutcome outcome =
-      points.dtype == DType::f32
-          ? kernels.sampled_mini_batch_step_float(static_cast<const float*>(points.data), n, d, weights, m, sampler_state, model.centers, model.counts, model.k,
-                                                  model.reassign, model.reassignment_ratio, model.rng_state, held.threads)
-          : kernels.sampled_mini_batch_step_double(static_cast<const double*>(points.data), n, d, weights, m, sampler_state, model.centers, model.counts,
-                                                   model.k, model.reassign, model.reassignment_ratio, model.rng_state, held.threads);
-  return step_result(env, outcome);
+  return step_result(env, [&] {
+    return points.dtype == DType::f32
+               ? kernels.sampled_mini_batch_step_float(static_cast<const float*>(points.data), n, d, weights, m, sampler_state, model.centers, model.counts,
+                                                       model.k, model.reassign, model.reassignment_ratio, model.rng_state, held.threads)
+               : kernels.sampled_mini_batch_step_double(static_cast<const double*>(points.data), n, d, weights, m, sampler_state, model.centers, model.counts,
+                                                        model.k, model.reassign, model.reassignment_ratio, model.rng_state, held.threads);
+  });
 }
 
 // inertiaOfLabels(data, n, d, weights, centers, k, labels, threads): Σ w_i ‖x_i − c_labels[i]‖² in
