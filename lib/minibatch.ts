@@ -351,7 +351,8 @@ function* miniBatchSteps(plan: MiniBatchPlan): Generator<void, MiniBatchKMeansRe
   const { model, points, weights, batchSize, maxSteps, tolerance, maxNoImprovement } = plan;
   const { data, n } = points;
   const length = data.length;
-  // The points are read in place (by the addon too, which must never read past their end).
+  // The points are read in place: an onProgress that detaches or shrinks them ends the fit alike on
+  // both backends (the addon also checks for its own reads' sake).
   const onProgress =
     plan.onProgress &&
     ((info: SeedingProgressInfo | MiniBatchProgressInfo): void => {
