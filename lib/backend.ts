@@ -1,5 +1,5 @@
 import type { Floats } from './core/distance.js';
-import type { MiniBatchOutcome, miniBatchStep } from './core/minibatch.js';
+import type { MiniBatchOutcome, miniBatchStep, sampledMiniBatchStep } from './core/minibatch.js';
 import type { Algorithm, BackendName, InitMethod, IterationInfo, Metric, IterationProgressInfo, SeedingProgressInfo } from './types.js';
 
 /**
@@ -78,6 +78,9 @@ export interface FitHooks {
 /** The arguments of lib/core/minibatch.ts's step, and the threads it may take. */
 export type MiniBatchStepOnThreads = [...Parameters<typeof miniBatchStep>, threads: number];
 
+/** The arguments of lib/core/minibatch.ts's sampled step, and the threads it may take. */
+export type SampledMiniBatchStepOnThreads = [...Parameters<typeof sampledMiniBatchStep>, threads: number];
+
 /** The seam between the public API and an implementation: the TypeScript one and the native addon. */
 export interface Backend {
   readonly name: BackendName;
@@ -105,10 +108,39 @@ export interface Backend {
   /** Distance (not squared) from every point to every centre, n rows of k: the square roots of the exact double distances. */
   transform(data: Floats, n: number, d: number, centers: Float64Array, k: number): Float64Array;
   /**
+   * The mini-batch model's initial centres, drawn from the n points by `init` on the calling
+   * thread (lib/core/seeding.ts seedCenters) with the generator's words `rngState`, updated in
+   * place, into `centers` (k × d, the points' element type), bit for bit alike on every backend.
+   * `report` gets the seeding's steps done of its total; what it throws ends the call.
+   */
+  seedCenters(
+    data: Floats,
+    n: number,
+    d: number,
+    k: number,
+    weights: Float64Array | null,
+    init: InitMethod,
+    rngState: Uint32Array,
+    centers: Floats,
+    threads: number,
+    report: ((done: number, total: number) => void) | undefined,
+  ): void;
+  /**
+   * Σ w_i ‖x_i − c_labels[i]‖² (weights null for all 1), in the blocked order of
+   * lib/core/parallel.ts, against the k float64 centres: the inertia of points under their labels.
+   */
+  inertiaOfLabels(data: Floats, n: number, d: number, weights: Float64Array | null, centers: Float64Array, k: number, labels: Int32Array): number;
+  /**
    * One mini-batch step on the calling thread (lib/core/minibatch.ts): `centers`, `counts` and the
    * generator's words `rngState` are updated in place, bit for bit alike on every backend.
    */
   miniBatchStep(...step: MiniBatchStepOnThreads): MiniBatchOutcome;
+  /**
+   * The one-call fit's step (lib/core/minibatch.ts): draws its batch from the points with the
+   * sampler's words `samplerState`, then updates the model as miniBatchStep does; the points are
+   * read in place, and the sampler's words too are updated in place.
+   */
+  sampledMiniBatchStep(...step: SampledMiniBatchStepOnThreads): MiniBatchOutcome;
 }
 
 /** The error a fit stopped through its `signal` throws or rejects with. */

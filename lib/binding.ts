@@ -2,8 +2,9 @@
  * The native addon's interface (native/binding.cpp). Only lib/native-backend.ts calls it; users
  * call the public API in lib/index.ts. Every argument arrives validated.
  */
-import type { FitOutput, FitRequest, MiniBatchStepOnThreads } from './backend.js';
+import type { FitOutput, FitRequest, MiniBatchStepOnThreads, SampledMiniBatchStepOnThreads } from './backend.js';
 import type { MiniBatchOutcome } from './core/minibatch.js';
+import type { InitMethod } from './types.js';
 
 /** Per-iteration report: run, iteration, changed, centerShift. Returning true stops the fit (code ABORT_ERR). */
 export type NativeIterationCallback = (run: number, iteration: number, changed: number, centerShift: number) => boolean | void;
@@ -46,10 +47,43 @@ export interface NativeBinding {
   /** n × k distances (not squared), row after row; centres are float64 whatever the points' element type. */
   transform(data: Float32Array | Float64Array, n: number, d: number, centers: Float64Array, k: number, threads: number): Float64Array;
   /**
+   * The mini-batch model's initial centres (native/seeding.hpp) on the calling thread, reading the
+   * points in place; the generator's four words are updated in place. What onSeeding throws ends
+   * the call with that exception.
+   */
+  seedCenters(
+    data: Float32Array | Float64Array,
+    n: number,
+    d: number,
+    k: number,
+    weights: Float64Array | null,
+    init: InitMethod,
+    rngState: Uint32Array,
+    centers: Float32Array | Float64Array,
+    onSeeding: NativeSeedingCallback | null,
+    threads: number,
+  ): void;
+  /** The weighted inertia of points under their labels (native/minibatch.hpp); every label must be below k. */
+  inertiaOfLabels(
+    data: Float32Array | Float64Array,
+    n: number,
+    d: number,
+    weights: Float64Array | null,
+    centers: Float64Array,
+    k: number,
+    labels: Int32Array,
+    threads: number,
+  ): number;
+  /**
    * One mini-batch step (native/minibatch.hpp) on the calling thread, reading the batch in place;
    * centres, counts and the generator's four words are updated in place.
    */
   miniBatchStep(...step: MiniBatchStepOnThreads): MiniBatchOutcome;
+  /**
+   * The one-call fit's step (native/minibatch.hpp) on the calling thread: draws its batch's rows
+   * with the sampler's four words and reads them from the points in place.
+   */
+  sampledMiniBatchStep(...step: SampledMiniBatchStepOnThreads): MiniBatchOutcome;
   threadBudget(): NativeThreadBudget;
   /** Whether the addon was built with OpenMP; without it every fit runs on one thread. */
   readonly openmp: boolean;

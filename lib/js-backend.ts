@@ -3,7 +3,9 @@ import { ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS } from './algorithm-choice.js';
 import { type Backend, type FitHooks, type FitRequest, type FitShape, abortError, kmeansParallelCandidates } from './backend.js';
 import type { Floats } from './core/distance.js';
 import * as kmeans from './core/kmeans.js';
-import { miniBatchStep } from './core/minibatch.js';
+import { inertiaOfLabels, miniBatchStep, sampledMiniBatchStep } from './core/minibatch.js';
+import { Random } from './core/random.js';
+import { seedCenters } from './core/seeding.js';
 import { yinyangGroupCount } from './core/yinyang.js';
 import type { Algorithm } from './types.js';
 
@@ -137,7 +139,18 @@ export const jsBackend: Backend = {
   transform(data, n, d, centers, k) {
     return kmeans.transform(data, n, d, centers, k);
   },
+  seedCenters(data, n, d, k, weights, init, rngState, centers, _threads, report) {
+    const rng = Random.fromState(rngState);
+    runToEnd(seedCenters({ data, n, d, k, weights: weights ?? new Float64Array(n).fill(1) }, init, rng, centers, report, undefined, abortError));
+    rng.saveState(rngState);
+  },
+  inertiaOfLabels(data, n, d, weights, centers, _k, labels) {
+    return inertiaOfLabels(data, n, d, weights, centers, labels);
+  },
   miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState) {
     return miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState);
+  },
+  sampledMiniBatchStep(points, n, d, weights, m, samplerState, centers, counts, k, reassign, reassignmentRatio, rngState) {
+    return sampledMiniBatchStep(points, n, d, weights, m, samplerState, centers, counts, k, reassign, reassignmentRatio, rngState);
   },
 };

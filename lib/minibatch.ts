@@ -1,11 +1,8 @@
 import { types } from 'node:util';
 import { type Backend, abortError } from './backend.js';
 import { API_CALLER, describe } from './caller.js';
-import { type Floats, squaredDistance } from './core/distance.js';
-import type { MiniBatchOutcome } from './core/minibatch.js';
-import { blockedSum } from './core/parallel.js';
+import { type MiniBatchOutcome, drawBatch, gather } from './core/minibatch.js';
 import { Random } from './core/random.js';
-import { KMEANS_PARALLEL_ROUNDS, SeedingProgress, kmeansParallelCenters, kmeansPlusPlusCenters, randomCenters } from './core/seeding.js';
 import { absoluteTolerance } from './core/tolerance.js';
 import { exactlyScaledPair } from './exact-scaling.js';
 import { resolveBackend } from './fit.js';
@@ -48,11 +45,6 @@ export function batchSampler(seed: number): Random {
   return new Random((seed ^ BATCH_STREAM) >>> 0);
 }
 
-/** Indices of one batch: `size` draws with replacement from [0, n). */
-export function drawBatch(sampler: Random, n: number, size: number, indices: Uint32Array): void {
-  for (let b = 0; b < size; b++) indices[b] = sampler.nextIndex(n);
-}
-
 /** Options checked by their declarations; unknown keys refused with the closest known name. */
 function checkedOptions<O extends object>(value: unknown, specs: Record<string, OptionSpec>): O {
   if (value === undefined) return {} as O;
@@ -78,15 +70,6 @@ function valueOrDefault(specs: Record<string, OptionSpec>, name: string, value: 
   return fallback.choose?.();
 }
 
-/** Rows `indices` of `data`, one after another, into `into`: a plain loop, since a subarray per row costs more than its copy. */
-function gather(data: Floats, d: number, indices: Uint32Array, count: number, into: Floats): void {
-  for (let b = 0; b < count; b++) {
-    const from = indices[b] * d;
-    const to = b * d;
-    for (let j = 0; j < d; j++) into[to + j] = data[from + j];
-  }
-}
-
 function runToEnd<T>(steps: Generator<void, T>): T {
   for (;;) {
     const step = steps.next();
@@ -94,8 +77,18 @@ function runToEnd<T>(steps: Generator<void, T>): T {
   }
 }
 
-/** Runs one step without checking the batch again: the one-call fit's batches are rows of points already checked. */
-let stepChecked: (model: MiniBatchKMeans, batch: NormalizedMatrix, weights: Float64Array | null) => MiniBatchOutcome;
+/**
+ * Runs the one-call fit's step: a batch of `size` rows of points already checked, drawn with the
+ * sampler's words `samplerState`.
+ */
+let sampledStep: (model: MiniBatchKMeans, points: NormalizedMatrix, weights: Float64Array | null, size: number, samplerState: Uint32Array) => MiniBatchOutcome;
+/** The one-call fit's labels of its points, checked already, and their weighted inertia. */
+let labelsAndInertia: (model: MiniBatchKMeans, points: NormalizedMatrix, weights: Float64Array | null) => { labels: Int32Array; inertia: number };
+/** The error when onProgress detaches or shrinks the points of the one-call fit (native/binding.cpp has the same text). */
+const DETACHED_DURING_FIT =
+  'The points were detached or resized while the mini-batch fit read them, by onProgress: leave their ArrayBuffer alone ' +
+  'until miniBatchKMeansSync returns, or use miniBatchKMeans(), which works on its own copy.';
+
 /** Seeding steps done of a total, for the one-call fit's onProgress. */
 type SeedingReport = (done: number, total: number) => void;
 /** Chooses the initial centres from points already checked. */
@@ -134,7 +127,8 @@ export class MiniBatchKMeans {
   #steps = 0;
 
   static {
-    stepChecked = (model, batch, weights) => model.#step(batch, weights);
+    sampledStep = (model, points, weights, size, samplerState) => model.#sampledStep(points, weights, size, samplerState);
+    labelsAndInertia = (model, points, weights) => model.#labelsAndInertia(points, weights);
     initializeChecked = (model, points, weights, batchSize, report) => model.#initialize(points, weights, batchSize, report);
   }
 
@@ -195,11 +189,21 @@ export class MiniBatchKMeans {
 
   /** Index of the nearest centroid for every point (the lowest index on ties). */
   predict(points: PointsInput): Int32Array {
-    const centers = this.#fitted();
+    this.#fitted();
     const x = normalizeMatrix(points, 'points');
     if (x.d !== this.#d) throw new RangeError(`points have ${x.d} columns but the model's centres have ${this.#d}; the dimensions must match.`);
-    const [data, scaled] = exactlyScaledPair(x.data, centers);
-    return this.#backend.predict(data, x.n, x.d, scaled, this.k);
+    return this.#labels(x);
+  }
+
+  /** Labels of points already checked, with the model's dimension. */
+  #labels(points: NormalizedMatrix): Int32Array {
+    const [data, scaled] = exactlyScaledPair(points.data, this.#fitted());
+    return this.#backend.predict(data, points.n, points.d, scaled, this.k);
+  }
+
+  #labelsAndInertia(points: NormalizedMatrix, weights: Float64Array | null): { labels: Int32Array; inertia: number } {
+    const labels = this.#labels(points);
+    return { labels, inertia: this.#backend.inertiaOfLabels(points.data, points.n, points.d, weights, this.#fitted(), this.k, labels) };
   }
 
   #fitted(): Float64Array {
@@ -230,32 +234,53 @@ export class MiniBatchKMeans {
       gather(data, d, indices, size, sample);
       if (weights) sampleWeights = Float64Array.from(indices, (i) => weights[i]);
     }
-    const problem = { data: sample, n: size, d, k, weights: sampleWeights ?? new Float64Array(size).fill(1) };
+    rng.saveState(this.#rngState);
     const centers = sample instanceof Float32Array ? new Float32Array(k * d) : new Float64Array(k * d);
     // 'auto' is k-means++: the sample is small enough for it whatever k.
-    if (this.#init === 'k-means++' || this.#init === 'auto') {
-      runToEnd(kmeansPlusPlusCenters(problem, rng, centers, new SeedingProgress(report, undefined, abortError, k)));
-    } else if (this.#init === 'k-means||') {
-      runToEnd(kmeansParallelCenters(problem, rng, centers, new SeedingProgress(report, undefined, abortError, KMEANS_PARALLEL_ROUNDS + k)));
-    } else {
-      randomCenters(problem, rng, centers);
-    }
-    rng.saveState(this.#rngState);
+    const init = this.#init === 'auto' ? 'k-means++' : this.#init;
+    this.#backend.seedCenters(sample, size, d, k, sampleWeights, init, this.#rngState, centers, this.#threads, report);
     this.#centers = Float64Array.from(centers);
     this.#d = d;
   }
 
-  #step(batch: NormalizedMatrix, weights: Float64Array | null): MiniBatchOutcome {
-    const centers = this.#fitted();
-    // scikit-learn's schedule: reassign every 10 × k points seen, or whenever a centre has seen nothing.
-    this.#sinceReassign += batch.n;
+  /** Whether a step of `size` points reassigns starved centres, on scikit-learn's schedule: every 10 × k points seen, or whenever a centre has seen nothing. */
+  #reassignsAfter(size: number): boolean {
+    this.#sinceReassign += size;
     const reassign = this.#counts.includes(0) || this.#sinceReassign >= 10 * this.k;
     if (reassign) this.#sinceReassign = 0;
+    return reassign;
+  }
+
+  #step(batch: NormalizedMatrix, weights: Float64Array | null): MiniBatchOutcome {
+    const centers = this.#fitted();
+    const reassign = this.#reassignsAfter(batch.n);
     const outcome = this.#backend.miniBatchStep(
       batch.data,
       batch.n,
       batch.d,
       weights,
+      centers,
+      this.#counts,
+      this.k,
+      reassign,
+      this.#reassignmentRatio,
+      this.#rngState,
+      this.#threads,
+    );
+    this.#steps++;
+    return outcome;
+  }
+
+  #sampledStep(points: NormalizedMatrix, weights: Float64Array | null, size: number, samplerState: Uint32Array): MiniBatchOutcome {
+    const centers = this.#fitted();
+    const reassign = this.#reassignsAfter(size);
+    const outcome = this.#backend.sampledMiniBatchStep(
+      points.data,
+      points.n,
+      points.d,
+      weights,
+      size,
+      samplerState,
       centers,
       this.#counts,
       this.k,
@@ -323,14 +348,21 @@ function planMiniBatch(pointsValue: unknown, k: unknown, optionsValue: unknown):
  * each time another hundredth (rounded up) of maxSteps is done, and after the last step taken.
  */
 function* miniBatchSteps(plan: MiniBatchPlan): Generator<void, MiniBatchKMeansResult> {
-  const { model, points, weights, batchSize, maxSteps, tolerance, maxNoImprovement, onProgress } = plan;
-  const { data, n, d } = points;
+  const { model, points, weights, batchSize, maxSteps, tolerance, maxNoImprovement } = plan;
+  const { data, n } = points;
+  const length = data.length;
+  // The points are read in place: an onProgress that detaches or shrinks them ends the fit alike on
+  // both backends (the addon also checks for its own reads' sake).
+  const onProgress =
+    plan.onProgress &&
+    ((info: SeedingProgressInfo | MiniBatchProgressInfo): void => {
+      plan.onProgress!(info);
+      if (data.length !== length) throw new TypeError(DETACHED_DURING_FIT);
+    });
   initializeChecked(model, points, weights, batchSize, onProgress && ((done, total) => onProgress({ phase: 'seeding', run: 0, done, total })));
   const reportEvery = Math.max(1, Math.ceil(maxSteps / 100));
-  const sampler = batchSampler(model.seed);
-  const indices = new Uint32Array(batchSize);
-  const batch: NormalizedMatrix = { data: data instanceof Float32Array ? new Float32Array(batchSize * d) : new Float64Array(batchSize * d), n: batchSize, d };
-  const batchWeights = weights ? new Float64Array(batchSize) : null;
+  const samplerState = new Uint32Array(4);
+  batchSampler(model.seed).saveState(samplerState);
   const alpha = Math.min((batchSize * 2) / (n + 1), 1);
   let smoothed: number | undefined;
   let lowest: number | undefined;
@@ -338,10 +370,7 @@ function* miniBatchSteps(plan: MiniBatchPlan): Generator<void, MiniBatchKMeansRe
   let converged = false;
   let steps = 0;
   while (steps < maxSteps) {
-    drawBatch(sampler, n, batchSize, indices);
-    gather(data, d, indices, batchSize, batch.data);
-    if (weights && batchWeights) for (let b = 0; b < batchSize; b++) batchWeights[b] = weights[indices[b]];
-    const outcome = stepChecked(model, batch, batchWeights);
+    const outcome = sampledStep(model, points, weights, batchSize, samplerState);
     steps++;
     // scikit-learn's _mini_batch_convergence: the first step's inertia is the initial centres', so it is not watched.
     if (steps > 1) {
@@ -365,12 +394,10 @@ function* miniBatchSteps(plan: MiniBatchPlan): Generator<void, MiniBatchKMeansRe
     if (converged) break;
     yield;
   }
-  const { centroids } = model;
-  const labels = model.predict({ data, shape: [n, d] });
-  const inertia = blockedSum(n, (i) => (weights ? weights[i] : 1) * squaredDistance(data, i, centroids.data, labels[i], d));
+  const { labels, inertia } = labelsAndInertia(model, points, weights);
   return {
     labels,
-    centroids,
+    centroids: model.centroids,
     counts: model.counts,
     inertia,
     steps,

@@ -229,8 +229,17 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     transform(data, n, d, centers, k) {
       return binding.transform(data, n, d, centers, k, binding.maxThreads);
     },
+    seedCenters(data, n, d, k, weights, init, rngState, centers, threads, report) {
+      binding.seedCenters(data, n, d, k, weights, init, rngState, centers, report ? (_run, done, total) => report(done, total) : null, threads);
+    },
+    inertiaOfLabels(data, n, d, weights, centers, k, labels) {
+      return binding.inertiaOfLabels(data, n, d, weights, centers, k, labels, binding.maxThreads);
+    },
     miniBatchStep(...step) {
       return binding.miniBatchStep(...step);
+    },
+    sampledMiniBatchStep(...step) {
+      return binding.sampledMiniBatchStep(...step);
     },
   };
 }

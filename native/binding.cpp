@@ -105,6 +105,15 @@ bool still_attached(napi_env env, const FloatArray& array) {
 
 // ---- The request ----
 
+// A seeding method by its name: 'k-means++', 'k-means||' or 'random'.
+ekm::Init drawn_init(const Napi::Value& init) {
+  const std::string method = init.As<Napi::String>();
+  if (method == "k-means++") return ekm::Init::kmeans_plus_plus;
+  if (method == "k-means||") return ekm::Init::kmeans_parallel;
+  if (method == "random") return ekm::Init::random;
+  throw Napi::RangeError::New(init.Env(), "init must be 'k-means++', 'k-means||', 'random' or centres");
+}
+
 struct Request {
   std::size_t n = 0, d = 0, k = 0;
   FloatArray data;
@@ -149,11 +158,7 @@ Request parse_request(const Napi::Object& object) {
 
   const Napi::Value init = object.Get("init");
   if (init.IsString()) {
-    const std::string method = init.As<Napi::String>();
-    if (method == "k-means++") r.options.init = ekm::Init::kmeans_plus_plus;
-    else if (method == "k-means||") r.options.init = ekm::Init::kmeans_parallel;
-    else if (method == "random") r.options.init = ekm::Init::random;
-    else throw Napi::RangeError::New(env, "init must be 'k-means++', 'k-means||', 'random' or centres");
+    r.options.init = drawn_init(init);
   } else {
     r.options.init = ekm::Init::explicit_centers;
     r.init_centers = float_array(init, r.data.dtype, checked_product(env, r.k, r.d), "init");
@@ -653,50 +658,209 @@ Napi::Value Transform(const Napi::CallbackInfo& info) {
   return distances;
 }
 
+// A positive integer argument that a double holds exactly.
+std::size_t positive_count(const Napi::CallbackInfo& info, int index, const char* name) {
+  const Napi::Value value = info[index];
+  if (!value.IsNumber() || !(value.As<Napi::Number>().DoubleValue() >= 1) || value.As<Napi::Number>().DoubleValue() > 9007199254740991.0) {
+    throw Napi::RangeError::New(info.Env(), std::string(name) + " must be a positive integer");
+  }
+  return static_cast<std::size_t>(value.As<Napi::Number>().DoubleValue());
+}
+
+// A random generator's four words, updated in place.
+std::uint32_t* generator_words(const Napi::Value& value, const char* name) {
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array || value.As<Napi::TypedArray>().ElementLength() != 4) {
+    throw Napi::TypeError::New(value.Env(), std::string(name) + " must be a Uint32Array of 4 words");
+  }
+  return value.As<Napi::Uint32Array>().Data();
+}
+
+// The model a mini-batch step updates and how, the arguments (centers, counts, k, reassign,
+// reassignmentRatio, rngState, threads) from `first` on; the threads are held from the budget.
+struct StepModel {
+  double* centers;
+  double* counts;
+  std::size_t k;
+  bool reassign;
+  double reassignment_ratio;
+  std::uint32_t* rng_state;
+  int threads;
+};
+
+StepModel step_model(const Napi::CallbackInfo& info, int first, std::size_t d) {
+  Napi::Env env = info.Env();
+  const std::size_t k = positive_count(info, first + 2, "k");
+  const int threads = static_cast<int>(std::min(static_cast<double>(positive_count(info, first + 6, "threads")), 1048576.0));
+  if (!info[first + 3].IsBoolean() || !info[first + 4].IsNumber()) throw Napi::TypeError::New(env, "reassign must be a boolean and reassignmentRatio a number");
+  const FloatArray centers = float_array(info[first], DType::f64, checked_product(env, k, d), "centers");
+  const FloatArray counts = float_array(info[first + 1], DType::f64, k, "counts");
+  return {static_cast<double*>(const_cast<void*>(centers.data)),
+          static_cast<double*>(const_cast<void*>(counts.data)),
+          k,
+          info[first + 3].As<Napi::Boolean>().Value(),
+          info[first + 4].As<Napi::Number>().DoubleValue(),
+          generator_words(info[first + 5], "rngState"),
+          std::min(threads, budget().capacity())};
+}
+
+// Weights (float64, one per row) or null for all 1.
+const double* optional_weights(const Napi::Value& value, std::size_t rows) {
+  if (value.IsNull()) return nullptr;
+  return static_cast<const double*>(float_array(value, DType::f64, rows, "weights").data);
+}
+
+// What `step` (a mini-batch kernel's call) reports, as { inertia, centerShift, reassigned }. The
+// core allocates the batch's tables, and an allocation that fails is a RangeError, not a crash.
+template <class Step>
+Napi::Object step_result(Napi::Env env, Step step) {
+  ekm::MiniBatchOutcome outcome;
+  try {
+    outcome = step();
+  } catch (const std::bad_alloc&) {
+    throw Napi::RangeError::New(env, "Not enough memory for a mini-batch step of this size: reduce batchSize.");
+  }
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("inertia", outcome.inertia);
+  result.Set("centerShift", outcome.center_shift);
+  result.Set("reassigned", static_cast<double>(outcome.reassigned));
+  return result;
+}
+
 // miniBatchStep(batch, m, d, weights, centers, counts, k, reassign, reassignmentRatio, rngState,
 // threads): one step of mini-batch k-means on the calling thread. No JavaScript runs while it
 // reads the arrays in place, so a batch may be any fresh typed array; centres (float64, k × d),
 // counts (float64, k) and the generator's four words (a Uint32Array) are updated in place.
 Napi::Value MiniBatchStep(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  for (int i : {1, 2, 6, 10}) {
-    if (!info[i].IsNumber() || !(info[i].As<Napi::Number>().DoubleValue() >= 1) ||
-        info[i].As<Napi::Number>().DoubleValue() > 9007199254740991.0) {
-      throw Napi::RangeError::New(env, "m, d, k and threads must be positive");
-    }
-  }
-  const std::size_t m = static_cast<std::size_t>(info[1].As<Napi::Number>().DoubleValue());
-  const std::size_t d = static_cast<std::size_t>(info[2].As<Napi::Number>().DoubleValue());
-  const std::size_t k = static_cast<std::size_t>(info[6].As<Napi::Number>().DoubleValue());
-  const int threads = static_cast<int>(std::min(info[10].As<Napi::Number>().DoubleValue(), 1048576.0));
-  if (!info[7].IsBoolean() || !info[8].IsNumber()) throw Napi::TypeError::New(env, "reassign must be a boolean and reassignmentRatio a number");
-  const bool reassign = info[7].As<Napi::Boolean>().Value();
-  const double ratio = info[8].As<Napi::Number>().DoubleValue();
+  const std::size_t m = positive_count(info, 1, "m");
+  const std::size_t d = positive_count(info, 2, "d");
   const FloatArray batch = float_array(info[0], "batch");
   with_shape(env, batch, batch.dtype, checked_product(env, m, d), "batch");
-  std::optional<FloatArray> weights;
-  if (!info[3].IsNull()) weights = float_array(info[3], DType::f64, m, "weights");
-  const FloatArray centers = float_array(info[4], DType::f64, checked_product(env, k, d), "centers");
-  const FloatArray counts = float_array(info[5], DType::f64, k, "counts");
-  if (!info[9].IsTypedArray() || info[9].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array ||
-      info[9].As<Napi::TypedArray>().ElementLength() != 4) {
-    throw Napi::TypeError::New(env, "rngState must be a Uint32Array of 4 words");
-  }
-  std::uint32_t* rng_state = info[9].As<Napi::Uint32Array>().Data();
-  const HeldThreads held(ekm::effective_threads(std::min(threads, budget().capacity()), m));
-  const double* w = weights ? static_cast<const double*>(weights->data) : nullptr;
-  auto* c = static_cast<double*>(const_cast<void*>(centers.data));
-  auto* seen = static_cast<double*>(const_cast<void*>(counts.data));
+  const double* weights = optional_weights(info[3], m);
+  const StepModel model = step_model(info, 4, d);
+  const HeldThreads held(ekm::effective_threads(model.threads, m));
   const ekm::Kernels& kernels = ekm::kernels();
-  const ekm::MiniBatchOutcome outcome =
-      batch.dtype == DType::f32
-          ? kernels.mini_batch_step_float(static_cast<const float*>(batch.data), m, d, w, c, seen, k, reassign, ratio, rng_state, held.threads)
-          : kernels.mini_batch_step_double(static_cast<const double*>(batch.data), m, d, w, c, seen, k, reassign, ratio, rng_state, held.threads);
-  Napi::Object result = Napi::Object::New(env);
-  result.Set("inertia", outcome.inertia);
-  result.Set("centerShift", outcome.center_shift);
-  result.Set("reassigned", static_cast<double>(outcome.reassigned));
-  return result;
+  return step_result(env, [&] {
+    return batch.dtype == DType::f32 ? kernels.mini_batch_step_float(static_cast<const float*>(batch.data), m, d, weights, model.centers, model.counts, model.k,
+                                                                     model.reassign, model.reassignment_ratio, model.rng_state, held.threads)
+                                     : kernels.mini_batch_step_double(static_cast<const double*>(batch.data), m, d, weights, model.centers, model.counts,
+                                                                      model.k, model.reassign, model.reassignment_ratio, model.rng_state, held.threads);
+  });
+}
+
+// sampledMiniBatchStep(points, n, d, weights, m, samplerState, centers, counts, k, reassign,
+// reassignmentRatio, rngState, threads): the one-call fit's step, drawing its batch of m rows of
+// the n points with the sampler's four words and reading the points in place. The core draws every
+// index below n, so the points' length checked here is all that keeps its reads inside them.
+Napi::Value SampledMiniBatchStep(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::size_t n = positive_count(info, 1, "n");
+  const std::size_t d = positive_count(info, 2, "d");
+  const std::size_t m = positive_count(info, 4, "m");
+  checked_product(env, m, d);  // the batch the core gathers
+  const FloatArray points = float_array(info[0], "points");
+  with_shape(env, points, points.dtype, checked_product(env, n, d), "points");
+  const double* weights = optional_weights(info[3], n);
+  std::uint32_t* sampler_state = generator_words(info[5], "samplerState");
+  const StepModel model = step_model(info, 6, d);
+  const HeldThreads held(ekm::effective_threads(model.threads, m));
+  const ekm::Kernels& kernels = ekm::kernels();
+  return step_result(env, [&] {
+    return points.dtype == DType::f32
+               ? kernels.sampled_mini_batch_step_float(static_cast<const float*>(points.data), n, d, weights, m, sampler_state, model.centers, model.counts,
+                                                       model.k, model.reassign, model.reassignment_ratio, model.rng_state, held.threads)
+               : kernels.sampled_mini_batch_step_double(static_cast<const double*>(points.data), n, d, weights, m, sampler_state, model.centers, model.counts,
+                                                        model.k, model.reassign, model.reassignment_ratio, model.rng_state, held.threads);
+  });
+}
+
+// inertiaOfLabels(data, n, d, weights, centers, k, labels, threads): Σ w_i ‖x_i − c_labels[i]‖² in
+// the blocked order. Every label is checked below k here, since the core reads the centre it names.
+Napi::Value InertiaOfLabels(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::size_t n = positive_count(info, 1, "n");
+  const std::size_t d = positive_count(info, 2, "d");
+  const std::size_t k = positive_count(info, 5, "k");
+  const int threads = static_cast<int>(std::min(static_cast<double>(positive_count(info, 7, "threads")), 1048576.0));
+  const FloatArray data = float_array(info[0], "data");
+  with_shape(env, data, data.dtype, checked_product(env, n, d), "data");
+  const double* weights = optional_weights(info[3], n);
+  const auto* centers = static_cast<const double*>(float_array(info[4], DType::f64, checked_product(env, k, d), "centers").data);
+  if (!info[6].IsTypedArray() || info[6].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array || info[6].As<Napi::TypedArray>().ElementLength() != n) {
+    throw Napi::TypeError::New(env, "labels must be an Int32Array of n labels");
+  }
+  const std::int32_t* labels = info[6].As<Napi::Int32Array>().Data();
+  // Unsigned, a negative label compares above k as well.
+  for (std::size_t i = 0; i < n; ++i) {
+    if (static_cast<std::uint32_t>(labels[i]) >= k) throw Napi::RangeError::New(env, "labels must lie in [0, k)");
+  }
+  const HeldThreads held(ekm::effective_threads(std::min(threads, budget().capacity()), n));
+  const ekm::Kernels& kernels = ekm::kernels();
+  const double inertia = data.dtype == DType::f32
+                             ? kernels.inertia_of_labels_float(static_cast<const float*>(data.data), n, d, weights, centers, labels, held.threads)
+                             : kernels.inertia_of_labels_double(static_cast<const double*>(data.data), n, d, weights, centers, labels, held.threads);
+  return Napi::Number::New(env, inertia);
+}
+
+// lib/minibatch.ts throws this first; the check here keeps the reads safe whoever calls.
+const char* const MINI_BATCH_DETACHED_MESSAGE =
+    "The points were detached or resized while the mini-batch fit read them, by onProgress: leave their ArrayBuffer alone "
+    "until miniBatchKMeansSync returns, or use miniBatchKMeans(), which works on its own copy.";
+
+// seedCenters(data, n, d, k, weights, init, rngState, centers, onSeeding, threads): the mini-batch
+// model's initial centres, drawn from the points by init ('k-means++', 'k-means||' or 'random')
+// with the generator's four words (advanced in place) into centers (k × d, the points' element
+// type). onSeeding(run, done, total), or null, runs between steps; what it throws ends the call
+// with that exception.
+Napi::Value SeedCenters(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const std::size_t n = positive_count(info, 1, "n");
+  const std::size_t d = positive_count(info, 2, "d");
+  const std::size_t k = positive_count(info, 3, "k");
+  if (k > n) throw Napi::RangeError::New(env, "k must not exceed n");
+  const int threads = static_cast<int>(std::min(static_cast<double>(positive_count(info, 9, "threads")), 1048576.0));
+  const FloatArray data = float_array(info[0], "data");
+  with_shape(env, data, data.dtype, checked_product(env, n, d), "data");
+  std::vector<FloatArray> arrays{data};
+  if (!info[4].IsNull()) arrays.push_back(float_array(info[4], DType::f64, n, "weights"));
+  if (!info[5].IsString()) throw Napi::TypeError::New(env, "init must be a string");
+  const ekm::Init init = drawn_init(info[5]);
+  std::uint32_t* rng_state = generator_words(info[6], "rngState");
+  const FloatArray centers = float_array(info[7], data.dtype, checked_product(env, k, d), "centers");
+  arrays.push_back(centers);
+  const double* weights = arrays.size() == 3 ? static_cast<const double*>(arrays[1].data) : nullptr;
+
+  bool callback_failed = false;  // it threw (the exception is pending) or JavaScript cannot run
+  bool detached = false;
+  ekm::SeedingHook hook;
+  if (info[8].IsFunction()) {
+    hook = [&, callback = static_cast<napi_value>(info[8])](const ekm::SeedingReport& report) {
+      bool stop = false;
+      if (call_seeding_callback(env, callback, report, stop) != napi_ok) return callback_failed = true;
+      for (const FloatArray& array : arrays) {
+        if (!still_attached(env, array)) return detached = true;
+      }
+      return stop;
+    };
+  }
+  const HeldThreads held(ekm::effective_threads(std::min(threads, budget().capacity()), n));
+  const ekm::Kernels& kernels = ekm::kernels();
+  try {
+    if (data.dtype == DType::f32) {
+      const ekm::Problem<float> p{static_cast<const float*>(data.data), n, d, k, weights, held.threads};
+      kernels.seed_centers_float(p, init, rng_state, static_cast<float*>(const_cast<void*>(centers.data)), hook);
+    } else {
+      const ekm::Problem<double> p{static_cast<const double*>(data.data), n, d, k, weights, held.threads};
+      kernels.seed_centers_double(p, init, rng_state, static_cast<double*>(const_cast<void*>(centers.data)), hook);
+    }
+  } catch (const ekm::Cancelled&) {
+    if (callback_failed) return Napi::Value();
+    if (detached) throw Napi::TypeError::New(env, MINI_BATCH_DETACHED_MESSAGE);
+    throw Napi::Error::New(env, ABORT_MESSAGE);
+  } catch (const std::bad_alloc&) {
+    throw Napi::RangeError::New(env, "Not enough memory to seed the mini-batch model: reduce k or initSize.");
+  }
+  return env.Undefined();
 }
 
 Napi::Value BudgetState(const Napi::CallbackInfo& info) {
@@ -714,6 +878,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("predict", Napi::Function::New(env, Predict, "predict"));
   exports.Set("transform", Napi::Function::New(env, Transform, "transform"));
   exports.Set("miniBatchStep", Napi::Function::New(env, MiniBatchStep, "miniBatchStep"));
+  exports.Set("seedCenters", Napi::Function::New(env, SeedCenters, "seedCenters"));
+  exports.Set("inertiaOfLabels", Napi::Function::New(env, InertiaOfLabels, "inertiaOfLabels"));
+  exports.Set("sampledMiniBatchStep", Napi::Function::New(env, SampledMiniBatchStep, "sampledMiniBatchStep"));
   exports.Set("threadBudget", Napi::Function::New(env, BudgetState, "threadBudget"));
   exports.Set("openmp", Napi::Boolean::New(env, ekm::has_openmp()));
   exports.Set("maxThreads", Napi::Number::New(env, budget().capacity()));

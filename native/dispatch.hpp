@@ -26,6 +26,21 @@ struct Kernels {
                                             int);
   MiniBatchOutcome (*mini_batch_step_double)(const double*, std::size_t, std::size_t, const double*, double*, double*, std::size_t, bool, double,
                                              std::uint32_t*, int);
+  // The one-call fit's step (native/minibatch.hpp): points, n, d, weights, batch size, the batch
+  // sampler's four words, then as above from the centres on.
+  MiniBatchOutcome (*sampled_mini_batch_step_float)(const float*, std::size_t, std::size_t, const double*, std::size_t, std::uint32_t*, double*, double*,
+                                                    std::size_t, bool, double, std::uint32_t*, int);
+  MiniBatchOutcome (*sampled_mini_batch_step_double)(const double*, std::size_t, std::size_t, const double*, std::size_t, std::uint32_t*, double*, double*,
+                                                     std::size_t, bool, double, std::uint32_t*, int);
+  // The weighted inertia of points under given labels (native/minibatch.hpp): data, n, d, weights,
+  // centres (float64), labels, threads.
+  double (*inertia_of_labels_float)(const float*, std::size_t, std::size_t, const double*, const double*, const std::int32_t*, int);
+  double (*inertia_of_labels_double)(const double*, std::size_t, std::size_t, const double*, const double*, const std::int32_t*, int);
+  // The mini-batch model's initial centres (native/seeding.hpp seed_centers_from_state): the
+  // points, the method, the random generator's four words (advanced in place), the centres, the
+  // seeding reports (as run 0).
+  void (*seed_centers_float)(const Problem<float>&, Init, std::uint32_t*, float*, const SeedingHook&);
+  void (*seed_centers_double)(const Problem<double>&, Init, std::uint32_t*, double*, const SeedingHook&);
 };
 
 // The variant for this CPU, chosen once. The environment variable ELKAN_KMEANS_ISA (generic,

@@ -23,6 +23,12 @@ const Kernels EKM_JOIN(kernels_, EKM_ISA) = {
     &transform<double>,
     &mini_batch_step<float>,
     &mini_batch_step<double>,
+    &sampled_mini_batch_step<float>,
+    &sampled_mini_batch_step<double>,
+    &inertia_of_labels<float>,
+    &inertia_of_labels<double>,
+    &seed_centers_from_state<float>,
+    &seed_centers_from_state<double>,
 };
 
 }  // namespace ekm

@@ -101,22 +101,11 @@ FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers
   bool have_best = false;
   for (std::size_t run = 0; run < options.n_init; ++run) {
     std::vector<T> centers(p.k * p.d);
-    switch (options.init) {
-      case Init::kmeans_plus_plus: {
-        SeedingProgress progress(hooks.seeding, options.cancel, run, p.k);
-        kmeans_plus_plus_centers(p, rng, centers.data(), progress);
-        break;
-      }
-      case Init::kmeans_parallel: {
-        SeedingProgress progress(hooks.seeding, options.cancel, run, KMEANS_PARALLEL_ROUNDS + p.k);
-        kmeans_parallel_centers(p, rng, centers.data(), progress);
-        break;
-      }
-      case Init::random: random_centers(p, rng, centers.data()); break;
-      case Init::explicit_centers:
-        if (explicit_centers == nullptr) throw std::invalid_argument("explicit initial centres are missing");
-        std::copy(explicit_centers, explicit_centers + p.k * p.d, centers.begin());
-        break;
+    if (options.init == Init::explicit_centers) {
+      if (explicit_centers == nullptr) throw std::invalid_argument("explicit initial centres are missing");
+      std::copy(explicit_centers, explicit_centers + p.k * p.d, centers.begin());
+    } else {
+      seed_centers(p, options.init, rng, centers.data(), hooks.seeding, options.cancel, run);
     }
     FitResult<T> result;
     switch (options.algorithm) {

@@ -23,6 +23,32 @@
 namespace ekm {
 inline namespace EKM_ISA {
 
+// Σ w_i ‖x_i − c_labels[i]‖² over n points (weights: nullptr for all 1) in the blocked order of
+// native/parallel.hpp, against float64 centres; every label must be below the centres' count.
+template <class T>
+double inertia_of_labels(const T* data, std::size_t n, std::size_t d, const double* weights, const double* centers, const std::int32_t* labels, int threads) {
+  const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>(block_count(n));
+  std::vector<double> partial(static_cast<std::size_t>(blocks));
+#pragma omp parallel num_threads(threads)
+  {
+    AsDouble<T> row;
+#pragma omp for schedule(static)
+    for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+      const std::size_t start = static_cast<std::size_t>(b) * ROW_BLOCK;
+      const std::size_t end = std::min(n, start + ROW_BLOCK);
+      double sum = 0;
+      for (std::size_t i = start; i < end; ++i) {
+        const double squared = squared_distance(row(data + i * d, d), centers + static_cast<std::size_t>(labels[i]) * d, d);
+        sum += (weights ? weights[i] : 1.0) * squared;
+      }
+      partial[static_cast<std::size_t>(b)] = sum;
+    }
+  }
+  double total = 0;
+  for (double block : partial) total += block;
+  return total;
+}
+
 // The centres whose weight seen is below reassignment_ratio × the largest, at most half the batch
 // (those of least weight, the lowest index first on ties), moved to distinct batch points drawn
 // uniformly; their weight seen becomes the least weight among the centres kept, so that they are
@@ -81,23 +107,7 @@ MiniBatchOutcome mini_batch_step(const T* batch, std::size_t m, std::size_t d, c
   }
 
   MiniBatchOutcome outcome;
-  const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>(block_count(m));
-  std::vector<double> partial(static_cast<std::size_t>(blocks));
-#pragma omp parallel num_threads(used)
-  {
-    AsDouble<T> row;
-#pragma omp for schedule(static)
-    for (std::ptrdiff_t b = 0; b < blocks; ++b) {
-      const std::size_t start = static_cast<std::size_t>(b) * ROW_BLOCK;
-      const std::size_t end = std::min(m, start + ROW_BLOCK);
-      double sum = 0;
-      for (std::size_t i = start; i < end; ++i) {
-        sum += weight(i) * squared_distance(row(batch + i * d, d), centers + static_cast<std::size_t>(labels[i]) * d, d);
-      }
-      partial[static_cast<std::size_t>(b)] = sum;
-    }
-  }
-  for (double block : partial) outcome.inertia += block;
+  outcome.inertia = inertia_of_labels(batch, m, d, weights, centers, labels.data(), used);
 
   const std::vector<double> previous(centers, centers + k * d);
   std::vector<double> batch_weight(k, 0.0);
@@ -135,6 +145,53 @@ MiniBatchOutcome mini_batch_step(const T* batch, std::size_t m, std::size_t d, c
     }
   }
   return outcome;
+}
+
+// Indices of one batch: `size` draws with replacement from [0, n) (lib/core/minibatch.ts drawBatch).
+// next_index(n) is floor(u × n) for u ≤ 1 − 2^-53, which rounds below n for any n below 2^53.
+inline void draw_batch(Random& sampler, std::size_t n, std::size_t size, std::size_t* indices) {
+  for (std::size_t b = 0; b < size; ++b) indices[b] = sampler.next_index(n);
+}
+
+// Rows of the points ahead of the one being copied whose cache lines are asked for: the rows are
+// scattered, so each is a memory access of its own, and a few dozen in flight hide their latency.
+constexpr std::size_t GATHER_AHEAD = 16;
+
+// Rows `indices` of `data`, one after another, into `into`.
+template <class T>
+void gather(const T* data, std::size_t d, const std::size_t* indices, std::size_t count, T* into) {
+  const std::size_t row_bytes = d * sizeof(T);
+  for (std::size_t b = 0; b < count; ++b) {
+#if defined(__GNUC__) || defined(__clang__)
+    if (b + GATHER_AHEAD < count) {
+      const char* ahead = reinterpret_cast<const char*>(data + indices[b + GATHER_AHEAD] * d);
+      for (std::size_t byte = 0; byte < row_bytes; byte += 64) __builtin_prefetch(ahead + byte);
+      __builtin_prefetch(ahead + row_bytes - 1);
+    }
+#endif
+    const T* row = data + indices[b] * d;
+    std::copy(row, row + d, into + b * d);
+  }
+}
+
+// The one-call fit's step (lib/core/minibatch.ts sampledMiniBatchStep): m of the n points drawn
+// with replacement by the generator whose words are `sampler_state` (advanced in place; the
+// indices of draw_batch), copied with their weights into a batch, and mini_batch_step on it. The
+// points are read in place: every index is drawn here, below n, and the caller vouches for n × d
+// points (and n weights when there are weights).
+template <class T>
+MiniBatchOutcome sampled_mini_batch_step(const T* points, std::size_t n, std::size_t d, const double* weights, std::size_t m, std::uint32_t* sampler_state,
+                                         double* centers, double* counts, std::size_t k, bool reassign, double reassignment_ratio, std::uint32_t* rng_state,
+                                         int threads) {
+  std::vector<std::size_t> indices(m);
+  Random sampler = Random::from_state(sampler_state);
+  draw_batch(sampler, n, m, indices.data());
+  sampler.save_state(sampler_state);
+  std::vector<T> batch(m * d);
+  gather(points, d, indices.data(), m, batch.data());
+  std::vector<double> batch_weights(weights ? m : 0);
+  for (std::size_t b = 0; b < batch_weights.size(); ++b) batch_weights[b] = weights[indices[b]];
+  return mini_batch_step(batch.data(), m, d, weights ? batch_weights.data() : nullptr, centers, counts, k, reassign, reassignment_ratio, rng_state, threads);
 }
 
 }  // namespace EKM_ISA

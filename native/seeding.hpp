@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <numeric>
+#include <stdexcept>
 #include <vector>
 
 #include "distance.hpp"
@@ -371,6 +372,35 @@ void kmeans_parallel_centers(const Problem<T>& p, Random& rng, T* centers, Seedi
   for (std::size_t c = 0; c < chosen.size(); ++c) copy_row(p.data, chosen[c], candidate_rows.data(), c, d);
   const Problem<T> candidates{candidate_rows.data(), chosen.size(), d, k, candidate_weights.data(), effective_threads(threads, chosen.size())};
   kmeans_plus_plus_centers(candidates, rng, centers, progress);
+}
+
+// The initial centres of run `run` by k-means++, k-means|| or uniform draws (lib/core/seeding.ts
+// seedCenters): k-means++ reports its k centres as steps, k-means|| its rounds and then its k.
+template <class T>
+void seed_centers(const Problem<T>& p, Init init, Random& rng, T* centers, const SeedingHook& hook, const std::atomic<bool>* cancel, std::size_t run) {
+  switch (init) {
+    case Init::kmeans_plus_plus: {
+      SeedingProgress progress(hook, cancel, run, p.k);
+      kmeans_plus_plus_centers(p, rng, centers, progress);
+      break;
+    }
+    case Init::kmeans_parallel: {
+      SeedingProgress progress(hook, cancel, run, KMEANS_PARALLEL_ROUNDS + p.k);
+      kmeans_parallel_centers(p, rng, centers, progress);
+      break;
+    }
+    case Init::random: random_centers(p, rng, centers); break;
+    case Init::explicit_centers: throw std::invalid_argument("explicit initial centres are given, not drawn");
+  }
+}
+
+// seed_centers as run 0 with a generator kept outside as its four words, advanced in place (the
+// mini-batch model keeps its generator between batches), and no cancelling but by the hook.
+template <class T>
+void seed_centers_from_state(const Problem<T>& p, Init init, std::uint32_t* rng_state, T* centers, const SeedingHook& hook) {
+  Random rng = Random::from_state(rng_state);
+  seed_centers(p, init, rng, centers, hook, nullptr, 0);
+  rng.save_state(rng_state);
 }
 
 }  // namespace EKM_ISA

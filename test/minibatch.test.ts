@@ -5,7 +5,9 @@ import { Readable, Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../lib/cli/run.js';
 import { kmeansSync, MiniBatchKMeans, miniBatchKMeans, miniBatchKMeansSync } from '../lib/index.js';
-import { batchSampler, drawBatch } from '../lib/minibatch.js';
+import { batchSampler } from '../lib/minibatch.js';
+import { drawBatch } from '../lib/core/minibatch.js';
+import { loadNative } from '../lib/native-loader.js';
 import { FIT_OPTIONS, MINI_BATCH_OPTIONS, type OptionSpec, defaultInCode } from '../lib/options.js';
 import { KMEANS_PARALLEL_ROUNDS } from '../lib/core/seeding.js';
 import type { Matrix, MiniBatchKMeansResult, MiniBatchProgressInfo, ProgressInfo } from '../lib/types.js';
@@ -45,6 +47,19 @@ describe.each([
       expect(native.backend).toBe('native');
       expect(js.backend).toBe('js');
       expectSameResult(native, js);
+    }
+  });
+
+  it('seeds with the same bits on the native and the TypeScript backend, by every method, from a sample or from all the points', () => {
+    const points = gaussianBlobs(4, 900, 3, 7, 1, type);
+    const weights = Array.from({ length: 900 }, (_, i) => 1 + (i % 4));
+    for (const init of ['k-means++', 'k-means||', 'random'] as const) {
+      for (const batchSize of [50, 400]) {
+        const options = { seed: 7, batchSize, maxIterations: 1, init, weights };
+        const native = miniBatchKMeansSync(points, 7, { ...options, backend: 'native' });
+        expectSameResult(native, miniBatchKMeansSync(points, 7, { ...options, backend: 'js' }));
+        expectSameResult(native, miniBatchKMeansSync(points, 7, { ...options, backend: 'native', threads: 2 }));
+      }
     }
   });
 
@@ -92,23 +107,32 @@ describe.each(BACKENDS)('mini-batch k-means (%s)', (backend) => {
     expect(kept.centroids.data[2]).toBe(1e6);
   });
 
-  it('through partialFit on the one-call fit’s batches reaches the one-call fit’s centres bit for bit', () => {
-    const points = gaussianBlobs(5, 2000, 3, 6);
-    const init = rows(points, 0, 6);
-    const options = { seed: 11, batchSize: 100, maxIterations: 2, maxNoImprovement: 0, backend, init };
-    const whole = miniBatchKMeansSync(points, 6, options);
-    expect(whole.steps).toBe(40);
-    const model = new MiniBatchKMeans(6, { seed: 11, backend, init });
-    const sampler = batchSampler(11);
-    const indices = new Uint32Array(100);
-    for (let step = 0; step < whole.steps; step++) {
-      drawBatch(sampler, 2000, 100, indices);
-      model.partialFit(Array.from(indices, (i) => Array.from(points.data.subarray(i * 3, i * 3 + 3))));
-    }
-    expectSameArray(model.centroids.data, whole.centroids.data);
-    expectSameArray(model.counts, whole.counts);
-    expectSameArray(model.predict(points), whole.labels);
-  });
+  it.each([
+    ['float64', Float64Array, false],
+    ['float32', Float32Array, true],
+  ] as [string, FloatArrayType, boolean][])(
+    'through partialFit on the one-call fit’s batches reaches the one-call fit’s centres bit for bit (%s, weighted: %s)',
+    (_name, type, weighted) => {
+      const points = gaussianBlobs(5, 2000, 3, 6, 1, type);
+      const weights = weighted ? Array.from({ length: 2000 }, (_, i) => 1 + (i % 3)) : undefined;
+      const init = rows(points, 0, 6);
+      const options = { seed: 11, batchSize: 100, maxIterations: 2, maxNoImprovement: 0, backend, init, weights };
+      const whole = miniBatchKMeansSync(points, 6, options);
+      expect(whole.steps).toBe(40);
+      const model = new MiniBatchKMeans(6, { seed: 11, backend, init });
+      const sampler = batchSampler(11);
+      const indices = new Uint32Array(100);
+      for (let step = 0; step < whole.steps; step++) {
+        drawBatch(sampler, 2000, 100, indices);
+        const batch = new type(300);
+        indices.forEach((i, b) => batch.set(points.data.subarray(i * 3, i * 3 + 3), b * 3));
+        model.partialFit({ data: batch, shape: [100, 3] }, { weights: weights && Array.from(indices, (i) => weights[i]) });
+      }
+      expectSameArray(model.centroids.data, whole.centroids.data);
+      expectSameArray(model.counts, whole.counts);
+      expectSameArray(model.predict(points), whole.labels);
+    },
+  );
 
   it('stops early when the smoothed batch inertia stops improving, or the centres stop moving, and not when told not to', () => {
     const points = gaussianBlobs(8, 4000, 2, 5, 0.5);
@@ -207,6 +231,45 @@ describe.each(BACKENDS)('mini-batch k-means (%s)', (backend) => {
       miniBatchKMeansSync(points, 4, { ...options, onProgress: (info) => reports[1].push(info) }),
     );
     expect(reports[0]).toEqual(reports[1]);
+  });
+});
+
+describe('the addon’s mini-batch calls read only the arrays they were given', () => {
+  it('refuses points shorter than n × d, weights shorter than n and a sampler without four words, before reading any', () => {
+    const binding = loadNative().binding!;
+    const model = (): [Float64Array, Float64Array, number, boolean, number, Uint32Array, number] => [
+      new Float64Array(4),
+      new Float64Array(2),
+      2,
+      true,
+      0.01,
+      new Uint32Array(4),
+      1,
+    ];
+    const points = new Float32Array(20);
+    const sampler = new Uint32Array([1, 2, 3, 4]);
+    expect(() => binding.sampledMiniBatchStep(points, 11, 2, null, 5, sampler, ...model())).toThrow(/points has the wrong length/);
+    expect(() => binding.sampledMiniBatchStep(points, 10, 2, new Float64Array(9), 5, sampler, ...model())).toThrow(/weights has the wrong length/);
+    expect(() => binding.sampledMiniBatchStep(points, 10, 2, null, 5, new Uint32Array(3), ...model())).toThrow(/samplerState must be a Uint32Array of 4 words/);
+    expect(() => binding.sampledMiniBatchStep(points, 10, 2, null, 0, sampler, ...model())).toThrow(/m must be a positive integer/);
+    expect(Array.from(sampler)).toEqual([1, 2, 3, 4]);
+    const step = binding.sampledMiniBatchStep(points, 10, 2, new Float64Array(10).fill(1), 5, sampler, ...model());
+    expect(step.inertia).toBe(0);
+    expect(Array.from(sampler)).not.toEqual([1, 2, 3, 4]);
+  });
+
+  it('measures the inertia of labels only below k, on points and weights of the lengths given', () => {
+    const binding = loadNative().binding!;
+    const points = new Float64Array([0, 0, 3, 4]);
+    const centers = new Float64Array([0, 0, 1, 1]);
+    expect(binding.inertiaOfLabels(points, 2, 2, null, centers, 2, new Int32Array([0, 0]), 1)).toBe(25);
+    expect(binding.inertiaOfLabels(points, 2, 2, new Float64Array([1, 2]), centers, 2, new Int32Array([0, 1]), 1)).toBe(2 * (4 + 9));
+    for (const label of [2, -1, 1 << 30]) {
+      expect(() => binding.inertiaOfLabels(points, 2, 2, null, centers, 2, new Int32Array([0, label]), 1)).toThrow(/labels must lie in \[0, k\)/);
+    }
+    expect(() => binding.inertiaOfLabels(points, 2, 2, null, centers, 2, new Int32Array(1), 1)).toThrow(/labels must be an Int32Array of n labels/);
+    expect(() => binding.inertiaOfLabels(points, 3, 2, null, centers, 2, new Int32Array(3), 1)).toThrow(/data has the wrong length/);
+    expect(() => binding.inertiaOfLabels(points, 2, 2, null, centers, 3, new Int32Array(2), 1)).toThrow(/centers has the wrong length/);
   });
 });
 

@@ -28,5 +28,6 @@ describe('the host process survives', () => {
     'one thread budget for all Workers',
     'buffers transferred or resized during kmeans()',
     'buffers transferred or resized inside onIteration of kmeansSync()',
+    'buffers transferred or resized inside onProgress of miniBatchKMeansSync()',
   ])('%s', (name) => runScenario(name));
 });

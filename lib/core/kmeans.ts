@@ -7,7 +7,7 @@ import { LloydAssigner, nearestCenter } from './lloyd.js';
 import { normalizedRows } from './normalization.js';
 import { blockedSum } from './parallel.js';
 import { Random } from './random.js';
-import { KMEANS_PARALLEL_ROUNDS, SeedingProgress, kmeansParallelCenters, kmeansPlusPlusCenters, randomCenters } from './seeding.js';
+import { seedCenters } from './seeding.js';
 import { absoluteTolerance } from './tolerance.js';
 import type { Problem } from './types.js';
 import { YinyangAssigner } from './yinyang.js';
@@ -57,10 +57,7 @@ export function* fit(request: FitRequest, hooks: FitHooks): Generator<void, FitO
     const centers = data instanceof Float32Array ? new Float32Array(k * d) : new Float64Array(k * d);
     const { onProgress, signal } = hooks;
     const report = onProgress && ((done: number, total: number) => onProgress({ phase: 'seeding', run, done, total }));
-    if (init === 'k-means++') yield* kmeansPlusPlusCenters(input, rng, centers, new SeedingProgress(report, signal, abortError, k));
-    else if (init === 'k-means||') {
-      yield* kmeansParallelCenters(input, rng, centers, new SeedingProgress(report, signal, abortError, KMEANS_PARALLEL_ROUNDS + k));
-    } else if (init === 'random') randomCenters(input, rng, centers);
+    if (typeof init === 'string') yield* seedCenters(input, init, rng, centers, report, signal, abortError);
     else centers.set(init);
     const result = yield* iterate(request, hooks, input, centers, tolerance, run);
     if (best === undefined || result.inertia < best.inertia) best = result;

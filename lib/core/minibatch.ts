@@ -14,6 +14,14 @@ export interface MiniBatchOutcome {
 }
 
 /**
+ * Σ w_i ‖x_i − c_labels[i]‖² over n points (weights: null for all 1) in the blocked order of
+ * lib/core/parallel.ts, against float64 centres: native/minibatch.hpp's `inertia_of_labels`.
+ */
+export function inertiaOfLabels(data: Floats, n: number, d: number, weights: Float64Array | null, centers: Float64Array, labels: Int32Array): number {
+  return blockedSum(n, (i) => (weights ? weights[i] : 1) * squaredDistance(data, i, centers, labels[i], d));
+}
+
+/**
  * The centres whose weight seen is below `reassignmentRatio` × the largest, at most half the batch
  * (those of least weight, the lowest index first on ties), moved to distinct batch points drawn
  * uniformly; their weight seen becomes the least weight among the centres kept, so that they are
@@ -90,7 +98,7 @@ export function miniBatchStep(
   const input = { data: batch, d, k };
   const labels = new Int32Array(m);
   for (let i = 0; i < m; i++) labels[i] = nearestCenter(input, i, centers);
-  const inertia = blockedSum(m, (i) => weight(i) * squaredDistance(batch, i, centers, labels[i], d));
+  const inertia = inertiaOfLabels(batch, m, d, weights, centers, labels);
 
   const previous = centers.slice();
   const batchWeight = new Float64Array(k);
@@ -125,4 +133,48 @@ export function miniBatchStep(
     centerShift += delta * delta;
   }
   return { inertia, centerShift, reassigned };
+}
+
+/** Indices of one batch: `size` draws with replacement from [0, n). */
+export function drawBatch(sampler: Random, n: number, size: number, indices: Uint32Array): void {
+  for (let b = 0; b < size; b++) indices[b] = sampler.nextIndex(n);
+}
+
+/** Rows `indices` of `data`, one after another, into `into`: a plain loop, since a subarray per row costs more than its copy. */
+export function gather(data: Floats, d: number, indices: Uint32Array, count: number, into: Floats): void {
+  for (let b = 0; b < count; b++) {
+    const from = indices[b] * d;
+    const to = b * d;
+    for (let j = 0; j < d; j++) into[to + j] = data[from + j];
+  }
+}
+
+/**
+ * The one-call fit's step, the same bits as native/minibatch.hpp: m of the n points drawn with
+ * replacement by the generator whose words are `samplerState` (advanced in place; the indices of
+ * drawBatch), copied with their weights into a batch, and miniBatchStep on it. The native backend
+ * reads the points in place, without a batch crossing into it.
+ */
+export function sampledMiniBatchStep(
+  points: Floats,
+  n: number,
+  d: number,
+  weights: Float64Array | null,
+  m: number,
+  samplerState: Uint32Array,
+  centers: Float64Array,
+  counts: Float64Array,
+  k: number,
+  reassign: boolean,
+  reassignmentRatio: number,
+  rngState: Uint32Array,
+): MiniBatchOutcome {
+  const indices = new Uint32Array(m);
+  const sampler = Random.fromState(samplerState);
+  drawBatch(sampler, n, m, indices);
+  sampler.saveState(samplerState);
+  const batch = points instanceof Float32Array ? new Float32Array(m * d) : new Float64Array(m * d);
+  gather(points, d, indices, m, batch);
+  const batchWeights = weights && Float64Array.from(indices, (i) => weights[i]);
+  return miniBatchStep(batch, m, d, batchWeights, centers, counts, k, reassign, reassignmentRatio, rngState);
 }

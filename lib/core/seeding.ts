@@ -237,3 +237,22 @@ export function* kmeansParallelCenters(input: Problem, rng: Random, centers: Flo
   for (let c = 0; c < m; c++) copyRow(data, chosen[c], rows, c, d);
   yield* kmeansPlusPlusCenters({ data: rows, n: m, d, k, weights: candidateWeights }, rng, centers, progress);
 }
+
+/**
+ * The initial centres of a run by k-means++, k-means|| or uniform draws (native/seeding.hpp's
+ * seed_centers): k-means++ reports its k centres as steps, k-means|| its rounds and then its k.
+ */
+export function* seedCenters(
+  input: Problem,
+  init: 'k-means++' | 'k-means||' | 'random',
+  rng: Random,
+  centers: Floats,
+  report: ((done: number, total: number) => void) | undefined,
+  signal: AbortSignal | undefined,
+  aborted: (signal: AbortSignal) => unknown,
+): Generator<void, void> {
+  if (init === 'k-means++') yield* kmeansPlusPlusCenters(input, rng, centers, new SeedingProgress(report, signal, aborted, input.k));
+  else if (init === 'k-means||')
+    yield* kmeansParallelCenters(input, rng, centers, new SeedingProgress(report, signal, aborted, KMEANS_PARALLEL_ROUNDS + input.k));
+  else randomCenters(input, rng, centers);
+}

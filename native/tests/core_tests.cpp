@@ -444,6 +444,53 @@ void mini_batch_steps() {
   const auto b = ekm::mini_batch_step(data.data(), m, d, nullptr, three.data(), seen_three.data(), k, true, 0.01, state_three, 3);
   check(one == three && seen_one == seen_three && a.inertia == b.inertia && a.center_shift == b.center_shift,
         "mini-batch step: the same bits on 1 and 3 threads");
+
+  // The sampled step is the step on the rows (and weights) its sampler draws, one after another.
+  std::vector<double> row_weights(m);
+  for (std::size_t i = 0; i < m; ++i) row_weights[i] = 1 + static_cast<double>(i % 3);
+  std::vector<double> sampled(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(k * d)), gathered = sampled;
+  std::vector<double> seen_sampled(k, 0), seen_gathered(k, 0);
+  std::uint32_t sampler_state[4], sampled_state[4], gathered_state[4];
+  ekm::Random(7).save_state(sampler_state);
+  ekm::Random(2).save_state(sampled_state);
+  ekm::Random(2).save_state(gathered_state);
+  ekm::Random sampler(7);
+  const std::size_t size = 300;
+  bool same = true;
+  for (int step = 0; step < 3; ++step) {
+    std::vector<double> rows(size * d), batch_weights(size);
+    for (std::size_t r = 0; r < size; ++r) {
+      const std::size_t i = sampler.next_index(m);
+      std::copy(data.begin() + static_cast<std::ptrdiff_t>(i * d), data.begin() + static_cast<std::ptrdiff_t>((i + 1) * d),
+                rows.begin() + static_cast<std::ptrdiff_t>(r * d));
+      batch_weights[r] = row_weights[i];
+    }
+    const auto by_hand =
+        ekm::mini_batch_step(rows.data(), size, d, batch_weights.data(), gathered.data(), seen_gathered.data(), k, true, 0.5, gathered_state, 1);
+    const auto drawn = ekm::sampled_mini_batch_step(data.data(), m, d, row_weights.data(), size, sampler_state, sampled.data(), seen_sampled.data(), k, true,
+                                                    0.5, sampled_state, 1);
+    same = same && drawn.inertia == by_hand.inertia && drawn.center_shift == by_hand.center_shift && drawn.reassigned == by_hand.reassigned;
+  }
+  std::uint32_t sampler_words[4];
+  sampler.save_state(sampler_words);
+  same = same && sampled == gathered && seen_sampled == seen_gathered && std::equal(sampler_words, sampler_words + 4, sampler_state) &&
+         std::equal(sampled_state, sampled_state + 4, gathered_state);
+  check(same, "sampled mini-batch step: the step on the rows and weights its sampler draws");
+
+  // Seeding from a generator kept as its words draws what the generator itself draws, and leaves
+  // the words where the generator stopped.
+  const ekm::SeedingHook no_hook;
+  for (ekm::Init init : {ekm::Init::kmeans_plus_plus, ekm::Init::kmeans_parallel, ekm::Init::random}) {
+    const ekm::Problem<double> p{data.data(), m, d, k, row_weights.data(), 1};
+    std::vector<double> from_words(k * d), from_generator(k * d);
+    std::uint32_t words[4], after[4];
+    ekm::Random(5).save_state(words);
+    ekm::seed_centers_from_state(p, init, words, from_words.data(), no_hook);
+    ekm::Random generator(5);
+    ekm::seed_centers(p, init, generator, from_generator.data(), no_hook, nullptr, 0);
+    generator.save_state(after);
+    check(from_words == from_generator && std::equal(words, words + 4, after), "seeding from the generator's words: the generator's centres and words");
+  }
 }
 
 }  // namespace
