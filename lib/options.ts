@@ -141,7 +141,9 @@ export const FIT_OPTIONS = {
   signal: {
     rule: { type: 'signal' },
     default: { text: 'none' },
-    help: 'an AbortSignal: the fit stops between iterations and throws or rejects with an AbortError',
+    help:
+      'an AbortSignal: the fit stops, natively within its current pass over the points (in milliseconds), and rejects with an ' +
+      'AbortError; in TypeScript between iterations and seeding steps',
   },
   onIteration: {
     rule: { type: 'function' },

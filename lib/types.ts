@@ -278,8 +278,9 @@ export interface KMeansOptions {
    */
   weights?: ArrayLike<number>;
   /**
-   * Aborts the fit between iterations (and, waiting for threads, at once); the call then throws or
-   * rejects with an `AbortError`.
+   * Aborts the fit: natively within the pass over the points it is in (milliseconds), in
+   * TypeScript between iterations and seeding steps, and at once while it waits for threads; the
+   * call then throws or rejects with an `AbortError`.
    * @default none
    * @example
    * await kmeans(points, 8, { signal: AbortSignal.timeout(5000) });

@@ -28,6 +28,7 @@
 #include "isa.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cfloat>
 #include <cmath>
 #include <cstddef>
@@ -248,7 +249,9 @@ class DistanceFilter {
   static constexpr std::size_t MIN_DIMENSIONS = 8;
   static constexpr std::size_t MIN_CENTERS = 4;
 
-  DistanceFilter(const T* data, std::size_t n, std::size_t d, int threads) : data_(data), d_(d), shift_(d, 0.0) {
+  // `cancel`, when given, makes scan_all stop early once it is set: the caller then throws.
+  DistanceFilter(const T* data, std::size_t n, std::size_t d, int threads, const std::atomic<bool>* cancel = nullptr)
+      : data_(data), d_(d), shift_(d, 0.0), cancel_(cancel) {
     if (n == 0 || d < MIN_DIMENSIONS || d >= (std::size_t{1} << 20)) return;
     std::vector<double> low(d, INFINITY), high(d, -INFINITY);
     const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
@@ -364,6 +367,8 @@ class DistanceFilter {
       const auto each = [&](std::size_t i, const FilterRow& row) { visit(i, row, mine); };
 #pragma omp for schedule(dynamic, 4)
       for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+        // A fit asked to stop skips the rest of a pass that takes seconds on millions of points.
+        if (cancel_ != nullptr && cancel_->load(std::memory_order_relaxed)) continue;
         const std::size_t start = static_cast<std::size_t>(b) * FILTER_BLOCK_ROWS, size = std::min(FILTER_BLOCK_ROWS, count - start);
         if (listed != nullptr) {
           scan_list(listed + start, size, scratch, each);
@@ -728,6 +733,7 @@ class DistanceFilter {
   const T* data_;
   std::size_t d_, k_ = 0;
   std::vector<double> shift_;
+  const std::atomic<bool>* cancel_;
   double point_reach_ = 0, beta_ = 0, eta_ = 0;
   bool enabled_ = false, usable_ = false, shifted_ = false;
   std::size_t stride_ = 0;  // centres per tile row: k rounded up to whole panels

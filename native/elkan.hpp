@@ -38,7 +38,7 @@ class ElkanAssigner {
  public:
   explicit ElkanAssigner(const Problem<T>& p)
       : p_(p), upper_(p.n), lower_(p.n * p.k), half_center_(p.k * p.k), half_nearest_(p.k), shifts_(p.k, 0.0),
-        moved_(p.k, 0.0), moved_generously_(p.k, 0.0), filter_(p.data, p.n, p.d, p.threads) {}
+        moved_(p.k, 0.0), moved_generously_(p.k, 0.0), filter_(p.data, p.n, p.d, p.threads, p.cancel) {}
 
   void assign(const T* centers, std::int32_t* labels) {
     const double* centers64 = centers_as_double_(centers, p_.k * p_.d);

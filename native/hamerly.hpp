@@ -23,7 +23,7 @@ template <class T>
 class HamerlyAssigner {
  public:
   explicit HamerlyAssigner(const Problem<T>& p)
-      : p_(p), upper_(p.n), lower_(p.n), half_nearest_(p.k), filter_(p.data, p.n, p.d, p.threads) {}
+      : p_(p), upper_(p.n), lower_(p.n), half_nearest_(p.k), filter_(p.data, p.n, p.d, p.threads, p.cancel) {}
 
   void assign(const T* centers, std::int32_t* labels) {
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);

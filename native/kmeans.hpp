@@ -41,8 +41,13 @@ FitResult<T> iterate(const Problem<T>& p, const Options& options, std::vector<T>
   FitResult<T> result;
   bool strict = false;
 
+  // An assignment asked to stop leaves its labels half done: nothing after it may read them.
+  const auto stop_if_asked = [&] {
+    if (options.cancel != nullptr && options.cancel->load()) throw Cancelled();
+  };
   for (std::size_t iteration = 1; iteration <= options.max_iterations; ++iteration) {
     assigner.assign(centers.data(), labels.data());
+    stop_if_asked();
     const UpdateOutcome outcome = updater.update(p, labels.data(), centers.data(), next.data());
     const std::size_t changed = outcome.changed;
     double center_shift = 0;
@@ -65,7 +70,10 @@ FitResult<T> iterate(const Problem<T>& p, const Options& options, std::vector<T>
     }
   }
   // The loop ended on moved centres: one more assignment so the labels match the returned centres.
-  if (!strict) assigner.assign(centers.data(), labels.data());
+  if (!strict) {
+    assigner.assign(centers.data(), labels.data());
+    stop_if_asked();
+  }
 
   const T* c = centers.data();
   const std::int32_t* l = labels.data();
@@ -86,6 +94,7 @@ FitResult<T> iterate(const Problem<T>& p, const Options& options, std::vector<T>
 template <class T>
 FitResult<T> fit(Problem<T> p, const Options& options, const T* explicit_centers, const Hooks& hooks) {
   p.threads = effective_threads(options.threads, p.n);
+  p.cancel = options.cancel;
   std::vector<T> unit_points, unit_centers;
   if (options.metric == Metric::cosine) {
     unit_points = normalized_rows(p.data, p.n, p.d, p.threads);

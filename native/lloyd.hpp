@@ -70,7 +70,7 @@ void nearest_centers(const T* data, std::size_t n, std::size_t d, const double* 
 template <class T>
 class LloydAssigner {
  public:
-  explicit LloydAssigner(const Problem<T>& p) : p_(p), filter_(p.data, p.n, p.d, p.threads) {}
+  explicit LloydAssigner(const Problem<T>& p) : p_(p), filter_(p.data, p.n, p.d, p.threads, p.cancel) {}
 
   void assign(const T* centers, std::int32_t* labels) {
     const double* centers64 = centers_as_double_(centers, p_.k * p_.d);

@@ -54,6 +54,9 @@ class SeedingProgress {
 
   void finish() { advance(total_ - done_); }
 
+  // The flag check() reads, for the passes that stop within (DistanceFilter).
+  const std::atomic<bool>* cancel_flag() const { return cancel_; }
+
  private:
   const SeedingHook& hook_;
   const std::atomic<bool>* cancel_;
@@ -150,7 +153,7 @@ void kmeans_plus_plus_centers(const Problem<T>& p, Random& rng, T* centers, Seed
   std::vector<double> partial(static_cast<std::size_t>(blocks) * trials);
   std::vector<double> reach(trials * k);  // per candidate and chosen centre: half their distance, less a margin
   std::vector<double> reach_all(k);      // per chosen centre: the least reach over the candidates
-  DistanceFilter<T> filter(p.data, n, d, threads);
+  DistanceFilter<T> filter(p.data, n, d, threads, progress.cancel_flag());
   std::vector<double> trial_rows(trials * d);
   std::vector<std::uint32_t> nearer(n, 0);  // per point: the candidates that may be nearer than its nearest centre
   for (std::size_t c = 1; c < k; ++c) {
@@ -318,8 +321,10 @@ void kmeans_parallel_centers(const Problem<T>& p, Random& rng, T* centers, Seedi
 
   std::vector<double> closest(n, INFINITY);
   std::vector<std::uint32_t> nearest(n, 0);
-  DistanceFilter<T> filter(p.data, n, d, threads);
+  // Each pass through the filter stops early when the fit is asked to stop, and check() then throws.
+  DistanceFilter<T> filter(p.data, n, d, threads, progress.cancel_flag());
   nearer_candidates(p, filter, chosen, 0, closest, nearest);
+  progress.check();
   const auto mass = [&](std::size_t i) { return p.weight(i) * closest[i]; };
 
   const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>(block_count(n));
@@ -341,6 +346,7 @@ void kmeans_parallel_centers(const Problem<T>& p, Random& rng, T* centers, Seedi
       const std::size_t first = chosen.size();
       for (const std::vector<std::uint32_t>& mine : sampled) chosen.insert(chosen.end(), mine.begin(), mine.end());
       nearer_candidates(p, filter, chosen, first, closest, nearest);
+      progress.check();
     }
     progress.advance();
   }
@@ -354,6 +360,7 @@ void kmeans_parallel_centers(const Problem<T>& p, Random& rng, T* centers, Seedi
       if (potential > 0) {
         chosen.push_back(static_cast<std::uint32_t>(draw_proportional(n, block_sums(n, threads, mass), potential, mass, rng)));
         nearer_candidates(p, filter, chosen, chosen.size() - 1, closest, nearest);
+        progress.check();
       } else {
         while (taken[unused]) ++unused;
         chosen.push_back(static_cast<std::uint32_t>(unused));

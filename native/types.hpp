@@ -22,6 +22,7 @@ struct Problem {
   std::size_t k;
   const double* weights;  // nullptr: every weight is 1
   int threads;
+  const std::atomic<bool>* cancel = nullptr;  // Options::cancel, for the passes that check it within
 
   const T* row(std::size_t i) const { return data + i * d; }
   double weight(std::size_t i) const { return weights ? weights[i] : 1.0; }
@@ -42,8 +43,9 @@ struct Options {
   Algorithm algorithm = Algorithm::elkan;
   Metric metric = Metric::euclidean;
   int threads = 1;
-  // Set from another thread to stop the fit: checked after every iteration, every k-means++
-  // centre and every k-means|| round, where the fit then throws Cancelled.
+  // Set from another thread to stop the fit: the distance filter's passes skip their remaining
+  // blocks once it is set, and it is checked after every assignment, every k-means++ centre and
+  // every pass of k-means||, where the fit then throws Cancelled.
   const std::atomic<bool>* cancel = nullptr;
 };
 

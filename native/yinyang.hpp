@@ -120,7 +120,7 @@ template <class T>
 class YinyangAssigner {
  public:
   explicit YinyangAssigner(const Problem<T>& p)
-      : p_(p), upper_(p.n), global_(p.n), half_nearest_(p.k), filter_(p.data, p.n, p.d, p.threads) {}
+      : p_(p), upper_(p.n), global_(p.n), half_nearest_(p.k), filter_(p.data, p.n, p.d, p.threads, p.cancel) {}
 
   void assign(const T* centers, std::int32_t* labels) {
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(p_.n);

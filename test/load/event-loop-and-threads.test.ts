@@ -12,6 +12,8 @@ import { gaussianBlobs } from '../helpers.js';
 /** Data for fits of a few hundred milliseconds to seconds on a 2-core machine: 100 000 × 16, k = 128. */
 const BIG = gaussianBlobs(42, 100_000, 16, 128, 4, Float32Array);
 const BIG_OPTIONS = { seed: 1, tolerance: 0, maxIterations: 10, init: 'random' as const };
+/** 1 000 000 × 16 float32 for k = 2000: one pass over it, seeding round or assignment, takes seconds. */
+const MILLION = gaussianBlobs(43, 1_000_000, 16, 2000, 4, Float32Array);
 
 function threadCount(): number {
   const status = readFileSync('/proc/self/status', 'utf8');
@@ -62,6 +64,24 @@ describe('asynchronous native fits, timed', () => {
     ).rejects.toMatchObject({ name: 'AbortError' });
     expect(iterations).toBe(0);
     expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it.each([
+    ['a k-means|| round', { init: 'k-means||' }],
+    ["Lloyd's assignment", { init: 'random', algorithm: 'lloyd' }],
+  ] as const)('stop within %s over a million points when aborted (native)', async (name, options) => {
+    // Each pass compares 1 000 000 points with up to 4000 centres: seconds on two cores, which the
+    // abort must not wait out.
+    const controller = new AbortController();
+    let aborted = 0;
+    setTimeout(() => {
+      aborted = performance.now();
+      controller.abort();
+    }, 300);
+    await expect(kmeans(MILLION, 2000, { seed: 1, backend: 'native', signal: controller.signal, ...options })).rejects.toMatchObject({ name: 'AbortError' });
+    const waited = performance.now() - aborted;
+    console.log(`abort within ${name}: rejected ${waited.toFixed(0)} ms after the signal`);
+    expect(waited).toBeLessThan(500);
   });
 
   it('run 16 concurrent fits within a bounded thread count (their results: async-fits.test.ts)', async () => {
