@@ -14,6 +14,13 @@ export const ELKAN_MIN_DIMENSIONS = 16;
 export const ELKAN_MIN_CENTERS = 32;
 
 /**
+ * Where the TypeScript Yinyang beats Hamerly below ELKAN_MIN_DIMENSIONS: from k = 256 (0.64× of
+ * Hamerly's time at d = 2, 0.70× at d = 8; n = 20 000, one thread, run to tolerance 1e-4,
+ * `npx tsx bench/algorithm-grid.ts --backend js`); at k ≤ 64 Hamerly was 1.2–2.3× faster.
+ */
+export const JS_YINYANG_MIN_CENTERS = 256;
+
+/**
  * The cost, k (2 + ln k) n d (greedy k-means++'s distance terms: 2 + ⌊ln k⌋ candidates for each of
  * k centres, each measured against n points of d values), above which `init: 'auto'` takes
  * k-means|| instead of k-means++. Natively on one core, k-means++ seeded 4.3 to 9 × 10⁹ of that

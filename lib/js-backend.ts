@@ -1,5 +1,5 @@
 import { types } from 'node:util';
-import { ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS } from './algorithm-choice.js';
+import { ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS, JS_YINYANG_MIN_CENTERS } from './algorithm-choice.js';
 import { type Backend, type FitHooks, type FitRequest, type FitShape, abortError, kmeansParallelCandidates } from './backend.js';
 import type { Floats } from './core/distance.js';
 import * as kmeans from './core/kmeans.js';
@@ -111,6 +111,12 @@ function fitBytes(shape: FitShape): number {
   return Math.ceil(held + Math.max(setup, seeding, iterating, result));
 }
 
+/** The algorithms lib/core/ runs fastest first for the shape, memory aside (lib/algorithm-choice.ts has the measurements). */
+export function jsAlgorithmPreference(_n: number, d: number, k: number): Algorithm[] {
+  if (d >= ELKAN_MIN_DIMENSIONS && k >= ELKAN_MIN_CENTERS) return ['elkan', 'hamerly'];
+  return d < ELKAN_MIN_DIMENSIONS && k >= JS_YINYANG_MIN_CENTERS ? ['yinyang', 'hamerly'] : ['hamerly'];
+}
+
 /**
  * The pure TypeScript backend: the reference algorithms of lib/core/ on the calling thread, behind
  * the Backend interface. The reference implementation and the fallback.
@@ -132,7 +138,7 @@ export const jsBackend: Backend = {
   },
   boundsBytes,
   fitBytes,
-  algorithmPreference: (_n, d, k) => (d >= ELKAN_MIN_DIMENSIONS && k >= ELKAN_MIN_CENTERS ? ['elkan', 'hamerly'] : ['hamerly']),
+  algorithmPreference: jsAlgorithmPreference,
   predict(data, n, d, centers, k) {
     return kmeans.predict(data, n, d, centers, k);
   },

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { DEFAULT_MEMORY_BUDGET, ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS, KMEANS_PARALLEL_MIN_COST } from './algorithm-choice.js';
+import { DEFAULT_MEMORY_BUDGET, ELKAN_MIN_CENTERS, ELKAN_MIN_DIMENSIONS, JS_YINYANG_MIN_CENTERS, KMEANS_PARALLEL_MIN_COST } from './algorithm-choice.js';
 import type { Caller, OptionName } from './caller.js';
 import type { Algorithm, BackendName, InitMethod, KMeansOptions, Metric, MiniBatchKMeansOptions, MiniBatchModelOptions } from './types.js';
 
@@ -97,7 +97,8 @@ export const FIT_OPTIONS = {
     help:
       'the exact algorithm: elkan (n × k bounds), hamerly (n bounds), yinyang (n × k / 40 bounds, for many centres) ' +
       'or lloyd (none); auto takes the fastest for the shape on the backend, as measured (docs/algorithm-choice.md; ' +
-      `TypeScript: Elkan from ${ELKAN_MIN_DIMENSIONS} dimensions and ${ELKAN_MIN_CENTERS} centres, else Hamerly) whose fit fits memoryBudget, ` +
+      `TypeScript: Elkan from ${ELKAN_MIN_DIMENSIONS} dimensions and ${ELKAN_MIN_CENTERS} centres, Yinyang below ${ELKAN_MIN_DIMENSIONS} dimensions ` +
+      `from ${JS_YINYANG_MIN_CENTERS} centres, else Hamerly) whose fit fits memoryBudget, ` +
       'else the next fastest, else Lloyd',
     cliValue: 'NAME',
   },

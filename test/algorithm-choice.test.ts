@@ -23,6 +23,8 @@ describe("algorithm: 'auto'", () => {
     expect(kmeansSync(gaussianBlobs(1, 3000, 2, 300), 300, { seed: 1, backend: 'native', init: 'random' }).algorithm).toBe('yinyang');
     expect(kmeansSync(gaussianBlobs(1, 300, 16, 32), 32, { seed: 1, backend: 'js' }).algorithm).toBe('elkan');
     expect(kmeansSync(gaussianBlobs(1, 300, 8, 32), 32, { seed: 1, backend: 'js' }).algorithm).toBe('hamerly');
+    expect(kmeansSync(gaussianBlobs(1, 3000, 2, 300), 300, { seed: 1, backend: 'js', init: 'random', maxIterations: 2 }).algorithm).toBe('yinyang');
+    expect(chooseAlgorithm('auto', shape(200_000, 32, 256), jsBackend, 1e12)).toBe('elkan');
     expect(kmeansSync(gaussianBlobs(1, 300, 32, 4), 16, { seed: 1 }).algorithm).toBe('hamerly');
     expect(chooseAlgorithm('auto', shape(200_000, 128, 1024), native, 1e12)).toBe('yinyang');
     expect(chooseAlgorithm('auto', shape(200_000, 384, 256), native, 1e12)).toBe('yinyang');
