@@ -344,19 +344,10 @@ class YinyangAssigner {
     scratch.begins[failed] = static_cast<std::uint32_t>(count);
     if (count > most) return true;
 
-    // The nearest: by squared distance, ties to the lowest index, as Lloyd's.
-    std::size_t best = label;
-    double best_squared = own_squared;
     const std::uint32_t* candidates = scratch.candidates.data();
     double* squared = scratch.squared.data();
-    std::size_t next = 0;
-    for_each_listed_distance(x, centers, d, candidates, count, [&](std::size_t c, double dist) {
-      squared[next++] = dist;
-      if (dist < best_squared || (dist == best_squared && c < best)) {
-        best = c;
-        best_squared = dist;
-      }
-    });
+    double best_squared = own_squared;
+    const std::size_t best = nearest_listed(x, centers, candidates, count, label, best_squared, squared);
 
     // New bounds for the groups that failed: their measured centres other than the new label, and
     // their old bound where the local filter skipped some.
@@ -387,7 +378,7 @@ class YinyangAssigner {
   // rest. Returns true, leaving the point to scan_filtered, where more than `most` centres fail.
   bool update_point_filtered(std::size_t i, const double* x, const double* centers, double own_squared, double reach, std::int32_t* labels, Scratch& scratch,
                              std::size_t most) {
-    const std::size_t d = p_.d, t = groups_.count();
+    const std::size_t t = groups_.count();
     const std::size_t label = static_cast<std::size_t>(labels[i]);
     float* lower = &lower_[i * t];
     std::uint32_t* failing = scratch.failed.data();
@@ -425,18 +416,9 @@ class YinyangAssigner {
       if (m != own_position) candidates[kept++] = groups_.members[m];
     }
     count = kept;
-    // The nearest: by squared distance, ties to the lowest index, as Lloyd's.
-    std::size_t best = label;
-    double best_squared = own_squared;
     double* squared = scratch.squared.data();
-    std::size_t next = 0;
-    for_each_listed_distance(x, centers, d, candidates, count, [&](std::size_t c, double dist) {
-      squared[next++] = dist;
-      if (dist < best_squared || (dist == best_squared && c < best)) {
-        best = c;
-        best_squared = dist;
-      }
-    });
+    double best_squared = own_squared;
+    const std::size_t best = nearest_listed(x, centers, candidates, count, label, best_squared, squared);
     // Each failing group's bound afresh: the fast lower bound of its unmeasured centres, then its
     // measured ones other than the new label.
     for (std::size_t f = 0; f < failed; ++f) {
@@ -461,6 +443,22 @@ class YinyangAssigner {
     upper_[i] = std::sqrt(best_squared);
     global_[i] = least_group_bound(lower);
     return false;
+  }
+
+  // The nearest of the point's centre `label` (at squared distance best_squared) and the listed
+  // candidates, by squared distance, ties to the lowest index, as Lloyd's: returns it, with
+  // best_squared its squared distance and squared[l] that of candidates[l].
+  std::size_t nearest_listed(const double* x, const double* centers, const std::uint32_t* candidates, std::size_t count, std::size_t label, double& best_squared,
+                             double* squared) const {
+    std::size_t best = label, next = 0;
+    for_each_listed_distance(x, centers, p_.d, candidates, count, [&](std::size_t c, double dist) {
+      squared[next++] = dist;
+      if (dist < best_squared || (dist == best_squared && c < best)) {
+        best = c;
+        best_squared = dist;
+      }
+    });
+    return best;
   }
 
   // The least of a point's group bounds, loosened by every shift since each was stored (the stored

@@ -52,10 +52,11 @@ interface Input {
   image: DecodedImage | undefined;
 }
 
-/** What --columns and a --weights column make of the input's columns; undefined: every column is a feature. */
-function columnChoice(args: CliArgs): ColumnChoice | undefined {
+/** How the input is read: its format flags, and what --columns and a --weights column make of its columns. */
+function inputOptions(args: CliArgs): ReadPointsOptions {
   const weightColumn = args.weights !== undefined && 'column' in args.weights ? args.weights.column : undefined;
-  return args.columns === undefined && weightColumn === undefined ? undefined : { spec: args.columns, weight: weightColumn };
+  const columns: ColumnChoice | undefined = args.columns === undefined && weightColumn === undefined ? undefined : { spec: args.columns, weight: weightColumn };
+  return { format: args.format, delimiter: args.delimiter, header: args.header, dims: args.dims, dtype: args.dtype, columns };
 }
 
 async function readInput(args: CliArgs, io: CliIO, progress: Progress): Promise<Input> {
@@ -66,14 +67,7 @@ async function readInput(args: CliArgs, io: CliIO, progress: Progress): Promise<
   const source = await openInput(args.input, io);
   const observed = observeSource(source, (bytes) => progress.read(bytes, source.size, source.name), io.signal);
   try {
-    const points = await readPoints(observed, {
-      format: args.format,
-      delimiter: args.delimiter,
-      header: args.header,
-      dims: args.dims,
-      dtype: args.dtype,
-      columns: columnChoice(args),
-    });
+    const points = await readPoints(observed, inputOptions(args));
     return { points, image: undefined };
   } finally {
     progress.clear();
@@ -255,14 +249,7 @@ async function runMiniBatch(args: CliArgs, size: number, outputs: OutputPlan, io
   if (outputs.labels && args.input === '-') throw new UsageError('--mini-batch reads the input twice to write labels, so it needs a file, not standard input');
   const { init: initFlag, seed, backend, threads } = args.fit;
   const init = typeof initFlag === 'object' ? await readInit(initFlag.file, io) : initFlag;
-  const read: ReadPointsOptions = {
-    format: args.format,
-    delimiter: args.delimiter,
-    header: args.header,
-    dims: args.dims,
-    dtype: args.dtype,
-    columns: columnChoice(args),
-  };
+  const read = inputOptions(args);
   // The fitting pass shows batches fitted and bytes read (the step count is unknown until the file ends); the labelling pass, bytes read.
   let firstPass = { bytes: 0, total: undefined as number | undefined };
   const passes = async function* (fitting: boolean): AsyncGenerator<Batch, string> {
