@@ -103,8 +103,11 @@ export interface Backend {
    * `algorithm: 'auto'` takes the first whose fit fits the budget (lib/algorithm-choice.ts).
    */
   algorithmPreference(n: number, d: number, k: number): Algorithm[];
-  /** Centres are float64 whatever the points' element type, so float32 points meet the centroids as given. */
-  predict(data: Floats, n: number, d: number, centers: Float64Array, k: number): Int32Array;
+  /**
+   * Centres are float64 whatever the points' element type, so float32 points meet the centroids as
+   * given. `threads`: the most to take (the caller's `threads` option), else all the backend has.
+   */
+  predict(data: Floats, n: number, d: number, centers: Float64Array, k: number, threads?: number): Int32Array;
   /** Distance (not squared) from every point to every centre, n rows of k: the square roots of the exact double distances. */
   transform(data: Floats, n: number, d: number, centers: Float64Array, k: number): Float64Array;
   /**
@@ -129,7 +132,16 @@ export interface Backend {
    * Σ w_i ‖x_i − c_labels[i]‖² (weights null for all 1), in the blocked order of
    * lib/core/parallel.ts, against the k float64 centres: the inertia of points under their labels.
    */
-  inertiaOfLabels(data: Floats, n: number, d: number, weights: Float64Array | null, centers: Float64Array, k: number, labels: Int32Array): number;
+  inertiaOfLabels(
+    data: Floats,
+    n: number,
+    d: number,
+    weights: Float64Array | null,
+    centers: Float64Array,
+    k: number,
+    labels: Int32Array,
+    threads?: number,
+  ): number;
   /**
    * One mini-batch step on the calling thread (lib/core/minibatch.ts): `centers`, `counts` and the
    * generator's words `rngState` are updated in place, bit for bit alike on every backend.

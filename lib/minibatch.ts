@@ -198,12 +198,12 @@ export class MiniBatchKMeans {
   /** Labels of points already checked, with the model's dimension. */
   #labels(points: NormalizedMatrix): Int32Array {
     const [data, scaled] = exactlyScaledPair(points.data, this.#fitted());
-    return this.#backend.predict(data, points.n, points.d, scaled, this.k);
+    return this.#backend.predict(data, points.n, points.d, scaled, this.k, this.#threads);
   }
 
   #labelsAndInertia(points: NormalizedMatrix, weights: Float64Array | null): { labels: Int32Array; inertia: number } {
     const labels = this.#labels(points);
-    return { labels, inertia: this.#backend.inertiaOfLabels(points.data, points.n, points.d, weights, this.#fitted(), this.k, labels) };
+    return { labels, inertia: this.#backend.inertiaOfLabels(points.data, points.n, points.d, weights, this.#fitted(), this.k, labels, this.#threads) };
   }
 
   #fitted(): Float64Array {

@@ -223,8 +223,8 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     boundsBytes: nativeBoundsBytes,
     fitBytes: nativeFitBytes,
     algorithmPreference: nativeAlgorithmPreference,
-    predict(data, n, d, centers, k) {
-      return binding.predict(data, n, d, centers, k, binding.maxThreads);
+    predict(data, n, d, centers, k, threads = binding.maxThreads) {
+      return binding.predict(data, n, d, centers, k, threads);
     },
     transform(data, n, d, centers, k) {
       return binding.transform(data, n, d, centers, k, binding.maxThreads);
@@ -232,8 +232,8 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     seedCenters(data, n, d, k, weights, init, rngState, centers, threads, report) {
       binding.seedCenters(data, n, d, k, weights, init, rngState, centers, report ? (_run, done, total) => report(done, total) : null, threads);
     },
-    inertiaOfLabels(data, n, d, weights, centers, k, labels) {
-      return binding.inertiaOfLabels(data, n, d, weights, centers, k, labels, binding.maxThreads);
+    inertiaOfLabels(data, n, d, weights, centers, k, labels, threads = binding.maxThreads) {
+      return binding.inertiaOfLabels(data, n, d, weights, centers, k, labels, threads);
     },
     miniBatchStep(...step) {
       return binding.miniBatchStep(...step);
