@@ -89,6 +89,9 @@ export interface NativeBinding {
   readonly openmp: boolean;
   /** The thread budget's capacity: OpenMP's default thread count (omp_get_max_threads), 1 without OpenMP. */
   readonly maxThreads: number;
-  /** The build variant of the core chosen for this CPU: 'generic' or 'avx2' (ELKAN_KMEANS_ISA asks for one). */
+  /**
+   * The build variant of the core chosen for this CPU: 'generic', 'avx2', or 'avx512bf16' (the AVX2
+   * build whose distance filter measures in bfloat16 first). ELKAN_KMEANS_ISA asks for one.
+   */
   readonly isa: string;
 }

@@ -884,7 +884,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("threadBudget", Napi::Function::New(env, BudgetState, "threadBudget"));
   exports.Set("openmp", Napi::Boolean::New(env, ekm::has_openmp()));
   exports.Set("maxThreads", Napi::Number::New(env, budget().capacity()));
-  exports.Set("isa", Napi::String::New(env, ekm::kernels().isa));
+  exports.Set("isa", Napi::String::New(env, ekm::isa_name()));
   return exports;
 }
 

@@ -39,12 +39,17 @@ struct Kernels {
   // The mini-batch model's initial centres (native/seeding.hpp seed_centers_from_state): the
   // points, the method, the random generator's four words (advanced in place), the centres, the
   // seeding reports (as run 0).
+  // Whether the variant's distance filter takes the bfloat16 tiles on this CPU (native/bf16_tiles.hpp).
+  bool (*bf16_tiles)();
   void (*seed_centers_float)(const Problem<float>&, Init, std::uint32_t*, float*, const SeedingHook&);
   void (*seed_centers_double)(const Problem<double>&, Init, std::uint32_t*, double*, const SeedingHook&);
 };
 
 // The variant for this CPU, chosen once. The environment variable ELKAN_KMEANS_ISA (generic,
-// avx2) asks for a variant, for comparing them; one the CPU lacks is never chosen.
+// avx2, avx512bf16) asks for a variant, for comparing them; one the CPU lacks is never chosen.
 const Kernels& kernels();
+
+// The chosen variant's name: 'avx512bf16' where it is the AVX2 one with the bfloat16 tiles.
+const char* isa_name();
 
 }  // namespace ekm

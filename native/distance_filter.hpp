@@ -41,6 +41,7 @@
 #include <immintrin.h>
 #endif
 
+#include "bf16_tiles.hpp"
 #include "distance.hpp"
 
 namespace ekm {
@@ -297,13 +298,24 @@ class DistanceFilter {
     const double gamma = dd * u / (1 - dd * u);
     beta_ = 1.01 * (gamma + 32 * u + (dd + 8) * 0x1p-50);
     eta_ = (8 * dd + 64) * 0x1p-149;
+    // The coarse tier's (native/bf16_tiles.hpp): two roundings per pair of columns, and the
+    // products of bfloat16 values, up to (1 + 2^-8)² the float32 ones'.
+    const double gamma2 = 2 * dd * u / (1 - 2 * dd * u);
+    coarse_beta_ = 1.01 * (gamma2 * (1 + 0x1p-6) + 32 * u + (dd + 8) * 0x1p-50);
+    coarse_eta_ = 4 * dd * 0x1p-126 + eta_;
+    coarse_ = bf16_tiles_available();
     enabled_ = true;
   }
+
+  // Whether nearest_all may take the coarse tier (native/bf16_tiles.hpp) where the CPU has it;
+  // for comparing the tiers.
+  void allow_coarse(bool allowed) { coarse_ = allowed && bf16_tiles_available(); }
 
   // Packs the centres (k × d, double) into panels for the tiles. Returns usable().
   bool set_centers(const double* centers, std::size_t k) {
     k_ = k;
     usable_ = false;
+    coarse_packed_ = false;
     if (!enabled_ || k < MIN_CENTERS) return false;
     few_ = k <= FILTER_FEW;
     const std::size_t d = d_, width = few_ ? FILTER_FEW : FILTER_PANEL, panels = (k + width - 1) / width;
@@ -331,10 +343,14 @@ class DistanceFilter {
       slack_[c] = round_up(beta_ * norm);
     }
     usable_ = true;
+    if (coarse_ && coarse_worth_ && !few_ && k >= COARSE_MIN_CENTERS) pack_coarse(k);
     return true;
   }
 
   bool usable() const { return usable_; }
+
+  // Whether the last set_centers packed the centres for the coarse tier.
+  bool coarse_packed() const { return coarse_packed_; }
 
   // Runs the filter over points [begin, end) (any range; callers choose blocks) and calls
   // visit(i, row) for each point in order.
@@ -377,6 +393,39 @@ class DistanceFilter {
         }
       }
     }
+  }
+
+  // visit(i, candidates, count, CandidateScratch<T>&) for every point i of 0 to count − 1, with
+  // every centre that may be (or tie with) its nearest, in index order: nearest_candidates'
+  // answer, through the coarse tier where the centres were packed for it. Needs usable().
+  template <class Visit>
+  void nearest_all(std::size_t count, int threads, Visit visit) {
+    if (!coarse_packed_) {
+      scan_all(count, nullptr, threads, [&](std::size_t i, const FilterRow& row, CandidateScratch<T>& mine) {
+        visit(i, mine.candidates.data(), nearest_candidates(row, mine.candidates.data()), mine);
+      });
+      return;
+    }
+#ifdef EKM_BF16_TILES
+    const std::ptrdiff_t blocks = static_cast<std::ptrdiff_t>((count + BF16_BLOCK_ROWS - 1) / BF16_BLOCK_ROWS);
+    std::size_t measured = 0;
+#pragma omp parallel num_threads(threads) reduction(+ : measured)
+    {
+      CoarseScratch scratch;
+      CandidateScratch<T> mine(k_);
+#pragma omp for schedule(dynamic, 4)
+      for (std::ptrdiff_t b = 0; b < blocks; ++b) {
+        if (cancel_ != nullptr && cancel_->load(std::memory_order_relaxed)) continue;
+        const std::size_t start = static_cast<std::size_t>(b) * BF16_BLOCK_ROWS, size = std::min(BF16_BLOCK_ROWS, count - start);
+        measured += coarse_block(start, size, scratch, [&](std::size_t i, const std::uint32_t* candidates, std::size_t found) {
+          visit(i, candidates, found, mine);
+        });
+      }
+    }
+    // Where the coarse bound leaves several candidates a point (centres packed within a fraction
+    // of a percent of each other), the float32 tiles are faster: the rest of the fit keeps to them.
+    if (measured > COARSE_MAX_CANDIDATES * count) coarse_worth_ = false;
+#endif
   }
 
   // Writes to `out` every centre that may be (or tie with) the nearest to the point, in index
@@ -570,6 +619,89 @@ class DistanceFilter {
   }
 
  private:
+  // The coarse tier serves from this many centres (two panels); below, the float32 tiles' scan is
+  // as short as the coarse one's.
+  static constexpr std::size_t COARSE_MIN_CENTERS = 64;
+  // Candidates a point, on average, above which the coarse tier costs more than it saves.
+  static constexpr std::size_t COARSE_MAX_CANDIDATES = 4;
+
+  // A thread's working memory for coarse_block.
+  struct CoarseScratch {
+    std::vector<std::uint32_t> words;
+    std::vector<float> row, low, least;
+    std::vector<double> rounding;  // e_x² of each point of the block
+    std::vector<std::uint32_t> candidates;
+  };
+
+  // The centres as the coarse tier reads them: bfloat16 pairs of columns in panels of BF16_PANEL,
+  // with their norms less their slack and twice the slack; the padding's norms are infinite.
+  void pack_coarse(std::size_t k) {
+    const std::size_t d = d_, pairs = (d + 1) / 2, panels = (k + BF16_PANEL - 1) / BF16_PANEL;
+    coarse_stride_ = panels * BF16_PANEL;
+    coarse_pairs_ = pairs;
+    coarse_centers_.assign(panels * pairs * BF16_PANEL * 2, 0);
+    coarse_lows_.assign(coarse_stride_, INFINITY);
+    coarse_gaps_.assign(coarse_stride_, 0.0f);
+    for (std::size_t c = 0; c < k; ++c) {
+      std::uint16_t* panel = &coarse_centers_[(c / BF16_PANEL) * pairs * BF16_PANEL * 2];
+      const float* rows = &packed_[(c / FILTER_PANEL) * d * FILTER_PANEL + c % FILTER_PANEL];
+      double rounding = 0;
+      for (std::size_t j = 0; j < d; ++j) {
+        const float v = rows[j * FILTER_PANEL], rounded = to_bf16(v);
+        const double error = static_cast<double>(v) - static_cast<double>(rounded);
+        rounding += error * error;
+        panel[(j / 2) * BF16_PANEL * 2 + (c % BF16_PANEL) * 2 + j % 2] = bf16_bits(rounded);
+      }
+      const double norm = norms64_[c];
+      const float slack = round_up(((coarse_beta_ + BF16_ALPHA) * norm + rounding / BF16_ALPHA) * (1 + 0x1p-40));
+      coarse_lows_[c] = norms_[c] - slack;
+      coarse_gaps_[c] = 2 * slack;
+    }
+    coarse_packed_ = true;
+  }
+
+#ifdef EKM_BF16_TILES
+  // The coarse tier over points [start, start + count): found(i, candidates, count) for each, in
+  // order. Returns how many candidates it found in all.
+  template <class Found>
+  std::size_t coarse_block(std::size_t start, std::size_t count, CoarseScratch& scratch, Found found) const {
+    constexpr std::size_t MR = BF16_TILE_ROWS;
+    const std::size_t d = d_, pairs = coarse_pairs_, stride = coarse_stride_, tiles = (count + MR - 1) / MR;
+    scratch.words.resize(tiles * pairs * MR);
+    scratch.low.resize(tiles * MR * stride);
+    scratch.least.assign(tiles * MR * 16, INFINITY);
+    scratch.rounding.resize(tiles * MR);
+    scratch.candidates.resize(stride);
+    // The row as the tiles see it, zeros past its end to the next 16 values.
+    scratch.row.assign((d + 15) / 16 * 16, 0.0f);
+    float* row = scratch.row.data();
+    for (std::size_t t = 0; t < tiles; ++t) {
+      for (std::size_t m = 0; m < MR; ++m) {
+        // The padding repeats a point, whose results are never read.
+        const T* x = data_ + (start + std::min(t * MR + m, count - 1)) * d;
+        for (std::size_t j = 0; j < d; ++j) row[j] = tile_value(x, j);
+        scratch.rounding[t * MR + m] = bf16_pairs(row, pairs, &scratch.words[t * pairs * MR + m], MR);
+      }
+    }
+    bf16_block(scratch.words.data(), tiles, pairs, coarse_centers_.data(), stride / BF16_PANEL, coarse_lows_.data(), coarse_gaps_.data(),
+               scratch.low.data(), stride, scratch.least.data());
+    std::size_t total = 0;
+    for (std::size_t m = 0; m < count; ++m) {
+      const std::size_t i = start + m;
+      const float* lanes = &scratch.least[m * 16];
+      float least = lanes[0];
+      for (std::size_t l = 1; l < 16; ++l) least = std::min(least, lanes[l]);
+      const double norm = point_norms_[i];
+      const double point = (coarse_beta_ + BF16_ALPHA * (1 + 0x1p-6)) * norm + scratch.rounding[m] / BF16_ALPHA * (1 + 0x1p-40) + coarse_eta_;
+      const float limit = round_up(static_cast<double>(least) + 2 * point * (1 + 0x1p-40) + std::abs(static_cast<double>(least)) * 0x1p-50);
+      const std::size_t candidates = bf16_at_most(&scratch.low[m * stride], stride, limit, scratch.candidates.data());
+      total += candidates;
+      found(i, scratch.candidates.data(), candidates);
+    }
+    return total;
+  }
+#endif
+
   static float round_up(double x) {
     float f = static_cast<float>(x);
     if (static_cast<double>(f) < x) f = std::nextafter(f, INFINITY);
@@ -741,6 +873,13 @@ class DistanceFilter {
   std::vector<double> point_norms_;
   std::vector<float> packed_, norms_, slack_;
   std::vector<double> norms64_;
+  // The coarse tier: whether the CPU and caller allow it, whether it has paid so far in this fit,
+  // and the centres packed for it at the last set_centers.
+  bool coarse_ = false, coarse_worth_ = true, coarse_packed_ = false;
+  double coarse_beta_ = 0, coarse_eta_ = 0;
+  std::size_t coarse_stride_ = 0, coarse_pairs_ = 0;
+  std::vector<std::uint16_t> coarse_centers_;
+  std::vector<float> coarse_lows_, coarse_gaps_;  // fl(n_c − slack_c) and 2 slack_c
 };
 
 }  // namespace EKM_ISA

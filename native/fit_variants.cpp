@@ -27,6 +27,7 @@ const Kernels EKM_JOIN(kernels_, EKM_ISA) = {
     &sampled_mini_batch_step<double>,
     &inertia_of_labels<float>,
     &inertia_of_labels<double>,
+    &bf16_tiles_available,
     &seed_centers_from_state<float>,
     &seed_centers_from_state<double>,
 };

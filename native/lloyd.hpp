@@ -61,9 +61,8 @@ void nearest_centers(const T* data, std::size_t n, std::size_t d, const double* 
     }
     return;
   }
-  filter.scan_all(n, nullptr, threads, [&](std::size_t i, const FilterRow& fast, CandidateScratch<T>& mine) {
-    const std::size_t count = filter.nearest_candidates(fast, mine.candidates.data());
-    labels[i] = nearest_candidate(mine.row(data + i * d, d), centers, d, mine.candidates.data(), count);
+  filter.nearest_all(n, threads, [&](std::size_t i, const std::uint32_t* candidates, std::size_t count, CandidateScratch<T>& mine) {
+    labels[i] = nearest_candidate(mine.row(data + i * d, d), centers, d, candidates, count);
   });
 }
 

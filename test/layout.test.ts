@@ -15,6 +15,7 @@ const NATIVE_ONLY: Record<string, string> = {
   'dispatch.hpp': 'picks the build of the core for this CPU at run time; there is one TypeScript build',
   'distance_filter.hpp':
     'fast float32 distances that only choose which centres to measure exactly; the TypeScript reference measures every distance, and its results are the ones the filter must reproduce',
+  'bf16_tiles.hpp': "the distance filter's bfloat16 tier, AVX-512 BF16 instructions the TypeScript reference has no use for",
   'thread_budget.hpp': 'shares OpenMP threads among the fits of a process; the TypeScript backend runs on the calling thread',
 };
 

@@ -202,17 +202,21 @@ void accelerated_match_lloyd_on_ties() {
 
 // The distance filter against measuring every centre: midpoints of pairs of centres (exact ties
 // in double, rounded products in float32), some moved by one unit in the last place, columns of
-// very different magnitude, data far from the origin; float and double, 1 and 2 threads. The
-// filter must be in use in most cases, or this test would test nothing.
+// very different magnitude, data far from the origin or so near 0 that products underflow; float
+// and double, 1 and 2 threads, the float32 tiles and (where the CPU has AVX-512 BF16) the coarse
+// bfloat16 ones. Each must be in use in most cases it may serve, or this test would test nothing.
 template <class T>
 void filtered_nearest_centers_are_exact() {
-  std::size_t used = 0, cases = 0;
+  std::size_t used = 0, cases = 0, coarse = 0, coarse_cases = 0;
   for (std::uint32_t seed = 1; seed <= 40; ++seed) {
     ekm::Random rng(seed);
-    const std::size_t n = 100 + rng.next_index(500), d = 8 + rng.next_index(seed % 8 == 0 ? 400 : 40), k = 4 + rng.next_index(60);
+    const std::size_t n = 100 + rng.next_index(500), d = 8 + rng.next_index(seed % 8 == 0 ? 400 : 40);
+    const std::size_t k = seed % 2 == 1 ? 64 + rng.next_index(200) : 4 + rng.next_index(60);
     const double offset = seed % 4 == 0 ? std::pow(10.0, static_cast<double>(rng.next_index(6))) : 0;
     std::vector<double> scale(d);
-    for (std::size_t j = 0; j < d; ++j) scale[j] = seed % 3 == 0 ? std::ldexp(1.0, static_cast<int>(j % 31) - 15) : 1;
+    for (std::size_t j = 0; j < d; ++j) {
+      scale[j] = seed % 10 == 7 ? 0x1p-118 : seed % 3 == 0 ? std::ldexp(1.0, static_cast<int>(j % 31) - 15) : 1;
+    }
     std::vector<double> centers(k * d);
     for (std::size_t c = 0; c < k; ++c) {
       for (std::size_t j = 0; j < d; ++j) {
@@ -235,15 +239,30 @@ void filtered_nearest_centers_are_exact() {
       expected[i] = ekm::nearest_center(x.data(), centers.data(), k, d);
     }
     for (const int threads : {1, 2}) {
-      ekm::DistanceFilter<T> filter(data.data(), n, d, threads);
-      ekm::nearest_centers(data.data(), n, d, centers.data(), k, threads, filter, labels.data());
-      ++cases;
-      used += filter.usable() ? 1 : 0;
-      check(labels == expected, std::string("filtered nearest centres are the exact ones (") + (sizeof(T) == 4 ? "float" : "double") + ", seed " +
-                                    std::to_string(seed) + ", d " + std::to_string(d) + ", threads " + std::to_string(threads) + ")");
+      for (const bool allow_coarse : {false, true}) {
+        ekm::DistanceFilter<T> filter(data.data(), n, d, threads);
+        filter.allow_coarse(allow_coarse);
+        ekm::nearest_centers(data.data(), n, d, centers.data(), k, threads, filter, labels.data());
+        if (allow_coarse) {
+          coarse_cases += k >= 64 ? 1 : 0;
+          coarse += filter.coarse_packed() ? 1 : 0;
+        } else {
+          ++cases;
+          used += filter.usable() ? 1 : 0;
+        }
+        check(labels == expected, std::string("filtered nearest centres are the exact ones (") + (sizeof(T) == 4 ? "float" : "double") + ", seed " +
+                                      std::to_string(seed) + ", d " + std::to_string(d) + ", k " + std::to_string(k) + ", threads " + std::to_string(threads) +
+                                      (filter.coarse_packed() ? ", bfloat16 tiles" : "") + ")");
+      }
     }
   }
   check(used * 10 >= cases * 9, "the distance filter was usable in at least 90% of the cases (" + std::to_string(used) + " of " + std::to_string(cases) + ")");
+  if (ekm::bf16_tiles_available()) {
+    check(coarse * 10 >= coarse_cases * 8,
+          "the bfloat16 tiles served at least 80% of the cases with 64 centres or more (" + std::to_string(coarse) + " of " + std::to_string(coarse_cases) + ")");
+  } else {
+    std::printf("note: this CPU has no AVX-512 BF16 (or ELKAN_KMEANS_ISA declines it); the bfloat16 tiles were not tested\n");
+  }
 }
 
 void every_variant_computes_the_same_bits() {
