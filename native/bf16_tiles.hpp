@@ -20,10 +20,12 @@
 
 #include "isa.hpp"
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 
 #if defined(__GNUC__) && defined(__x86_64__) && (defined(__clang__) || __GNUC__ >= 10)
 #include <immintrin.h>
@@ -41,6 +43,10 @@ constexpr std::size_t BF16_TILE_ROWS = 8;
 constexpr std::size_t BF16_PANEL = 32;
 constexpr std::size_t BF16_BLOCK_ROWS = 4 * BF16_TILE_ROWS;
 constexpr double BF16_ALPHA = 0x1p-9;
+// Panels a group of bf16_tile's summary covers: 256 centres.
+constexpr std::size_t BF16_GROUP_PANELS = 8;
+
+inline std::size_t bf16_groups(std::size_t panels) { return (panels + BF16_GROUP_PANELS - 1) / BF16_GROUP_PANELS; }
 
 // Whether this CPU runs the coarse tier, decided once: it has AVX-512 BF16 and ELKAN_KMEANS_ISA
 // asks for no other variant than 'avx512bf16'.
@@ -109,61 +115,159 @@ EKM_BF16_TARGET inline double bf16_pairs(const float* values, std::size_t pairs,
   return _mm512_reduce_add_pd(sum);
 }
 
-// Writes to out every c below `length` (a multiple of 16) with values[c] ≤ limit, in order, and
-// returns their count.
-EKM_BF16_TARGET inline std::size_t bf16_at_most(const float* values, std::size_t length, float limit, std::uint32_t* out) {
-  const __m512 limits = _mm512_set1_ps(limit);
-  std::size_t count = 0;
-  for (std::size_t c = 0; c < length; c += 16) {
-    unsigned mask = _mm512_cmp_ps_mask(_mm512_loadu_ps(values + c), limits, _CMP_LE_OQ);
-    while (mask != 0) {
-      out[count++] = static_cast<std::uint32_t>(c + static_cast<std::size_t>(__builtin_ctz(mask)));
-      mask &= mask - 1;
-    }
-  }
-  return count;
-}
-
-// For every tile of a block (BF16_TILE_ROWS points, their columns paired into 32-bit words:
-// words[t][p × MR + m] holds columns 2p and 2p + 1 of point m) and every panel of centres (for
-// each pair of columns, 32 centres × 2 values): low[m][c] = fl(lows_c − 2 x̄_m·c̄), lows_c being
-// fl(n_c − slack_c), and least[m] lowered lane by lane to fl(low[m][c] + gaps_c), gaps_c = 2 slack_c,
-// where that is less. 2 x̄_m·c̄ is exact from the accumulator, so each is one rounding more than
-// the float32 tiles take of S ± slack, about 3u (n_x + n_c) that their 32u leaves room for.
-EKM_BF16_TARGET inline void bf16_block(const std::uint32_t* words, std::size_t tiles, std::size_t pairs, const std::uint16_t* packed,
-                                       std::size_t panels, const float* lows, const float* gaps, float* low, std::size_t stride, float* least) {
+// One tile of points (BF16_TILE_ROWS of them, their columns paired into 32-bit words: words[p × MR
+// + m] holds columns 2p and 2p + 1 of point m) against every panel of centres (for each pair of
+// columns, 32 centres × 2 values): low[m × stride + c] = fl(lows_c − 2 x̄_m·c̄), lows_c being
+// fl(n_c − slack_c), and groups[(m × G + g) × 16 + l], G = bf16_groups(panels), the least of lane l
+// of low[m] over the panels of group g, which the scans read first. 2 x̄_m·c̄ is exact from the
+// accumulator, so each value is one rounding more than the float32 tiles take of S − slack, which
+// their 32u leaves room for. Nothing else is done while the tile is in registers: at d = 32 the
+// products take 16 instructions an accumulator, and every instruction more shows.
+EKM_BF16_TARGET inline void bf16_tile(const std::uint32_t* words, std::size_t pairs, const std::uint16_t* packed, std::size_t panels, const float* lows,
+                                      float* low, std::size_t stride, float* groups) {
   constexpr std::size_t MR = BF16_TILE_ROWS;
+  const std::size_t group_count = bf16_groups(panels);
   const __m512 two = _mm512_set1_ps(2.0f);
   for (std::size_t panel = 0; panel < panels; ++panel) {
     const std::uint16_t* centers = packed + panel * pairs * BF16_PANEL * 2;
     const __m512 low0 = _mm512_loadu_ps(lows + panel * BF16_PANEL), low1 = _mm512_loadu_ps(lows + panel * BF16_PANEL + 16);
-    const __m512 gap0 = _mm512_loadu_ps(gaps + panel * BF16_PANEL), gap1 = _mm512_loadu_ps(gaps + panel * BF16_PANEL + 16);
-    for (std::size_t t = 0; t < tiles; ++t) {
-      const std::uint32_t* rows = words + t * pairs * MR;
-      __m512 acc0[MR], acc1[MR];
-      for (std::size_t m = 0; m < MR; ++m) acc0[m] = acc1[m] = _mm512_setzero_ps();
-      for (std::size_t p = 0; p < pairs; ++p) {
-        const __m512bh c0 = (__m512bh)_mm512_loadu_si512(centers + p * BF16_PANEL * 2);
-        const __m512bh c1 = (__m512bh)_mm512_loadu_si512(centers + p * BF16_PANEL * 2 + 32);
-        for (std::size_t m = 0; m < MR; ++m) {
-          const __m512bh x = (__m512bh)_mm512_set1_epi32(static_cast<int>(rows[p * MR + m]));
-          acc0[m] = _mm512_dpbf16_ps(acc0[m], x, c0);
-          acc1[m] = _mm512_dpbf16_ps(acc1[m], x, c1);
-        }
-      }
+    __m512 acc0[MR], acc1[MR];
+    for (std::size_t m = 0; m < MR; ++m) acc0[m] = acc1[m] = _mm512_setzero_ps();
+    for (std::size_t p = 0; p < pairs; ++p) {
+      const __m512bh c0 = (__m512bh)_mm512_loadu_si512(centers + p * BF16_PANEL * 2);
+      const __m512bh c1 = (__m512bh)_mm512_loadu_si512(centers + p * BF16_PANEL * 2 + 32);
       for (std::size_t m = 0; m < MR; ++m) {
-        float* out = low + (t * MR + m) * stride + panel * BF16_PANEL;
-        // 2 × acc is exact: one rounding each.
-        const __m512 value0 = _mm512_fnmadd_ps(two, acc0[m], low0), value1 = _mm512_fnmadd_ps(two, acc1[m], low1);
-        _mm512_storeu_ps(out, value0);
-        _mm512_storeu_ps(out + 16, value1);
-        float* lanes = least + (t * MR + m) * 16;
-        const __m512 high = _mm512_min_ps(_mm512_add_ps(value0, gap0), _mm512_add_ps(value1, gap1));
-        _mm512_storeu_ps(lanes, _mm512_min_ps(_mm512_loadu_ps(lanes), high));
+        const __m512bh x = (__m512bh)_mm512_set1_epi32(static_cast<int>(words[p * MR + m]));
+        acc0[m] = _mm512_dpbf16_ps(acc0[m], x, c0);
+        acc1[m] = _mm512_dpbf16_ps(acc1[m], x, c1);
+      }
+    }
+    const bool first = panel % BF16_GROUP_PANELS == 0;
+    for (std::size_t m = 0; m < MR; ++m) {
+      float* out = low + m * stride + panel * BF16_PANEL;
+      const __m512 value0 = _mm512_fnmadd_ps(two, acc0[m], low0), value1 = _mm512_fnmadd_ps(two, acc1[m], low1);
+      _mm512_storeu_ps(out, value0);
+      _mm512_storeu_ps(out + 16, value1);
+      float* group = groups + (m * group_count + panel / BF16_GROUP_PANELS) * 16;
+      const __m512 least = _mm512_min_ps(value0, value1);
+      _mm512_storeu_ps(group, first ? least : _mm512_min_ps(_mm512_loadu_ps(group), least));
+    }
+  }
+}
+
+// bf16_tile's products against limits known beforehand, one a point, given as −limit / 2: every
+// centre c whose value −2 fl(−lows_c / 2 + x̄_m·c̄) is at most the limit is appended, in order, to
+// hits[m × hit_stride ...], counts[m] their count (hit_stride leaves room for 32 entries past the
+// centres); with REST, rest[m × 16 + l] is raised to the greatest −value / 2 below −limit / 2 in
+// lane l. Nothing is stored for the values above the limits, nearly all of them, and nothing is
+// scanned afterwards. The sum's roundings are relative to n_c / 2 as well as to the products,
+// γ_2d n_c more, which the centre's slack holds; halving is exact but in float32's subnormal range,
+// which the bound's η covers.
+template <bool REST>
+EKM_BF16_TARGET inline void bf16_tile_limited(const std::uint32_t* words, std::size_t pairs, const std::uint16_t* packed, std::size_t panels,
+                                              const float* lows, const float* limits, std::uint32_t* hits, std::size_t hit_stride, std::size_t* counts,
+                                              float* rest) {
+  constexpr std::size_t MR = BF16_TILE_ROWS;
+  const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  const __m512 half = _mm512_set1_ps(-0.5f);
+  for (std::size_t panel = 0; panel < panels; ++panel) {
+    const std::uint16_t* centers = packed + panel * pairs * BF16_PANEL * 2;
+    // The accumulators start at −lows_c / 2, so that they end at −value / 2: no instruction after
+    // the products but the comparison with −limit / 2.
+    const __m512 start0 = _mm512_mul_ps(_mm512_loadu_ps(lows + panel * BF16_PANEL), half);
+    const __m512 start1 = _mm512_mul_ps(_mm512_loadu_ps(lows + panel * BF16_PANEL + 16), half);
+    __m512 acc0[MR], acc1[MR];
+    for (std::size_t m = 0; m < MR; ++m) {
+      acc0[m] = start0;
+      acc1[m] = start1;
+    }
+    for (std::size_t p = 0; p < pairs; ++p) {
+      const __m512bh c0 = (__m512bh)_mm512_loadu_si512(centers + p * BF16_PANEL * 2);
+      const __m512bh c1 = (__m512bh)_mm512_loadu_si512(centers + p * BF16_PANEL * 2 + 32);
+      for (std::size_t m = 0; m < MR; ++m) {
+        const __m512bh x = (__m512bh)_mm512_set1_epi32(static_cast<int>(words[p * MR + m]));
+        acc0[m] = _mm512_dpbf16_ps(acc0[m], x, c0);
+        acc1[m] = _mm512_dpbf16_ps(acc1[m], x, c1);
+      }
+    }
+    for (std::size_t m = 0; m < MR; ++m) {
+      const __m512 limit = _mm512_set1_ps(limits[m]);
+      const __mmask16 hit0 = _mm512_cmp_ps_mask(acc0[m], limit, _CMP_GE_OQ), hit1 = _mm512_cmp_ps_mask(acc1[m], limit, _CMP_GE_OQ);
+      if (REST) {
+        float* lane = rest + m * 16;
+        __m512 most = _mm512_loadu_ps(lane);
+        most = _mm512_mask_max_ps(most, static_cast<__mmask16>(~hit0), most, acc0[m]);
+        most = _mm512_mask_max_ps(most, static_cast<__mmask16>(~hit1), most, acc1[m]);
+        _mm512_storeu_ps(lane, most);
+      }
+      if ((hit0 | hit1) != 0) {
+        std::uint32_t* out = hits + m * hit_stride;
+        const __m512i first = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(panel * BF16_PANEL)), lanes);
+        _mm512_storeu_si512(out + counts[m], _mm512_maskz_compress_epi32(hit0, first));
+        counts[m] += static_cast<std::size_t>(__builtin_popcount(hit0));
+        _mm512_storeu_si512(out + counts[m], _mm512_maskz_compress_epi32(hit1, _mm512_add_epi32(first, _mm512_set1_epi32(16))));
+        counts[m] += static_cast<std::size_t>(__builtin_popcount(hit1));
       }
     }
   }
 }
+
+// The greatest of 16 lanes.
+EKM_BF16_TARGET inline float bf16_most_lane(const float* lanes) { return _mm512_reduce_max_ps(_mm512_loadu_ps(lanes)); }
+
+// The least of 16 lanes.
+EKM_BF16_TARGET inline float bf16_least_lane(const float* lanes) { return _mm512_reduce_min_ps(_mm512_loadu_ps(lanes)); }
+
+// The least value of a point's groups (bf16_tile's), all lanes.
+EKM_BF16_TARGET inline float bf16_least(const float* groups, std::size_t group_count) {
+  __m512 least = _mm512_loadu_ps(groups);
+  for (std::size_t g = 1; g < group_count; ++g) least = _mm512_min_ps(least, _mm512_loadu_ps(groups + g * 16));
+  return _mm512_reduce_min_ps(least);
+}
+
+// Whether some lane of group g is at most `limit`: whether the group may hold a value that is.
+EKM_BF16_TARGET inline bool bf16_group_reaches(const float* groups, std::size_t g, float limit) {
+  return _mm512_cmp_ps_mask(_mm512_loadu_ps(groups + g * 16), _mm512_set1_ps(limit), _CMP_LE_OQ) != 0;
+}
+
+// Appends to out[count...] every c of [first, first + 16) with low[c] ≤ limit, and returns the
+// new count; writes 16 entries from out[count] whatever it appends. Without branches: a point's
+// hits are few, and each would be a mispredicted branch.
+EKM_BF16_TARGET inline std::size_t bf16_hits(const float* low, std::size_t first, float limit, std::uint32_t* out, std::size_t count) {
+  const __mmask16 mask = _mm512_cmp_ps_mask(_mm512_loadu_ps(low + first), _mm512_set1_ps(limit), _CMP_LE_OQ);
+  const __m512i index = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(first)), _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+  _mm512_storeu_si512(out + count, _mm512_maskz_compress_epi32(mask, index));
+  return count + static_cast<std::size_t>(__builtin_popcount(mask));
+}
+
+// Writes to out every centre c with low[c] ≤ limit, in order, and returns their count: through the
+// groups, since most points have one such value in a thousand. `out` has room for 16 entries more
+// than there are centres.
+EKM_BF16_TARGET inline std::size_t bf16_at_most(const float* low, const float* groups, std::size_t panels, float limit, std::uint32_t* out) {
+  std::size_t count = 0;
+  for (std::size_t g = 0, group_count = bf16_groups(panels); g < group_count; ++g) {
+    if (!bf16_group_reaches(groups, g, limit)) continue;
+    const std::size_t end = std::min(panels, (g + 1) * BF16_GROUP_PANELS) * BF16_PANEL;
+    for (std::size_t c = g * BF16_GROUP_PANELS * BF16_PANEL; c < end; c += 16) count = bf16_hits(low, c, limit, out, count);
+  }
+  return count;
+}
+
+// The least low value of the centres that bf16_at_most(limit) did not list, once their entries of
+// `low` are set to infinity: the groups that reached the limit are read again.
+EKM_BF16_TARGET inline float bf16_least_except(const float* low, const float* groups, std::size_t panels, float limit) {
+  __m512 least = _mm512_set1_ps(INFINITY);
+  for (std::size_t g = 0, group_count = bf16_groups(panels); g < group_count; ++g) {
+    if (!bf16_group_reaches(groups, g, limit)) {
+      least = _mm512_min_ps(least, _mm512_loadu_ps(groups + g * 16));
+      continue;
+    }
+    const std::size_t end = std::min(panels, (g + 1) * BF16_GROUP_PANELS) * BF16_PANEL;
+    for (std::size_t c = g * BF16_GROUP_PANELS * BF16_PANEL; c < end; c += 16) least = _mm512_min_ps(least, _mm512_loadu_ps(low + c));
+  }
+  return _mm512_reduce_min_ps(least);
+}
+
 #pragma GCC diagnostic pop
 #endif
 

@@ -301,7 +301,10 @@ class DistanceFilter {
     // The coarse tier's (native/bf16_tiles.hpp): two roundings per pair of columns, and the
     // products of bfloat16 values, up to (1 + 2^-8)² the float32 ones'.
     const double gamma2 = 2 * dd * u / (1 - 2 * dd * u);
+    // The centre's part has γ_2d n_c more: the limited tiles start their accumulators at −n_c / 2
+    // (bf16_tile_limited), and every rounding of the sum is relative to it too.
     coarse_beta_ = 1.01 * (gamma2 * (1 + 0x1p-6) + 32 * u + (dd + 8) * 0x1p-50);
+    coarse_start_ = 1.01 * gamma2;
     coarse_eta_ = 4 * dd * 0x1p-126 + eta_;
     coarse_ = bf16_tiles_available();
     enabled_ = true;
@@ -314,6 +317,7 @@ class DistanceFilter {
   // Packs the centres (k × d, double) into panels for the tiles. Returns usable().
   bool set_centers(const double* centers, std::size_t k) {
     k_ = k;
+    centers_ = centers;
     usable_ = false;
     coarse_packed_ = false;
     if (!enabled_ || k < MIN_CENTERS) return false;
@@ -395,14 +399,20 @@ class DistanceFilter {
     }
   }
 
-  // visit(i, candidates, count, CandidateScratch<T>&) for every point i of 0 to count − 1, with
-  // every centre that may be (or tie with) its nearest, in index order: nearest_candidates'
-  // answer, through the coarse tier where the centres were packed for it. Needs usable().
-  template <class Visit>
-  void nearest_all(std::size_t count, int threads, Visit visit) {
+  // visit(i, candidates, count, CandidateScratch<T>&, other) for `count` points, `listed` ones or
+  // else 0 to count − 1, with every centre that may be (or tie with) the point's nearest, in index
+  // order (nearest_candidates' answer), and other(), a lower bound on the exact squared distance
+  // to every centre not among them (Rest: whether visit calls it); through the coarse tier where
+  // the centres were packed for it. `hints`, when given, names a centre for every point (its
+  // label so far), whose exact distance bounds the nearest's from above before any product is
+  // taken. Needs usable().
+  template <bool Rest = true, class Visit>
+  void nearest_all(std::size_t count, const std::uint32_t* listed, int threads, const std::int32_t* hints, Visit visit) {
     if (!coarse_packed_) {
-      scan_all(count, nullptr, threads, [&](std::size_t i, const FilterRow& row, CandidateScratch<T>& mine) {
-        visit(i, mine.candidates.data(), nearest_candidates(row, mine.candidates.data()), mine);
+      scan_all(count, listed, threads, [&](std::size_t i, const FilterRow& row, CandidateScratch<T>& mine) {
+        std::uint32_t* candidates = mine.candidates.data();
+        const std::size_t found = nearest_candidates(row, candidates);
+        visit(i, candidates, found, mine, [&] { return lower_squared_except(row, candidates, found); });
       });
       return;
     }
@@ -413,13 +423,22 @@ class DistanceFilter {
     {
       CoarseScratch scratch;
       CandidateScratch<T> mine(k_);
+      const auto found = [&](std::size_t i, const std::uint32_t* candidates, std::size_t size, auto other) { visit(i, candidates, size, mine, other); };
 #pragma omp for schedule(dynamic, 4)
       for (std::ptrdiff_t b = 0; b < blocks; ++b) {
         if (cancel_ != nullptr && cancel_->load(std::memory_order_relaxed)) continue;
         const std::size_t start = static_cast<std::size_t>(b) * BF16_BLOCK_ROWS, size = std::min(BF16_BLOCK_ROWS, count - start);
-        measured += coarse_block(start, size, scratch, [&](std::size_t i, const std::uint32_t* candidates, std::size_t found) {
-          visit(i, candidates, found, mine);
-        });
+        // The next block's rows, most often this thread's next, are on their way from memory
+        // while this one is multiplied.
+        for (std::size_t m = start + size; m < std::min(count, start + size + BF16_BLOCK_ROWS); ++m) {
+          const char* row = reinterpret_cast<const char*>(data_ + (listed != nullptr ? listed[m] : m) * d_);
+          for (std::size_t byte = 0; byte < d_ * sizeof(T); byte += 64) __builtin_prefetch(row + byte);
+        }
+        if (listed != nullptr) {
+          measured += coarse_block<Rest>(size, [&](std::size_t m) { return static_cast<std::size_t>(listed[start + m]); }, hints, scratch, found);
+        } else {
+          measured += coarse_block<Rest>(size, [&](std::size_t m) { return start + m; }, hints, scratch, found);
+        }
       }
     }
     // Where the coarse bound leaves several candidates a point (centres packed within a fraction
@@ -628,20 +647,22 @@ class DistanceFilter {
   // A thread's working memory for coarse_block.
   struct CoarseScratch {
     std::vector<std::uint32_t> words;
-    std::vector<float> row, low, least;
+    std::vector<float> row, low, groups, rest;
+    std::vector<std::uint32_t> hits;
+    AsDouble<T> exact;  // a point's row for its hinted centre's distance
     std::vector<double> rounding;  // e_x² of each point of the block
     std::vector<std::uint32_t> candidates;
   };
 
   // The centres as the coarse tier reads them: bfloat16 pairs of columns in panels of BF16_PANEL,
-  // with their norms less their slack and twice the slack; the padding's norms are infinite.
+  // with their norms less their slack, the padding's infinite.
   void pack_coarse(std::size_t k) {
     const std::size_t d = d_, pairs = (d + 1) / 2, panels = (k + BF16_PANEL - 1) / BF16_PANEL;
     coarse_stride_ = panels * BF16_PANEL;
     coarse_pairs_ = pairs;
     coarse_centers_.assign(panels * pairs * BF16_PANEL * 2, 0);
     coarse_lows_.assign(coarse_stride_, INFINITY);
-    coarse_gaps_.assign(coarse_stride_, 0.0f);
+    coarse_gap_ = 0;
     for (std::size_t c = 0; c < k; ++c) {
       std::uint16_t* panel = &coarse_centers_[(c / BF16_PANEL) * pairs * BF16_PANEL * 2];
       const float* rows = &packed_[(c / FILTER_PANEL) * d * FILTER_PANEL + c % FILTER_PANEL];
@@ -653,50 +674,95 @@ class DistanceFilter {
         panel[(j / 2) * BF16_PANEL * 2 + (c % BF16_PANEL) * 2 + j % 2] = bf16_bits(rounded);
       }
       const double norm = norms64_[c];
-      const float slack = round_up(((coarse_beta_ + BF16_ALPHA) * norm + rounding / BF16_ALPHA) * (1 + 0x1p-40));
+      const float slack = round_up(((coarse_beta_ + coarse_start_ + BF16_ALPHA) * norm + rounding / BF16_ALPHA) * (1 + 0x1p-40));
       coarse_lows_[c] = norms_[c] - slack;
-      coarse_gaps_[c] = 2 * slack;
+      coarse_gap_ = std::max(coarse_gap_, 2 * static_cast<double>(slack));
     }
     coarse_packed_ = true;
   }
 
 #ifdef EKM_BF16_TILES
-  // The coarse tier over points [start, start + count): found(i, candidates, count) for each, in
-  // order. Returns how many candidates it found in all.
-  template <class Found>
-  std::size_t coarse_block(std::size_t start, std::size_t count, CoarseScratch& scratch, Found found) const {
+  // The coarse tier over `count` points, index(0) to index(count − 1): found(i, candidates, count,
+  // other) for each, in order, as nearest_all's visit. Returns how many candidates it found in all.
+  template <bool Rest, class Index, class Found>
+  std::size_t coarse_block(std::size_t count, Index index, const std::int32_t* hints, CoarseScratch& scratch, Found found) const {
     constexpr std::size_t MR = BF16_TILE_ROWS;
-    const std::size_t d = d_, pairs = coarse_pairs_, stride = coarse_stride_, tiles = (count + MR - 1) / MR;
+    const std::size_t d = d_, pairs = coarse_pairs_, stride = coarse_stride_, panels = stride / BF16_PANEL, groups = bf16_groups(panels);
+    const std::size_t tiles = (count + MR - 1) / MR, hit_stride = stride + 32;
     scratch.words.resize(tiles * pairs * MR);
-    scratch.low.resize(tiles * MR * stride);
-    scratch.least.assign(tiles * MR * 16, INFINITY);
     scratch.rounding.resize(tiles * MR);
-    scratch.candidates.resize(stride);
     // The row as the tiles see it, zeros past its end to the next 16 values.
     scratch.row.assign((d + 15) / 16 * 16, 0.0f);
     float* row = scratch.row.data();
     for (std::size_t t = 0; t < tiles; ++t) {
       for (std::size_t m = 0; m < MR; ++m) {
         // The padding repeats a point, whose results are never read.
-        const T* x = data_ + (start + std::min(t * MR + m, count - 1)) * d;
+        const T* x = data_ + index(std::min(t * MR + m, count - 1)) * d;
         for (std::size_t j = 0; j < d; ++j) row[j] = tile_value(x, j);
         scratch.rounding[t * MR + m] = bf16_pairs(row, pairs, &scratch.words[t * pairs * MR + m], MR);
       }
     }
-    bf16_block(scratch.words.data(), tiles, pairs, coarse_centers_.data(), stride / BF16_PANEL, coarse_lows_.data(), coarse_gaps_.data(),
-               scratch.low.data(), stride, scratch.least.data());
+    // The point's term of the bound: |S_c + n_x − exact| ≤ point + slack_c.
+    const auto point_term = [&](std::size_t m, double norm) {
+      return (coarse_beta_ + BF16_ALPHA * (1 + 0x1p-6)) * norm + scratch.rounding[m] / BF16_ALPHA * (1 + 0x1p-40) + coarse_eta_;
+    };
+    // Every centre's exact distance is at least its low value plus n_x less the point's term: the
+    // float32 roundings of the low value lie within the 32u of the coarse β (see pack_coarse);
+    // 2^-20 n_x more is a margin of safety.
+    const auto lower_from = [](float low, double norm, double point) {
+      if (low == INFINITY) return static_cast<double>(INFINITY);
+      const double approx = static_cast<double>(low) + norm;
+      return approx - (point + 0x1p-20 * norm) * (1 + 0x1p-40) - std::abs(approx) * 0x1p-50;
+    };
     std::size_t total = 0;
+    if (hints != nullptr) {
+      scratch.hits.resize(MR * hit_stride);
+      scratch.rest.resize(MR * 16);
+      for (std::size_t t = 0; t < tiles; ++t) {
+        float limits[MR];
+        std::size_t counts[MR] = {};
+        for (std::size_t m = 0; m < MR; ++m) {
+          // The hinted centre's exact distance bounds the nearest's from above, so the nearest's
+          // low value is at most it less n_x plus the point's term (with room for the roundings
+          // of this sum and for any order of summation of the exact distance).
+          const std::size_t i = index(std::min(t * MR + m, count - 1)), hint = static_cast<std::size_t>(hints[i]);
+          const double known = squared_distance(scratch.exact(data_ + i * d, d), centers_ + hint * d, d) * (1 + 0x1p-40);
+          const double norm = point_norms_[i], point = point_term(t * MR + m, norm);
+          // The tile compares −value / 2 with −limit / 2: exact halvings, but in float32's subnormal range.
+          limits[m] = -0.5f * round_up(known - norm + point + (known + norm + point) * 0x1p-50);
+        }
+        if (Rest) std::fill(scratch.rest.begin(), scratch.rest.end(), -INFINITY);
+        bf16_tile_limited<Rest>(&scratch.words[t * pairs * MR], pairs, coarse_centers_.data(), panels, coarse_lows_.data(), limits, scratch.hits.data(),
+                                hit_stride, counts, scratch.rest.data());
+        for (std::size_t m = 0; m < MR && t * MR + m < count; ++m) {
+          const std::size_t i = index(t * MR + m);
+          const double norm = point_norms_[i], point = point_term(t * MR + m, norm);
+          total += counts[m];
+          found(i, &scratch.hits[m * hit_stride], counts[m], [&] { return lower_from(-2 * bf16_most_lane(&scratch.rest[m * 16]), norm, point); });
+        }
+      }
+      return total;
+    }
+    scratch.low.resize(MR * stride);
+    scratch.groups.resize(MR * groups * 16);
+    scratch.candidates.resize(stride + 16);
     for (std::size_t m = 0; m < count; ++m) {
-      const std::size_t i = start + m;
-      const float* lanes = &scratch.least[m * 16];
-      float least = lanes[0];
-      for (std::size_t l = 1; l < 16; ++l) least = std::min(least, lanes[l]);
-      const double norm = point_norms_[i];
-      const double point = (coarse_beta_ + BF16_ALPHA * (1 + 0x1p-6)) * norm + scratch.rounding[m] / BF16_ALPHA * (1 + 0x1p-40) + coarse_eta_;
-      const float limit = round_up(static_cast<double>(least) + 2 * point * (1 + 0x1p-40) + std::abs(static_cast<double>(least)) * 0x1p-50);
-      const std::size_t candidates = bf16_at_most(&scratch.low[m * stride], stride, limit, scratch.candidates.data());
-      total += candidates;
-      found(i, scratch.candidates.data(), candidates);
+      // A tile at a time, so that its rows are still in a near cache when they are scanned.
+      if (m % MR == 0) bf16_tile(&scratch.words[m * pairs], pairs, coarse_centers_.data(), panels, coarse_lows_.data(), scratch.low.data(), stride, scratch.groups.data());
+      const std::size_t i = index(m);
+      float* low = &scratch.low[(m % MR) * stride];
+      const float* summary = &scratch.groups[(m % MR) * groups * 16];
+      const double norm = point_norms_[i], point = point_term(m, norm);
+      // The least S_c + slack_c is at most the least S_c − slack_c plus the largest 2 slack_c.
+      const double least = static_cast<double>(bf16_least(summary, groups)) + coarse_gap_;
+      const float limit = round_up(least + 2 * point * (1 + 0x1p-40) + std::abs(least) * 0x1p-50);
+      std::uint32_t* candidates = scratch.candidates.data();
+      const std::size_t size = bf16_at_most(low, summary, panels, limit, candidates);
+      total += size;
+      found(i, candidates, size, [&] {
+        for (std::size_t l = 0; l < size; ++l) low[candidates[l]] = INFINITY;
+        return lower_from(bf16_least_except(low, summary, panels, limit), norm, point);
+      });
     }
     return total;
   }
@@ -876,10 +942,12 @@ class DistanceFilter {
   // The coarse tier: whether the CPU and caller allow it, whether it has paid so far in this fit,
   // and the centres packed for it at the last set_centers.
   bool coarse_ = false, coarse_worth_ = true, coarse_packed_ = false;
-  double coarse_beta_ = 0, coarse_eta_ = 0;
+  const double* centers_ = nullptr;  // set_centers', for the hinted centres' exact distances
+  double coarse_beta_ = 0, coarse_start_ = 0, coarse_eta_ = 0;
   std::size_t coarse_stride_ = 0, coarse_pairs_ = 0;
   std::vector<std::uint16_t> coarse_centers_;
-  std::vector<float> coarse_lows_, coarse_gaps_;  // fl(n_c − slack_c) and 2 slack_c
+  std::vector<float> coarse_lows_;  // fl(n_c − slack_c)
+  double coarse_gap_ = 0;           // the largest 2 slack_c
 };
 
 }  // namespace EKM_ISA

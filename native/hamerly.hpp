@@ -106,17 +106,19 @@ class HamerlyAssigner {
         if (flags_[i]) rescan_.push_back(static_cast<std::uint32_t>(i));
       }
     }
-    filter_.scan_all(all ? n : rescan_.size(), all ? nullptr : rescan_.data(), p_.threads, [&](std::size_t i, const FilterRow& fast, CandidateScratch<T>& mine) {
-      scan_filtered(i, mine.row(p_.row(i), d), fast, centers, labels, mine.candidates.data());
-    });
+    filter_.nearest_all(all ? n : rescan_.size(), all ? nullptr : rescan_.data(), p_.threads, all ? nullptr : labels,
+                        [&](std::size_t i, const std::uint32_t* candidates, std::size_t count, CandidateScratch<T>& mine, auto other) {
+                          scan_filtered(i, mine.row(p_.row(i), d), candidates, count, other, centers, labels);
+                        });
   }
 
-  // scan() for a point whose fast distances are known: the candidates for nearest are measured, and
-  // the second nearest's distance is bounded below by the measured candidates and the fast lower
-  // bounds of the rest.
-  void scan_filtered(std::size_t i, const double* x, const FilterRow& fast, const double* centers, std::int32_t* labels, std::uint32_t* candidates) {
+  // scan() for a point whose candidates for nearest the filter has chosen: they are measured, and
+  // the second nearest's distance is bounded below by the measured candidates and the filter's
+  // lower bound on the rest, other().
+  template <class Other>
+  void scan_filtered(std::size_t i, const double* x, const std::uint32_t* candidates, std::size_t count, Other other, const double* centers,
+                     std::int32_t* labels) {
     const std::size_t d = p_.d;
-    const std::size_t count = filter_.nearest_candidates(fast, candidates);
     std::size_t best = 0;
     double best_distance = INFINITY, second_distance = INFINITY;
     bool first = true;
@@ -130,11 +132,11 @@ class HamerlyAssigner {
         second_distance = dist;
       }
     });
-    const double other = filter_.lower_squared_except(fast, candidates, count);  // over the centres not measured
+    const double rest = other();  // over the centres not measured
     labels[i] = static_cast<std::int32_t>(best);
     upper_[i] = std::sqrt(best_distance);
     const double second = std::sqrt(second_distance);
-    lower_[i] = std::min(second, other > 0 ? std::sqrt(other) * (1 - 0x1p-50) : 0.0);
+    lower_[i] = std::min(second, rest > 0 ? std::sqrt(rest) * (1 - 0x1p-50) : 0.0);
   }
 
   // Compares point i with every centre: the nearest becomes its label, the second nearest its

@@ -47,10 +47,11 @@ inline std::int32_t nearest_candidate(const double* x, const double* centers, st
 }
 
 // Every point's nearest centre: exactly nearest_center's labels, found through the distance filter
-// where it is usable and by measuring every centre elsewhere.
+// where it is usable and by measuring every centre elsewhere. `hints`, when given (it may be
+// `labels` itself), names a centre for each point that is likely its nearest: its label so far.
 template <class T>
 void nearest_centers(const T* data, std::size_t n, std::size_t d, const double* centers, std::size_t k, int threads,
-                     DistanceFilter<T>& filter, std::int32_t* labels) {
+                     DistanceFilter<T>& filter, std::int32_t* labels, const std::int32_t* hints = nullptr) {
   const std::ptrdiff_t sn = static_cast<std::ptrdiff_t>(n);
   if (!filter.set_centers(centers, k)) {
 #pragma omp parallel num_threads(threads)
@@ -61,9 +62,12 @@ void nearest_centers(const T* data, std::size_t n, std::size_t d, const double* 
     }
     return;
   }
-  filter.nearest_all(n, threads, [&](std::size_t i, const std::uint32_t* candidates, std::size_t count, CandidateScratch<T>& mine) {
-    labels[i] = nearest_candidate(mine.row(data + i * d, d), centers, d, candidates, count);
-  });
+  filter.template nearest_all<false>(n, nullptr, threads, hints,
+                                     [&](std::size_t i, const std::uint32_t* candidates, std::size_t count, CandidateScratch<T>& mine, auto) {
+                                       // One candidate is the nearest: nothing to measure.
+                                       labels[i] = count == 1 ? static_cast<std::int32_t>(candidates[0])
+                                                              : nearest_candidate(mine.row(data + i * d, d), centers, d, candidates, count);
+                                     });
 }
 
 template <class T>
@@ -73,7 +77,9 @@ class LloydAssigner {
 
   void assign(const T* centers, std::int32_t* labels) {
     const double* centers64 = centers_as_double_(centers, p_.k * p_.d);
-    nearest_centers(p_.data, p_.n, p_.d, centers64, p_.k, p_.threads, filter_, labels);
+    // From the second assignment on, every label is a centre's, and most stay.
+    nearest_centers(p_.data, p_.n, p_.d, centers64, p_.k, p_.threads, filter_, labels, labelled_ ? labels : nullptr);
+    labelled_ = true;
   }
 
   void centers_moved(const T*, const double*, const std::int32_t*) {}
@@ -82,6 +88,7 @@ class LloydAssigner {
   const Problem<T>& p_;
   DistanceFilter<T> filter_;
   AsDouble<T> centers_as_double_;
+  bool labelled_ = false;
 };
 
 }  // namespace EKM_ISA

@@ -238,11 +238,15 @@ void filtered_nearest_centers_are_exact() {
       std::vector<double> x(data.begin() + static_cast<std::ptrdiff_t>(i * d), data.begin() + static_cast<std::ptrdiff_t>(i * d + d));
       expected[i] = ekm::nearest_center(x.data(), centers.data(), k, d);
     }
+    // Hints as a fit has them (most are the nearest) and arbitrary ones.
+    std::vector<std::int32_t> hints(n);
+    for (std::size_t i = 0; i < n; ++i) hints[i] = i % 4 == 0 ? static_cast<std::int32_t>(rng.next_index(k)) : expected[i];
     for (const int threads : {1, 2}) {
-      for (const bool allow_coarse : {false, true}) {
+      for (const int tier : {0, 1, 2}) {
+        const bool allow_coarse = tier > 0;
         ekm::DistanceFilter<T> filter(data.data(), n, d, threads);
         filter.allow_coarse(allow_coarse);
-        ekm::nearest_centers(data.data(), n, d, centers.data(), k, threads, filter, labels.data());
+        ekm::nearest_centers(data.data(), n, d, centers.data(), k, threads, filter, labels.data(), tier == 2 ? hints.data() : nullptr);
         if (allow_coarse) {
           coarse_cases += k >= 64 ? 1 : 0;
           coarse += filter.coarse_packed() ? 1 : 0;
@@ -252,7 +256,7 @@ void filtered_nearest_centers_are_exact() {
         }
         check(labels == expected, std::string("filtered nearest centres are the exact ones (") + (sizeof(T) == 4 ? "float" : "double") + ", seed " +
                                       std::to_string(seed) + ", d " + std::to_string(d) + ", k " + std::to_string(k) + ", threads " + std::to_string(threads) +
-                                      (filter.coarse_packed() ? ", bfloat16 tiles" : "") + ")");
+                                      (filter.coarse_packed() ? ", bfloat16 tiles" : "") + (tier == 2 ? ", hints" : "") + ")");
       }
     }
   }
