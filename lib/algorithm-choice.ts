@@ -67,10 +67,10 @@ export function chooseAlgorithm(
 ): Algorithm {
   const bytes = (algorithm: Algorithm): number => backend.fitBytes({ ...shape, algorithm });
   const fits = (algorithm: Algorithm): boolean => bytes(algorithm) <= budget;
-  const { n, d, k } = shape;
+  const { n, d, k, maxIterations } = shape;
   const allowed = `more than the ${formatBytes(budget)} of ${caller.name('memoryBudget')}`;
   if (requested === 'auto') {
-    const chosen = [...backend.algorithmPreference(n, d, k), 'lloyd' as const].find(fits);
+    const chosen = [...backend.algorithmPreference(n, d, k, maxIterations), 'lloyd' as const].find(fits);
     if (chosen) return chosen;
     throw new RangeError(
       `A fit of ${n} × ${d} points with k = ${k} needs ${formatBytes(bytes('lloyd'))} even with ${caller.setting('algorithm', 'lloyd')} (the least memory), ` +

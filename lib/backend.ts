@@ -44,6 +44,8 @@ export interface FitShape {
   /** Whether the caller gave weights (else the TypeScript core makes n ones). */
   weighted: boolean;
   threads: number;
+  /** The cap on iterations: bounds pay over many, so a short fit may be faster without them. */
+  maxIterations: number;
   /**
    * Copies of the inputs (points, weights, explicit centres) made for this fit: one by kmeans()
    * for inputs on an ArrayBuffer (native/binding.cpp, lib/js-backend.ts), one where the points
@@ -99,10 +101,11 @@ export interface Backend {
    */
   fitBytes(shape: FitShape): number;
   /**
-   * The exact algorithms in the order this backend runs them fastest for the shape, memory aside:
-   * `algorithm: 'auto'` takes the first whose fit fits the budget (lib/algorithm-choice.ts).
+   * The exact algorithms in the order this backend runs them fastest for the shape and the cap on
+   * iterations, memory aside: `algorithm: 'auto'` takes the first whose fit fits the budget
+   * (lib/algorithm-choice.ts).
    */
-  algorithmPreference(n: number, d: number, k: number): Algorithm[];
+  algorithmPreference(n: number, d: number, k: number, maxIterations: number): Algorithm[];
   /**
    * Centres are float64 whatever the points' element type, so float32 points meet the centroids as
    * given. `threads`: the most to take (the caller's `threads` option), else all the backend has.

@@ -42,7 +42,7 @@ export function resolveBackend(requested: BackendName | 'auto'): Backend {
 function prepare(fit: NormalizedFit, copiesInput: boolean) {
   const backend = resolveBackend(fit.backend);
   const scaled = exactlyScaledFit(fit.request, fit);
-  const { data, n, d, k, init, metric, nInit, weights, threads } = scaled.request;
+  const { data, n, d, k, init, metric, nInit, weights, threads, maxIterations } = scaled.request;
   const shape = {
     n,
     d,
@@ -53,6 +53,7 @@ function prepare(fit: NormalizedFit, copiesInput: boolean) {
     nInit,
     weighted: weights !== null,
     threads,
+    maxIterations,
     inputCopies: (copiesInput && !types.isSharedArrayBuffer(data.buffer) ? 1 : 0) + (data !== fit.request.data || weights !== fit.request.weights ? 1 : 0),
   };
   const algorithm = chooseAlgorithm(fit.algorithm, shape, backend, fit.memoryBudget, fit.caller);

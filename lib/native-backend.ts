@@ -165,7 +165,13 @@ export function nativeFitBytes(shape: FitShape): number {
 /**
  * The algorithms the native core runs fastest first for the shape, memory aside, from the grid in
  * docs/algorithm-choice.md (bench/algorithm-grid.ts: one thread, 50 000 points, same centres, run
- * to tolerance 1e-4).
+ * to tolerance 1e-4). `bfloat16`: whether the core's distance filter has its bfloat16 tiles (the
+ * addon's isa 'avx512bf16'), which Lloyd's passes and Hamerly's rescans go through and Yinyang's
+ * group scans do not: from 8 to 127 dimensions Hamerly then wins or comes within 1.4× of Lloyd at
+ * every k of the grid, where Yinyang took 1.3–2.4× Hamerly's time, and over longer fits Hamerly's
+ * bounds pay (0.69× Lloyd's time on 500 000 × 32, k = 1000, 45 iterations); but in fits capped at
+ * 20 iterations or fewer with k ≥ 512 they do not, and Lloyd, which keeps none, took 0.78–1.00×
+ * Hamerly's time (0.78× on the benchmark's 2 000 000 × 32, k = 1000, 10 iterations).
  * Hamerly, whose rescans go through the fast distance filter, wins from 5 to 127 dimensions below
  * 512 centres; Yinyang's group bounds win from 512 centres (0.91× Hamerly's time at d = 8,
  * k = 512; 0.82× at d = 32, k = 1024; a tie at d = 64), in very few dimensions from 256 (0.71× at
@@ -173,8 +179,10 @@ export function nativeFitBytes(shape: FitShape): number {
  * d = 384); Elkan's n × k bounds win on embeddings with fewer centres (0.80× Hamerly's at d = 128,
  * k = 16), unless they pass 1 GiB, where reading and writing them costs more than they save.
  */
-export function nativeAlgorithmPreference(n: number, d: number, k: number): Algorithm[] {
+export function nativeAlgorithmPreference(n: number, d: number, k: number, maxIterations = 300, bfloat16 = false): Algorithm[] {
   if (d <= 4) return k >= 256 ? ['yinyang', 'hamerly'] : ['hamerly'];
+  // The filter, and with it the bfloat16 tiles, serves from 8 dimensions (native/distance_filter.hpp).
+  if (bfloat16 && d >= 8 && d < 128) return k >= 512 && maxIterations <= 20 ? ['lloyd'] : ['hamerly'];
   if (d < 128) return k >= 512 ? ['yinyang', 'hamerly'] : ['hamerly'];
   const yinyangFirst = k >= 256 || n * k > 2 ** 28;
   return yinyangFirst ? ['yinyang', 'elkan', 'hamerly'] : ['elkan', 'yinyang', 'hamerly'];
@@ -222,7 +230,7 @@ export function createNativeBackend(binding: NativeBinding): Backend {
     },
     boundsBytes: nativeBoundsBytes,
     fitBytes: nativeFitBytes,
-    algorithmPreference: nativeAlgorithmPreference,
+    algorithmPreference: (n, d, k, maxIterations) => nativeAlgorithmPreference(n, d, k, maxIterations, binding.isa === 'avx512bf16'),
     predict(data, n, d, centers, k, threads = binding.maxThreads) {
       return binding.predict(data, n, d, centers, k, threads);
     },

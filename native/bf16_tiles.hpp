@@ -157,19 +157,19 @@ EKM_BF16_TARGET inline void bf16_tile(const std::uint32_t* words, std::size_t pa
 
 // bf16_tile's products against limits known beforehand, one a point, given as −limit / 2: every
 // centre c whose value −2 fl(−lows_c / 2 + x̄_m·c̄) is at most the limit is appended, in order, to
-// hits[m × hit_stride ...], counts[m] their count (hit_stride leaves room for 32 entries past the
-// centres); with REST, rest[m × 16 + l] is raised to the greatest −value / 2 below −limit / 2 in
-// lane l. Nothing is stored for the values above the limits, nearly all of them, and nothing is
+// hits[m × hit_stride ...] and its value to values[m × hit_stride ...], counts[m] their count
+// (hit_stride leaves room for 32 entries past the centres); with REST, rest[m × 16 + l] is raised
+// to the greatest −value / 2 below −limit / 2 in lane l. Nothing is stored for the values above the limits, nearly all of them, and nothing is
 // scanned afterwards. The sum's roundings are relative to n_c / 2 as well as to the products,
 // γ_2d n_c more, which the centre's slack holds; halving is exact but in float32's subnormal range,
 // which the bound's η covers.
 template <bool REST>
 EKM_BF16_TARGET inline void bf16_tile_limited(const std::uint32_t* words, std::size_t pairs, const std::uint16_t* packed, std::size_t panels,
-                                              const float* lows, const float* limits, std::uint32_t* hits, std::size_t hit_stride, std::size_t* counts,
-                                              float* rest) {
+                                              const float* lows, const float* limits, std::uint32_t* hits, float* values, std::size_t hit_stride,
+                                              std::size_t* counts, float* rest) {
   constexpr std::size_t MR = BF16_TILE_ROWS;
   const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m512 half = _mm512_set1_ps(-0.5f);
+  const __m512 half = _mm512_set1_ps(-0.5f), minus_two = _mm512_set1_ps(-2.0f);
   for (std::size_t panel = 0; panel < panels; ++panel) {
     const std::uint16_t* centers = packed + panel * pairs * BF16_PANEL * 2;
     // The accumulators start at −lows_c / 2, so that they end at −value / 2: no instruction after
@@ -202,10 +202,13 @@ EKM_BF16_TARGET inline void bf16_tile_limited(const std::uint32_t* words, std::s
       }
       if ((hit0 | hit1) != 0) {
         std::uint32_t* out = hits + m * hit_stride;
+        float* value = values + m * hit_stride;
         const __m512i first = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(panel * BF16_PANEL)), lanes);
         _mm512_storeu_si512(out + counts[m], _mm512_maskz_compress_epi32(hit0, first));
+        _mm512_storeu_ps(value + counts[m], _mm512_maskz_compress_ps(hit0, _mm512_mul_ps(acc0[m], minus_two)));
         counts[m] += static_cast<std::size_t>(__builtin_popcount(hit0));
         _mm512_storeu_si512(out + counts[m], _mm512_maskz_compress_epi32(hit1, _mm512_add_epi32(first, _mm512_set1_epi32(16))));
+        _mm512_storeu_ps(value + counts[m], _mm512_maskz_compress_ps(hit1, _mm512_mul_ps(acc1[m], minus_two)));
         counts[m] += static_cast<std::size_t>(__builtin_popcount(hit1));
       }
     }

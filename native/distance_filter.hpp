@@ -647,7 +647,7 @@ class DistanceFilter {
   // A thread's working memory for coarse_block.
   struct CoarseScratch {
     std::vector<std::uint32_t> words;
-    std::vector<float> row, low, groups, rest;
+    std::vector<float> row, low, groups, rest, values;
     std::vector<std::uint32_t> hits;
     AsDouble<T> exact;  // a point's row for its hinted centre's distance
     std::vector<double> rounding;  // e_x² of each point of the block
@@ -717,6 +717,7 @@ class DistanceFilter {
     std::size_t total = 0;
     if (hints != nullptr) {
       scratch.hits.resize(MR * hit_stride);
+      scratch.values.resize(MR * hit_stride);
       scratch.rest.resize(MR * 16);
       for (std::size_t t = 0; t < tiles; ++t) {
         float limits[MR];
@@ -733,12 +734,29 @@ class DistanceFilter {
         }
         if (Rest) std::fill(scratch.rest.begin(), scratch.rest.end(), -INFINITY);
         bf16_tile_limited<Rest>(&scratch.words[t * pairs * MR], pairs, coarse_centers_.data(), panels, coarse_lows_.data(), limits, scratch.hits.data(),
-                                hit_stride, counts, scratch.rest.data());
+                                scratch.values.data(), hit_stride, counts, scratch.rest.data());
         for (std::size_t m = 0; m < MR && t * MR + m < count; ++m) {
           const std::size_t i = index(t * MR + m);
           const double norm = point_norms_[i], point = point_term(t * MR + m, norm);
-          total += counts[m];
-          found(i, &scratch.hits[m * hit_stride], counts[m], [&] { return lower_from(-2 * bf16_most_lane(&scratch.rest[m * 16]), norm, point); });
+          // Where the hinted centre was far from the nearest (centres that moved far), the hits
+          // are many; the least of them bounds the nearest as the stored rows do, and the hits
+          // above that limit are dropped, their values kept for other().
+          std::uint32_t* hits = &scratch.hits[m * hit_stride];
+          const float* values = &scratch.values[m * hit_stride];
+          float least = INFINITY, dropped = INFINITY;
+          for (std::size_t h = 0; h < counts[m]; ++h) least = std::min(least, values[h]);
+          const double high = static_cast<double>(least) + coarse_gap_;
+          const float limit = round_up(high + 2 * point * (1 + 0x1p-40) + std::abs(high) * 0x1p-50);
+          std::size_t kept = 0;
+          for (std::size_t h = 0; h < counts[m]; ++h) {
+            if (values[h] <= limit) {
+              hits[kept++] = hits[h];
+            } else {
+              dropped = std::min(dropped, values[h]);
+            }
+          }
+          total += kept;
+          found(i, hits, kept, [&] { return lower_from(std::min(dropped, -2 * bf16_most_lane(&scratch.rest[m * 16])), norm, point); });
         }
       }
       return total;

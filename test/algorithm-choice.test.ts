@@ -13,7 +13,20 @@ const native: Pick<Backend, 'fitBytes' | 'algorithmPreference'> = { fitBytes: na
 const backends = { native, js: jsBackend };
 
 function shape(n: number, d: number, k: number, more: Partial<FitShape> = {}): Omit<FitShape, 'algorithm'> {
-  return { n, d, k, init: 'k-means++', metric: 'euclidean', elementBytes: 4, nInit: 1, weighted: false, threads: 1, inputCopies: 0, ...more };
+  return {
+    n,
+    d,
+    k,
+    init: 'k-means++',
+    metric: 'euclidean',
+    elementBytes: 4,
+    nInit: 1,
+    weighted: false,
+    threads: 1,
+    maxIterations: 300,
+    inputCopies: 0,
+    ...more,
+  };
 }
 
 describe("algorithm: 'auto'", () => {
@@ -31,6 +44,23 @@ describe("algorithm: 'auto'", () => {
     expect(chooseAlgorithm('auto', shape(200_000, 384, 128), native, 1e12)).toBe('elkan');
     expect(chooseAlgorithm('auto', shape(200_000, 32, 1024), native, 1e12)).toBe('yinyang');
     expect(chooseAlgorithm('auto', shape(200_000, 32, 256), native, 1e12)).toBe('hamerly');
+  });
+
+  it('takes Hamerly natively in 8 to 127 dimensions where the CPU has the bfloat16 tiles, Lloyd for short fits with many centres, and keeps the rest of the rule', () => {
+    const bfloat16: Pick<Backend, 'fitBytes' | 'algorithmPreference'> = {
+      fitBytes: nativeFitBytes,
+      algorithmPreference: (n, d, k, maxIterations) => nativeAlgorithmPreference(n, d, k, maxIterations, true),
+    };
+    expect(chooseAlgorithm('auto', shape(200_000, 32, 1024), bfloat16, 1e12)).toBe('hamerly');
+    expect(chooseAlgorithm('auto', shape(2_000_000, 8, 4096), bfloat16, 1e12)).toBe('hamerly');
+    expect(chooseAlgorithm('auto', shape(2_000_000, 32, 1000, { maxIterations: 10 }), bfloat16, 1e12)).toBe('lloyd');
+    expect(chooseAlgorithm('auto', shape(2_000_000, 32, 256, { maxIterations: 10 }), bfloat16, 1e12)).toBe('hamerly');
+    expect(chooseAlgorithm('auto', shape(2_000_000, 32, 1000, { maxIterations: 10 }), native, 1e12)).toBe('yinyang');
+    // Below 8 dimensions the filter does not serve; from 128 the grid's data are embeddings, whose
+    // nearest centres lie too close for the bfloat16 bound.
+    expect(chooseAlgorithm('auto', shape(200_000, 6, 1024), bfloat16, 1e12)).toBe('yinyang');
+    expect(chooseAlgorithm('auto', shape(200_000, 128, 1024), bfloat16, 1e12)).toBe('yinyang');
+    expect(chooseAlgorithm('auto', shape(200_000, 384, 128), bfloat16, 1e12)).toBe('elkan');
   });
 
   it("takes Yinyang natively on embeddings where Elkan's bounds would pass 1 GiB, whatever the memory", () => {

@@ -129,6 +129,8 @@ void accelerated_match_lloyd_for_every_thread_count() {
 
 // Yinyang with several groups of centres (up to k / 40 = 12), through the distance filter (d ≥ 8) and
 // without it, Gaussian-like blobs of varied spread: Lloyd's labels and bits for 1 and 2 threads.
+// Hamerly too, whose rescans (like Lloyd's passes) take the bfloat16 tiles from 64 centres where
+// the CPU has them, while Yinyang's group scans keep to the float32 ones.
 template <class T>
 void yinyang_matches_lloyd_with_many_groups() {
   std::uint32_t seed = 100;
@@ -145,13 +147,16 @@ void yinyang_matches_lloyd_with_many_groups() {
       options.threads = 1;
       const ekm::Problem<T> p{data.data(), n, d, k, nullptr, 1};
       const auto lloyd = ekm::fit(p, options, static_cast<const T*>(nullptr), ekm::Hooks{});
-      options.algorithm = ekm::Algorithm::yinyang;
-      for (const int threads : {1, 2}) {
-        options.threads = threads;
-        const auto fast = ekm::fit(p, options, static_cast<const T*>(nullptr), ekm::Hooks{});
-        const std::string where = " (d " + std::to_string(d) + ", k " + std::to_string(k) + ", threads " + std::to_string(threads) + ")";
-        check(fast.labels == lloyd.labels && fast.iterations == lloyd.iterations, "Yinyang's labels and iterations equal Lloyd's" + where);
-        check(fast.inertia == lloyd.inertia && fast.centroids == lloyd.centroids, "Yinyang's inertia and centroids equal Lloyd's bit for bit" + where);
+      for (const ekm::Algorithm algorithm : {ekm::Algorithm::yinyang, ekm::Algorithm::hamerly}) {
+        options.algorithm = algorithm;
+        for (const int threads : {1, 2}) {
+          options.threads = threads;
+          const auto fast = ekm::fit(p, options, static_cast<const T*>(nullptr), ekm::Hooks{});
+          const std::string where = " (d " + std::to_string(d) + ", k " + std::to_string(k) + ", threads " + std::to_string(threads) + ")";
+          const std::string name = algorithm_name(algorithm);
+          check(fast.labels == lloyd.labels && fast.iterations == lloyd.iterations, name + "'s labels and iterations equal Lloyd's" + where);
+          check(fast.inertia == lloyd.inertia && fast.centroids == lloyd.centroids, name + "'s inertia and centroids equal Lloyd's bit for bit" + where);
+        }
       }
     }
   }
