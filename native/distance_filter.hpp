@@ -742,17 +742,24 @@ class DistanceFilter {
           // are many; the least of them bounds the nearest as the stored rows do, and the hits
           // above that limit are dropped, their values kept for other().
           std::uint32_t* hits = &scratch.hits[m * hit_stride];
-          const float* values = &scratch.values[m * hit_stride];
-          float least = INFINITY, dropped = INFINITY;
-          for (std::size_t h = 0; h < counts[m]; ++h) least = std::min(least, values[h]);
-          const double high = static_cast<double>(least) + coarse_gap_;
-          const float limit = round_up(high + 2 * point * (1 + 0x1p-40) + std::abs(high) * 0x1p-50);
-          std::size_t kept = 0;
-          for (std::size_t h = 0; h < counts[m]; ++h) {
-            if (values[h] <= limit) {
-              hits[kept++] = hits[h];
-            } else {
-              dropped = std::min(dropped, values[h]);
+          float* values = &scratch.values[m * hit_stride];
+          float dropped = INFINITY;
+          std::size_t kept = counts[m];
+          if (kept > 1) {  // most points have one hit, the least
+            float least = INFINITY;
+            for (std::size_t h = 0; h < counts[m]; ++h) {
+              values[h] *= -2;  // exact
+              least = std::min(least, values[h]);
+            }
+            const double high = static_cast<double>(least) + coarse_gap_;
+            const float limit = round_up(high + 2 * point * (1 + 0x1p-40) + std::abs(high) * 0x1p-50);
+            kept = 0;
+            for (std::size_t h = 0; h < counts[m]; ++h) {
+              if (values[h] <= limit) {
+                hits[kept++] = hits[h];
+              } else {
+                dropped = std::min(dropped, values[h]);
+              }
             }
           }
           total += kept;
