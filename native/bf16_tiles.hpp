@@ -115,37 +115,51 @@ EKM_BF16_TARGET inline double bf16_pairs(const float* values, std::size_t pairs,
   return _mm512_reduce_add_pd(sum);
 }
 
-// One tile of points (BF16_TILE_ROWS of them, their columns paired into 32-bit words: words[p × MR
-// + m] holds columns 2p and 2p + 1 of point m) against every panel of centres (for each pair of
-// columns, 32 centres × 2 values): low[m × stride + c] = fl(lows_c − 2 x̄_m·c̄), lows_c being
-// fl(n_c − slack_c), and groups[(m × G + g) × 16 + l], G = bf16_groups(panels), the least of lane l
-// of low[m] over the panels of group g, which the scans read first. 2 x̄_m·c̄ is exact from the
-// accumulator, so each value is one rounding more than the float32 tiles take of S − slack, which
-// their 32u leaves room for. Nothing else is done while the tile is in registers: at d = 32 the
-// products take 16 instructions an accumulator, and every instruction more shows.
+// The products of one tile of points (BF16_TILE_ROWS of them, their columns paired into 32-bit
+// words: words[p × MR + m] holds columns 2p and 2p + 1 of point m) with one panel of centres (for
+// each pair of columns, 32 centres × 2 values): acc0[m] and acc1[m], the panel's two vectors of
+// centres, end at fl(−lows_c / 2 + x̄_m·c̄). Starting from −lows_c / 2 leaves one instruction a
+// value after the products; the sum's roundings are then relative to n_c / 2 as well as to the
+// products, γ_2d n_c more, which the centre's slack holds, and halving is exact but in float32's
+// subnormal range, which the bound's η covers.
+template <std::size_t MR>
+EKM_BF16_TARGET __attribute__((always_inline)) inline void bf16_products(const std::uint32_t* words, std::size_t pairs, const std::uint16_t* centers,
+                                                                          const float* lows, __m512 (&acc0)[MR], __m512 (&acc1)[MR]) {
+  const __m512 half = _mm512_set1_ps(-0.5f);
+  const __m512 start0 = _mm512_mul_ps(_mm512_loadu_ps(lows), half), start1 = _mm512_mul_ps(_mm512_loadu_ps(lows + 16), half);
+  for (std::size_t m = 0; m < MR; ++m) {
+    acc0[m] = start0;
+    acc1[m] = start1;
+  }
+  for (std::size_t p = 0; p < pairs; ++p) {
+    const __m512bh c0 = (__m512bh)_mm512_loadu_si512(centers + p * BF16_PANEL * 2);
+    const __m512bh c1 = (__m512bh)_mm512_loadu_si512(centers + p * BF16_PANEL * 2 + 32);
+    for (std::size_t m = 0; m < MR; ++m) {
+      const __m512bh x = (__m512bh)_mm512_set1_epi32(static_cast<int>(words[p * MR + m]));
+      acc0[m] = _mm512_dpbf16_ps(acc0[m], x, c0);
+      acc1[m] = _mm512_dpbf16_ps(acc1[m], x, c1);
+    }
+  }
+}
+
+// One tile of points against every panel of centres (bf16_products): low[m × stride + c] = the
+// value −2 fl(−lows_c / 2 + x̄_m·c̄), lows_c being fl(n_c − slack_c), and groups[(m × G + g) × 16 + l],
+// G = bf16_groups(panels), the least of lane l of low[m] over the panels of group g, which the
+// scans read first. Each value is the float32 tiles' S − slack with other roundings, which their
+// 32u leaves room for.
 EKM_BF16_TARGET inline void bf16_tile(const std::uint32_t* words, std::size_t pairs, const std::uint16_t* packed, std::size_t panels, const float* lows,
                                       float* low, std::size_t stride, float* groups) {
   constexpr std::size_t MR = BF16_TILE_ROWS;
   const std::size_t group_count = bf16_groups(panels);
-  const __m512 two = _mm512_set1_ps(2.0f);
+  const __m512 minus_two = _mm512_set1_ps(-2.0f);
   for (std::size_t panel = 0; panel < panels; ++panel) {
-    const std::uint16_t* centers = packed + panel * pairs * BF16_PANEL * 2;
-    const __m512 low0 = _mm512_loadu_ps(lows + panel * BF16_PANEL), low1 = _mm512_loadu_ps(lows + panel * BF16_PANEL + 16);
     __m512 acc0[MR], acc1[MR];
-    for (std::size_t m = 0; m < MR; ++m) acc0[m] = acc1[m] = _mm512_setzero_ps();
-    for (std::size_t p = 0; p < pairs; ++p) {
-      const __m512bh c0 = (__m512bh)_mm512_loadu_si512(centers + p * BF16_PANEL * 2);
-      const __m512bh c1 = (__m512bh)_mm512_loadu_si512(centers + p * BF16_PANEL * 2 + 32);
-      for (std::size_t m = 0; m < MR; ++m) {
-        const __m512bh x = (__m512bh)_mm512_set1_epi32(static_cast<int>(words[p * MR + m]));
-        acc0[m] = _mm512_dpbf16_ps(acc0[m], x, c0);
-        acc1[m] = _mm512_dpbf16_ps(acc1[m], x, c1);
-      }
-    }
+    bf16_products<MR>(words, pairs, packed + panel * pairs * BF16_PANEL * 2, lows + panel * BF16_PANEL, acc0, acc1);
     const bool first = panel % BF16_GROUP_PANELS == 0;
+#pragma GCC unroll 8
     for (std::size_t m = 0; m < MR; ++m) {
       float* out = low + m * stride + panel * BF16_PANEL;
-      const __m512 value0 = _mm512_fnmadd_ps(two, acc0[m], low0), value1 = _mm512_fnmadd_ps(two, acc1[m], low1);
+      const __m512 value0 = _mm512_mul_ps(acc0[m], minus_two), value1 = _mm512_mul_ps(acc1[m], minus_two);
       _mm512_storeu_ps(out, value0);
       _mm512_storeu_ps(out + 16, value1);
       float* group = groups + (m * group_count + panel / BF16_GROUP_PANELS) * 16;
@@ -159,37 +173,17 @@ EKM_BF16_TARGET inline void bf16_tile(const std::uint32_t* words, std::size_t pa
 // centre c whose value −2 fl(−lows_c / 2 + x̄_m·c̄) is at most the limit is appended, in order, to
 // hits[m × hit_stride ...] and its −value / 2 to halves[m × hit_stride ...], counts[m] their count
 // (hit_stride leaves room for 32 entries past the centres); with REST, rest[m × 16 + l] is raised
-// to the greatest −value / 2 below −limit / 2 in lane l. Nothing is stored for the values above the limits, nearly all of them, and nothing is
-// scanned afterwards. The sum's roundings are relative to n_c / 2 as well as to the products,
-// γ_2d n_c more, which the centre's slack holds; halving is exact but in float32's subnormal range,
-// which the bound's η covers.
+// to the greatest −value / 2 below −limit / 2 in lane l. Nothing is stored for the values above
+// the limits, nearly all of them, and nothing is scanned afterwards.
 template <bool REST>
 EKM_BF16_TARGET inline void bf16_tile_limited(const std::uint32_t* words, std::size_t pairs, const std::uint16_t* packed, std::size_t panels,
                                               const float* lows, const float* limits, std::uint32_t* hits, float* halves, std::size_t hit_stride,
                                               std::size_t* counts, float* rest) {
   constexpr std::size_t MR = BF16_TILE_ROWS;
   const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  const __m512 half = _mm512_set1_ps(-0.5f);
   for (std::size_t panel = 0; panel < panels; ++panel) {
-    const std::uint16_t* centers = packed + panel * pairs * BF16_PANEL * 2;
-    // The accumulators start at −lows_c / 2, so that they end at −value / 2: no instruction after
-    // the products but the comparison with −limit / 2.
-    const __m512 start0 = _mm512_mul_ps(_mm512_loadu_ps(lows + panel * BF16_PANEL), half);
-    const __m512 start1 = _mm512_mul_ps(_mm512_loadu_ps(lows + panel * BF16_PANEL + 16), half);
     __m512 acc0[MR], acc1[MR];
-    for (std::size_t m = 0; m < MR; ++m) {
-      acc0[m] = start0;
-      acc1[m] = start1;
-    }
-    for (std::size_t p = 0; p < pairs; ++p) {
-      const __m512bh c0 = (__m512bh)_mm512_loadu_si512(centers + p * BF16_PANEL * 2);
-      const __m512bh c1 = (__m512bh)_mm512_loadu_si512(centers + p * BF16_PANEL * 2 + 32);
-      for (std::size_t m = 0; m < MR; ++m) {
-        const __m512bh x = (__m512bh)_mm512_set1_epi32(static_cast<int>(words[p * MR + m]));
-        acc0[m] = _mm512_dpbf16_ps(acc0[m], x, c0);
-        acc1[m] = _mm512_dpbf16_ps(acc1[m], x, c1);
-      }
-    }
+    bf16_products<MR>(words, pairs, packed + panel * pairs * BF16_PANEL * 2, lows + panel * BF16_PANEL, acc0, acc1);
     // Unrolled, so that the accumulators are read from their registers (measured: a rolled loop
     // spills all sixteen, and the pass takes 20 % longer).
 #pragma GCC unroll 8

@@ -301,8 +301,8 @@ class DistanceFilter {
     // The coarse tier's (native/bf16_tiles.hpp): two roundings per pair of columns, and the
     // products of bfloat16 values, up to (1 + 2^-8)² the float32 ones'.
     const double gamma2 = 2 * dd * u / (1 - 2 * dd * u);
-    // The centre's part has γ_2d n_c more: the limited tiles start their accumulators at −n_c / 2
-    // (bf16_tile_limited), and every rounding of the sum is relative to it too.
+    // The centre's part has γ_2d n_c more: the tiles start their accumulators at −n_c / 2
+    // (bf16_products), and every rounding of the sum is relative to it too.
     coarse_beta_ = 1.01 * (gamma2 * (1 + 0x1p-6) + 32 * u + (dd + 8) * 0x1p-50);
     coarse_start_ = 1.01 * gamma2;
     coarse_eta_ = 4 * dd * 0x1p-126 + eta_;
