@@ -8,7 +8,7 @@
 // ELKAN_KMEANS_ISA asks for another variant) the filter keeps to its float32 tiles.
 //
 // The bound, on top of the float32 tiles' (distance_filter.hpp): x̂, ĉ are the shifted float32
-// values, x̄, c̄ those rounded to bfloat16 (to_bf16), e_x = ‖x̂ − x̄‖, e_c = ‖ĉ − c̄‖. Then
+// values, x̄, c̄ those rounded to bfloat16 (bf16_pairs), e_x = ‖x̂ − x̄‖, e_c = ‖ĉ − c̄‖. Then
 //   2|x̂·ĉ − x̄·c̄| ≤ 2 e_x ‖ĉ‖ + 2 ‖x̄‖ e_c ≤ e_x²/α + α n_c + α (1 + 2^-6) n_x + e_c²/α
 // (Cauchy–Schwarz, then 2ab ≤ a²/α + α b² for any α > 0, with |x̄_j| ≤ (1 + 2^-8)|x̂_j|), which
 // splits into a term per point and one per centre, as the filter's slack needs. α = 2^-9 is near
@@ -64,25 +64,6 @@ inline bool bf16_tiles_available() {
 #endif
 }
 
-// v rounded to bfloat16 (to nearest, ties to even), as a float. Zero and subnormals give zero, as
-// VDPBF16PS reads subnormal inputs; callers keep |v| far below float32's largest value.
-inline float to_bf16(float v) {
-  std::uint32_t bits;
-  std::memcpy(&bits, &v, sizeof bits);
-  if ((bits & 0x7f800000u) == 0) return 0.0f;
-  bits = (bits + 0x7fffu + ((bits >> 16) & 1u)) & 0xffff0000u;
-  float rounded;
-  std::memcpy(&rounded, &bits, sizeof rounded);
-  return rounded;
-}
-
-// The 16 bits of a value that to_bf16 returned.
-inline std::uint16_t bf16_bits(float rounded) {
-  std::uint32_t bits;
-  std::memcpy(&bits, &rounded, sizeof bits);
-  return static_cast<std::uint16_t>(bits >> 16);
-}
-
 #ifdef EKM_BF16_TILES
 // GCC 12's AVX-512 headers trip -Wuninitialized where their functions are inlined into a target
 // function (GCC bug 105593).
@@ -90,9 +71,11 @@ inline std::uint16_t bf16_bits(float rounded) {
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
-// Rounds 2 × pairs values (read as far as the next multiple of 16, zeros past the pairs) with
-// to_bf16, writes each pair of columns as a word, words[p × stride] = columns 2p and 2p + 1 (the
-// first in the low half), and returns Σ (v − to_bf16(v))², the point's e_x².
+// Rounds 2 × pairs values (read as far as the next multiple of 16, zeros past the pairs) to
+// bfloat16, to nearest with ties to even, zero and subnormals to zero as VDPBF16PS reads
+// subnormal inputs (callers keep |v| far below float32's largest value); writes each pair of
+// columns as a word, words[p × stride] = columns 2p and 2p + 1 (the first in the low half), and
+// returns Σ (v − rounded v)², a row's e².
 EKM_BF16_TARGET inline double bf16_pairs(const float* values, std::size_t pairs, std::uint32_t* words, std::size_t stride) {
   const __m512i exponent = _mm512_set1_epi32(0x7f800000), half = _mm512_set1_epi32(0x7fff), one = _mm512_set1_epi32(1),
                 top = _mm512_set1_epi32(static_cast<int>(0xffff0000u)), low16 = _mm512_set1_epi64(0xffff), high16 = _mm512_set1_epi64(0xffff0000);
@@ -123,7 +106,7 @@ EKM_BF16_TARGET inline double bf16_pairs(const float* values, std::size_t pairs,
 // products, γ_2d n_c more, which the centre's slack holds, and halving is exact but in float32's
 // subnormal range, which the bound's η covers.
 template <std::size_t MR>
-EKM_BF16_TARGET __attribute__((always_inline)) inline void bf16_products(const std::uint32_t* words, std::size_t pairs, const std::uint16_t* centers,
+EKM_BF16_TARGET __attribute__((always_inline)) inline void bf16_products(const std::uint32_t* words, std::size_t pairs, const std::uint32_t* centers,
                                                                           const float* lows, __m512 (&acc0)[MR], __m512 (&acc1)[MR]) {
   const __m512 half = _mm512_set1_ps(-0.5f);
   const __m512 start0 = _mm512_mul_ps(_mm512_loadu_ps(lows), half), start1 = _mm512_mul_ps(_mm512_loadu_ps(lows + 16), half);
@@ -132,8 +115,8 @@ EKM_BF16_TARGET __attribute__((always_inline)) inline void bf16_products(const s
     acc1[m] = start1;
   }
   for (std::size_t p = 0; p < pairs; ++p) {
-    const __m512bh c0 = (__m512bh)_mm512_loadu_si512(centers + p * BF16_PANEL * 2);
-    const __m512bh c1 = (__m512bh)_mm512_loadu_si512(centers + p * BF16_PANEL * 2 + 32);
+    const __m512bh c0 = (__m512bh)_mm512_loadu_si512(centers + p * BF16_PANEL);
+    const __m512bh c1 = (__m512bh)_mm512_loadu_si512(centers + p * BF16_PANEL + 16);
     for (std::size_t m = 0; m < MR; ++m) {
       const __m512bh x = (__m512bh)_mm512_set1_epi32(static_cast<int>(words[p * MR + m]));
       acc0[m] = _mm512_dpbf16_ps(acc0[m], x, c0);
@@ -147,14 +130,14 @@ EKM_BF16_TARGET __attribute__((always_inline)) inline void bf16_products(const s
 // G = bf16_groups(panels), the least of lane l of low[m] over the panels of group g, which the
 // scans read first. Each value is the float32 tiles' S − slack with other roundings, which their
 // 32u leaves room for.
-EKM_BF16_TARGET inline void bf16_tile(const std::uint32_t* words, std::size_t pairs, const std::uint16_t* packed, std::size_t panels, const float* lows,
+EKM_BF16_TARGET inline void bf16_tile(const std::uint32_t* words, std::size_t pairs, const std::uint32_t* packed, std::size_t panels, const float* lows,
                                       float* low, std::size_t stride, float* groups) {
   constexpr std::size_t MR = BF16_TILE_ROWS;
   const std::size_t group_count = bf16_groups(panels);
   const __m512 minus_two = _mm512_set1_ps(-2.0f);
   for (std::size_t panel = 0; panel < panels; ++panel) {
     __m512 acc0[MR], acc1[MR];
-    bf16_products<MR>(words, pairs, packed + panel * pairs * BF16_PANEL * 2, lows + panel * BF16_PANEL, acc0, acc1);
+    bf16_products<MR>(words, pairs, packed + panel * pairs * BF16_PANEL, lows + panel * BF16_PANEL, acc0, acc1);
     const bool first = panel % BF16_GROUP_PANELS == 0;
 #pragma GCC unroll 8
     for (std::size_t m = 0; m < MR; ++m) {
@@ -176,14 +159,14 @@ EKM_BF16_TARGET inline void bf16_tile(const std::uint32_t* words, std::size_t pa
 // to the greatest −value / 2 below −limit / 2 in lane l. Nothing is stored for the values above
 // the limits, nearly all of them, and nothing is scanned afterwards.
 template <bool REST>
-EKM_BF16_TARGET inline void bf16_tile_limited(const std::uint32_t* words, std::size_t pairs, const std::uint16_t* packed, std::size_t panels,
+EKM_BF16_TARGET inline void bf16_tile_limited(const std::uint32_t* words, std::size_t pairs, const std::uint32_t* packed, std::size_t panels,
                                               const float* lows, const float* limits, std::uint32_t* hits, float* halves, std::size_t hit_stride,
                                               std::size_t* counts, float* rest) {
   constexpr std::size_t MR = BF16_TILE_ROWS;
   const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   for (std::size_t panel = 0; panel < panels; ++panel) {
     __m512 acc0[MR], acc1[MR];
-    bf16_products<MR>(words, pairs, packed + panel * pairs * BF16_PANEL * 2, lows + panel * BF16_PANEL, acc0, acc1);
+    bf16_products<MR>(words, pairs, packed + panel * pairs * BF16_PANEL, lows + panel * BF16_PANEL, acc0, acc1);
     // Unrolled, so that the accumulators are read from their registers (measured: a rolled loop
     // spills all sixteen, and the pass takes 20 % longer).
 #pragma GCC unroll 8

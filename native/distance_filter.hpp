@@ -347,7 +347,9 @@ class DistanceFilter {
       slack_[c] = round_up(beta_ * norm);
     }
     usable_ = true;
+#ifdef EKM_BF16_TILES
     if (coarse_ && coarse_worth_ && !few_ && k >= COARSE_MIN_CENTERS) pack_coarse(k);
+#endif
     return true;
   }
 
@@ -654,25 +656,21 @@ class DistanceFilter {
     std::vector<std::uint32_t> candidates;
   };
 
-  // The centres as the coarse tier reads them: bfloat16 pairs of columns in panels of BF16_PANEL,
-  // with their norms less their slack, the padding's infinite.
+#ifdef EKM_BF16_TILES
+  // The centres as the coarse tier reads them: bfloat16 pairs of columns in panels of BF16_PANEL
+  // (for each pair, a word per centre), with their norms less their slack, the padding's infinite.
   void pack_coarse(std::size_t k) {
     const std::size_t d = d_, pairs = (d + 1) / 2, panels = (k + BF16_PANEL - 1) / BF16_PANEL;
     coarse_stride_ = panels * BF16_PANEL;
     coarse_pairs_ = pairs;
-    coarse_centers_.assign(panels * pairs * BF16_PANEL * 2, 0);
+    coarse_centers_.assign(panels * pairs * BF16_PANEL, 0);
     coarse_lows_.assign(coarse_stride_, INFINITY);
     coarse_gap_ = 0;
+    std::vector<float> row((d + 15) / 16 * 16, 0.0f);
     for (std::size_t c = 0; c < k; ++c) {
-      std::uint16_t* panel = &coarse_centers_[(c / BF16_PANEL) * pairs * BF16_PANEL * 2];
       const float* rows = &packed_[(c / FILTER_PANEL) * d * FILTER_PANEL + c % FILTER_PANEL];
-      double rounding = 0;
-      for (std::size_t j = 0; j < d; ++j) {
-        const float v = rows[j * FILTER_PANEL], rounded = to_bf16(v);
-        const double error = static_cast<double>(v) - static_cast<double>(rounded);
-        rounding += error * error;
-        panel[(j / 2) * BF16_PANEL * 2 + (c % BF16_PANEL) * 2 + j % 2] = bf16_bits(rounded);
-      }
+      for (std::size_t j = 0; j < d; ++j) row[j] = rows[j * FILTER_PANEL];
+      const double rounding = bf16_pairs(row.data(), pairs, &coarse_centers_[(c / BF16_PANEL) * pairs * BF16_PANEL + c % BF16_PANEL], BF16_PANEL);
       const double norm = norms64_[c];
       const float slack = round_up(((coarse_beta_ + coarse_start_ + BF16_ALPHA) * norm + rounding / BF16_ALPHA) * (1 + 0x1p-40));
       coarse_lows_[c] = norms_[c] - slack;
@@ -681,7 +679,6 @@ class DistanceFilter {
     coarse_packed_ = true;
   }
 
-#ifdef EKM_BF16_TILES
   // The coarse tier over `count` points, index(0) to index(count − 1): found(i, candidates, count,
   // other) for each, in order, as nearest_all's visit. Returns how many candidates it found in all.
   template <bool Rest, class Index, class Found>
@@ -970,7 +967,7 @@ class DistanceFilter {
   const double* centers_ = nullptr;  // set_centers', for the hinted centres' exact distances
   double coarse_beta_ = 0, coarse_start_ = 0, coarse_eta_ = 0;
   std::size_t coarse_stride_ = 0, coarse_pairs_ = 0;
-  std::vector<std::uint16_t> coarse_centers_;
+  std::vector<std::uint32_t> coarse_centers_;
   std::vector<float> coarse_lows_;  // fl(n_c − slack_c)
   double coarse_gap_ = 0;           // the largest 2 slack_c
 };
